@@ -1,0 +1,34 @@
+"""Who acted, and when: every command carries one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+ROLES = ("consumer", "store", "staff", "ops", "admin", "system")
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str
+    id: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "id": self.id}
+
+
+SCHEDULER = Actor("system", "scheduler")
+
+
+@dataclass(frozen=True)
+class By:
+    """The actor, the logical time of the act, and the wall-clock time it was recorded."""
+
+    actor: Actor
+    occurred_at: datetime
+    recorded_at: datetime
+
+    @classmethod
+    def at(cls, actor: Actor, now: datetime) -> By:
+        now = now.astimezone(UTC)
+        return cls(actor, now, now)

@@ -1,0 +1,88 @@
+"""Business calendars: work days from `holidays`, local time from `zoneinfo`.
+
+All functions take and return timezone-aware datetimes; elapsed time is measured in UTC, so
+daylight-saving changes never stretch or shrink a clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(country)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    country: str
+    timezone: str
+    business_open: time = time(8, 0)
+    business_close: time = time(22, 0)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_work_day(self, day: date) -> bool:
+        # `is_working_day` knows weekends, public holidays and China's make-up work days.
+        return bool(_country_holidays(self.country).is_working_day(day))
+
+    def local_midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.zone).date()
+
+    def full_work_days_after(self, start: datetime, days: int) -> datetime:
+        """End (next local midnight) of the N-th work day that starts at or after `start`."""
+        day = self.local_date(start)
+        if self.local_midnight(day) < start:
+            day += timedelta(days=1)  # a day already begun is not whole
+        counted = 0
+        while True:
+            if self.is_work_day(day):
+                counted += 1
+                if counted == days:
+                    return self.local_midnight(day + timedelta(days=1))
+            day += timedelta(days=1)
+
+    def work_hours_after(self, start: datetime, hours: float) -> datetime:
+        """A clock that runs only on work days (midnight to midnight) and stops on the others."""
+        return self._run_clock(start, timedelta(hours=hours), lambda d: (time(0), None))
+
+    def business_minutes_after(self, start: datetime, minutes: float) -> datetime:
+        """A clock that runs only inside the business window of work days."""
+        window = (self.business_open, self.business_close)
+        return self._run_clock(start, timedelta(minutes=minutes), lambda d: window)
+
+    def _run_clock(self, start: datetime, needed: timedelta, window_of) -> datetime:  # type: ignore[no-untyped-def]
+        start = start.astimezone(UTC)
+        day = self.local_date(start)
+        while True:
+            if self.is_work_day(day):
+                opens, closes = window_of(day)
+                open_at = datetime.combine(day, opens, tzinfo=self.zone).astimezone(UTC)
+                close_at = (
+                    self.local_midnight(day + timedelta(days=1))
+                    if closes is None
+                    else datetime.combine(day, closes, tzinfo=self.zone).astimezone(UTC)
+                )
+                begin = max(open_at, start)
+                if begin < close_at:
+                    available = close_at - begin
+                    if needed <= available:
+                        return begin + needed
+                    needed -= available
+            day += timedelta(days=1)
+
+
+def clock_after(start: datetime, *, hours: float = 0, days: float = 0) -> datetime:
+    """Plain elapsed time: 168 h is 7 days whatever the calendar says."""
+    return start.astimezone(UTC) + timedelta(hours=hours, days=days)

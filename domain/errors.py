@@ -1,0 +1,65 @@
+"""Domain errors. Each names the business rule it enforces, so the API can report it."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command was refused; nothing was recorded."""
+
+    rule: str = "domain_error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class FilingWindowClosed(DomainError):
+    rule = "filing_window"
+
+
+class KindNotOffered(DomainError):
+    rule = "kind_not_offered"
+
+
+class StepNotOffered(DomainError):
+    rule = "step_not_offered"
+
+
+class UnknownStore(DomainError):
+    rule = "unknown_store"
+
+
+class DeclaredBelowReceipt(DomainError):
+    rule = "declared_below_receipt"
+
+
+class ExplanationRequired(DomainError):
+    rule = "explanation_required"
+
+
+class CapExceeded(DomainError):
+    """Above a cap, or a cap that cannot be checked because no exchange rate is configured."""
+
+    rule = "cap_exceeded"
+
+
+class NotAllowedInStatus(DomainError):
+    rule = "not_allowed_in_status"
+
+
+class NotYetAllowed(DomainError):
+    rule = "not_yet_allowed"
+
+
+class InvalidField(DomainError):
+    """A field the policy reads is missing or malformed (e.g. buyippee without a plan)."""
+
+    rule = "invalid_field"
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class PolicyError(Exception):
+    """A policy data file is malformed; raised at start-up, naming the file and field."""

@@ -1,0 +1,161 @@
+"""The shape of a platform policy file. Validation names the field of any mistake."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CASE_KINDS = (
+    "warranty_claim", "return_request", "exchange_request", "refund_only", "complaint",
+    "seven_day_return", "counterfeit", "lost_parcel", "damaged_parcel",
+)
+Kind = Literal[
+    "warranty_claim", "return_request", "exchange_request", "refund_only", "complaint",
+    "seven_day_return", "counterfeit", "lost_parcel", "damaged_parcel",
+]
+# What the scheduler asks a case to do when one of its deadlines expires.
+Action = Literal[
+    "remind", "warn_and_escalate", "escalate", "auto_approve", "protection_refund",
+    "allow_consumer_close", "close_gave_up", "resume", "flag_payout_overdue",
+]
+Step = Literal[
+    "decision", "return_shipment", "return_received", "arbitration", "suspend",
+    "consumer_close", "consumer_escalate",
+]
+# Predicates a deadline rule may require of the case (all must hold).
+CONDITION_PREFIXES = ("kind:", "not_kind:", "category:", "not_category:")
+PLAIN_CONDITIONS = ("certified", "not_certified")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Duration(Strict):
+    """Exactly one unit; see PLATFORMS.md's vocabulary for what each means."""
+
+    work_days: int | None = Field(None, gt=0)
+    work_hours: Decimal | None = Field(None, gt=0)
+    business_minutes: Decimal | None = Field(None, gt=0)
+    hours: Decimal | None = Field(None, gt=0)
+    days: Decimal | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Duration:
+        given = [name for name, value in self if value is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of work_days, work_hours, business_minutes, "
+                             f"hours, days (got {given or 'none'})")
+        return self
+
+    @property
+    def unit(self) -> str:
+        return next(name for name, value in self if value is not None)
+
+    @property
+    def value(self) -> Decimal:
+        return Decimal(next(value for _, value in self if value is not None))
+
+    def describe(self) -> str:
+        return f"{self.value} {self.unit.replace('_', ' ')}"
+
+
+class DeadlineRule(Strict):
+    """A timer the case arms when one of `start` happens, if every `when` holds."""
+
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    start: list[str] = Field(min_length=1)
+    when: list[str] = []
+    after: Duration
+    action: Action
+    cancel_on: list[str] = []
+    repeat: bool = False
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _conditions_known(self) -> DeadlineRule:
+        for cond in self.when:
+            if cond not in PLAIN_CONDITIONS and not cond.startswith(CONDITION_PREFIXES):
+                raise ValueError(f"unknown condition {cond!r} in `when`")
+        return self
+
+
+class FilingWindow(Strict):
+    """A request of these kinds must be filed within `hours` of the named order instant."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    counted_from: Literal["completed_at", "delivered_at", "day_after_delivery"]
+    hours: Decimal = Field(gt=0)
+    note: str = ""
+
+
+class CalendarSpec(Strict):
+    country: str = Field(min_length=2, max_length=3)
+    timezone: str
+    business_hours: tuple[time, time] = (time(8), time(22))
+    store_calendar: bool = False  # biggrey: the store's own country and zone, when it has one
+
+
+class MoneySpec(Strict):
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class Plan(Strict):
+    name: Literal["basic", "plus", "super_care"]
+    fee_flat: Decimal | None = None
+    fee_percent: Decimal | None = None
+    fee_minimum: Decimal | None = None
+    payout_percent: Decimal = Field(gt=0, le=100)
+    payout_maximum: Decimal = Field(gt=0)
+    new_goods_only: bool = False
+
+
+class NearExpiry(Strict):
+    shelf_life_max_days: int = Field(gt=0)
+    days_left_max: int = Field(ge=0)
+    unconditional: bool
+
+
+class Protection(Strict):
+    """A payout by the platform (payer `platform`)."""
+
+    cap: MoneySpec | None = None
+    plans: list[Plan] = []
+    plan_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    certified_only: bool = False
+    exclusions: list[str] = []
+
+
+class Policy(Strict):
+    platform: str = Field(pattern=r"^[a-z]+$")
+    name: str
+    seed: str
+    kinds: list[Kind] = Field(min_length=1)
+    steps: list[Step] = []
+    calendar: CalendarSpec
+    filing_windows: list[FilingWindow] = []
+    deadlines: list[DeadlineRule] = []
+    protection: Protection = Protection()
+    near_expiry: list[NearExpiry] = []
+    declared_value_required: bool = False
+    notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        for window in self.filing_windows:
+            extra = set(window.kinds) - set(self.kinds)
+            if extra:
+                raise ValueError(f"filing window names kinds the policy does not offer: {extra}")
+        for rule in self.deadlines:
+            for cond in rule.when:
+                if cond.split(":", 1)[0] in ("kind", "not_kind") and \
+                        cond.split(":", 1)[1] not in CASE_KINDS:
+                    raise ValueError(f"deadline {rule.kind!r}: unknown kind in {cond!r}")
+        return self
+
+    def plan(self, name: str) -> Plan | None:
+        return next((p for p in self.protection.plans if p.name == name), None)

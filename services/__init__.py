@@ -1,0 +1,1 @@
+"""Redress services: the application layer, the processes and their adapters."""

@@ -1,0 +1,219 @@
+"""The service layer: use cases over the event store (get → call → save).
+
+One eventsourcing `Application` holds both cases and stores, so a case command and the store
+consequences it has (a warning, a revoked certificate) are saved in one transaction.
+Methods return plain data, never aggregates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain.actors import By
+from domain.calendar import BusinessCalendar
+from domain.case import Case, verify_chain
+from domain.case_events import CaseEvent
+from domain.errors import UnknownStore
+from domain.filing import Order
+from domain.money import NO_RATES, ExchangeRates
+from domain.policies import Policy, default_policies
+from domain.store import Store, react_to_case, store_uuid
+from services.case_view import case_state, history_entry
+
+MAX_CONFLICT_RETRIES = 8
+
+
+class CaseNotFound(Exception):
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"no case {case_id}")
+        self.case_id = case_id
+
+
+class StoreNotFound(Exception):
+    def __init__(self, store_id: str) -> None:
+        super().__init__(f"no store {store_id}")
+        self.store_id = store_id
+
+
+class StoreExists(Exception):
+    pass
+
+
+class VersionMismatch(Exception):
+    """`If-Match` named a version that is no longer current."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"the case is at version {actual}, not {expected}")
+        self.expected, self.actual = expected, actual
+
+
+class PlatformMismatch(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class NewCase:
+    platform: str
+    store_id: str
+    consumer_id: str
+    kind: str
+    order: Order
+    description: str
+    language: str | None = None
+    fields: Mapping[str, Any] | None = None
+
+
+class Redress(Application[UUID]):
+    name = "redress"
+
+    def __init__(self, env: Mapping[str, str] | None = None,
+                 policies: Mapping[str, Policy] | None = None,
+                 rates: ExchangeRates = NO_RATES) -> None:
+        super().__init__(env=env)
+        self.policies = policies or default_policies()
+        self.rates = rates
+
+    # -- stores ------------------------------------------------------------------------------
+
+    def register_store(self, by: By, *, store_id: str, platform: str, name: str,
+                       certified: bool, country: str, timezone: str) -> dict[str, Any]:
+        if platform not in self.policies:
+            raise UnknownStore(f"unknown platform {platform!r}")
+        store = Store(store_id=store_id, platform=platform, name=name, certified=certified,
+                      country=country, timezone=timezone, occurred_at=by.occurred_at,
+                      actor=by.actor.as_dict())
+        try:
+            self.save(store)
+        except IntegrityError:
+            raise StoreExists(store_id) from None
+        return store.as_dict()
+
+    def get_store(self, store_id: str) -> dict[str, Any]:
+        return self._store(store_id).as_dict()
+
+    def _store(self, store_id: str) -> Store:
+        try:
+            store: Store = self.repository.get(store_uuid(store_id))
+        except AggregateNotFoundError:
+            raise StoreNotFound(store_id) from None
+        return store
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def submit_case(self, by: By, new: NewCase) -> dict[str, Any]:
+        policy = self.policies[new.platform]
+        try:
+            store = self._store(new.store_id)
+        except StoreNotFound:
+            raise UnknownStore(f"no store {new.store_id!r} is registered") from None
+        if store.platform != new.platform:
+            raise UnknownStore(f"store {new.store_id!r} is on {store.platform}, "
+                               f"not {new.platform}")
+        case = Case.submit(
+            policy, by, store_id=new.store_id, consumer_id=new.consumer_id, kind=new.kind,
+            order=new.order, description=new.description, language=new.language,
+            fields=dict(new.fields or {}), certified=store.certified,
+            calendar=self._calendar(policy, store))
+        self.save(case)
+        return case_state(case)
+
+    def act(self, case_id: UUID, by: By, command: Callable[[Case, Policy], None], *,
+            expected_version: int | None = None) -> dict[str, Any]:
+        """Run a command on the current case; retried when a concurrent write won the race,
+        unless the caller pinned the version with `If-Match`."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            case = self._case(case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise VersionMismatch(expected_version, case.version)
+            command(case, self.policies[case.platform])
+            try:
+                self._save_with_store(case)
+            except IntegrityError:
+                if expected_version is not None:
+                    raise VersionMismatch(expected_version, self._case(case_id).version
+                                          ) from None
+                continue
+            return case_state(case)
+        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+    def record_timeout(self, case_id: UUID, deadline_id: str, now: datetime) -> bool:
+        """Ask a case to act on its expired deadline. False if it was no longer pending."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            case = self._case(case_id)
+            if not case.time_out(self.policies[case.platform], deadline_id, now, self.rates):
+                return False
+            try:
+                self._save_with_store(case)
+            except IntegrityError:
+                continue
+            return True
+        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+    def _save_with_store(self, case: Case) -> None:
+        pending = list(case.pending_events)
+        if any(type(e).__name__ in ("Warned", "Refunded") for e in pending):
+            store = self._store(case.store_id)
+            if react_to_case(store, str(case.id), pending):
+                self.save(case, store)
+                return
+        self.save(case)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get_case(self, case_id: UUID, *, version: int | None = None,
+                 at: datetime | None = None) -> dict[str, Any]:
+        if at is not None:
+            version = self._version_at(case_id, at)
+        return case_state(self._case(case_id, version))
+
+    def case_header(self, case_id: UUID) -> tuple[str, str, str]:
+        """(platform, store_id, consumer_id): what scope checks need."""
+        case = self._case(case_id)
+        return case.platform, case.store_id, case.consumer_id
+
+    def history(self, case_id: UUID) -> list[dict[str, Any]]:
+        return [history_entry(e) for e in self._events(case_id)]
+
+    def verify(self, case_id: UUID) -> dict[str, Any]:
+        valid, checked, head = verify_chain(self._events(case_id))
+        return {"valid": valid, "events": checked, "head_hash": head}
+
+    def _events(self, case_id: UUID) -> list[CaseEvent]:
+        events = [e for e in self.events.get(case_id) if isinstance(e, CaseEvent)]
+        if not events:
+            raise CaseNotFound(str(case_id))
+        return events
+
+    def _version_at(self, case_id: UUID, at: datetime) -> int:
+        """The last version recorded at or before `at` (wall clock)."""
+        version = None
+        for e in self._events(case_id):
+            if e.timestamp <= at.astimezone(UTC):
+                version = e.originator_version
+        if version is None:
+            raise CaseNotFound(str(case_id))
+        return version
+
+    def _case(self, case_id: UUID, version: int | None = None) -> Case:
+        try:
+            case = self.repository.get(case_id, version=version)
+        except AggregateNotFoundError:
+            raise CaseNotFound(str(case_id)) from None
+        if not isinstance(case, Case):
+            raise CaseNotFound(str(case_id))
+        return case
+
+    @staticmethod
+    def _calendar(policy: Policy, store: Store) -> BusinessCalendar:
+        spec = policy.calendar
+        if spec.store_calendar and store.country and store.timezone:
+            return BusinessCalendar(store.country, store.timezone, *spec.business_hours)
+        return BusinessCalendar(spec.country, spec.timezone, *spec.business_hours)

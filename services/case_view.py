@@ -1,0 +1,54 @@
+"""Plain-data views of a case and its events, shared by the API, the CLI and the notifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.case import Case
+from domain.case_events import CaseEvent
+
+
+def case_state(case: Case) -> dict[str, Any]:
+    return {
+        "id": str(case.id),
+        "platform": case.platform,
+        "store_id": case.store_id,
+        "consumer_id": case.consumer_id,
+        "kind": case.kind,
+        "status": case.status,
+        "version": case.version,
+        "order": case.order,
+        "description": case.description,
+        "language": case.language,
+        "fields": case.fields,
+        "certified_store": case.certified,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "deadlines": [d.as_dict() for d in case.deadlines],
+        "paused_deadlines": case.paused_deadlines,
+        "refunds": case.refunds,
+        "messages": case.messages,
+        "reminders": case.reminders,
+        "warnings": case.warnings,
+        "consumer_may_close": case.consumer_may_close,
+        "last_decision": case.last_decision,
+        "refund_without_return": case.refund_without_return,
+        "return_shipment": case.return_shipment,
+        "return_received": case.return_received,
+        "resolution": case.resolution,
+        "head_hash": case.head_hash,
+    }
+
+
+def history_entry(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "version": event.originator_version,
+        "type": type(event).__name__,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.timestamp,
+        "actor": event.actor,
+        "data": event.data,
+        "deadlines": event.deadlines,
+        "hash": event.hash,
+        "prev_hash": event.prev_hash,
+    }

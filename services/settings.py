@@ -1,0 +1,82 @@
+"""Configuration shared by every Redress process (environment prefix `REDRESS_`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/redress.db"
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "admin", "password", "test"}
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in README.md › Configure."""
+
+    model_config = SettingsConfigDict(env_prefix="REDRESS_", extra="ignore")
+
+    environment: str = Field("development", description="development | production")
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="sqlite:///PATH or postgresql://")
+    admin_token: str | None = Field(None, description="bootstrap admin bearer token")
+    encryption_key: str | None = Field(None, description="AES key for events at rest (base64)")
+    exchange_rates: dict[str, Decimal] = Field(
+        default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps')
+    db_pool_size: int = Field(10, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not url.startswith(("sqlite:///", "postgresql://", "postgres://",
+                               "postgresql+asyncpg://", "postgresql+psycopg://")):
+            raise ValueError("REDRESS_DATABASE_URL must be sqlite:///PATH or postgresql://...")
+        return url
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        if self.environment != "development" and self.admin_token is not None \
+                and self.admin_token.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("REDRESS_ADMIN_TOKEN is a placeholder; set a real secret in "
+                             f"{self.environment}")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's persistence settings for this database."""
+        env = {"CREATE_TABLE": "y"}
+        if self.encryption_key:
+            env.update(CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
+                       CIPHER_KEY=self.encryption_key)
+        if self.is_sqlite:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
+                       SQLITE_DBNAME=str(self.sqlite_path), SQLITE_LOCK_TIMEOUT="10")
+            return env
+        parts = urlsplit(self.database_url)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
+            POSTGRES_HOST=parts.hostname or "127.0.0.1",
+            POSTGRES_PORT=str(parts.port or 5432),
+            POSTGRES_USER=unquote(parts.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(parts.password or ""),
+            POSTGRES_POOL_SIZE=str(self.db_pool_size),
+            POSTGRES_LOCK_TIMEOUT="5",
+        )
+        return env
+
+    def sqlalchemy_url(self, *, driver: str = "psycopg") -> str:
+        """The same database for SQLAlchemy (`psycopg` sync or `asyncpg`)."""
+        if self.is_sqlite:
+            return f"sqlite:///{self.sqlite_path}"
+        rest = self.database_url.split("://", 1)[1]
+        return f"postgresql+{driver}://{rest}"
