@@ -28,7 +28,11 @@ class By:
     occurred_at: datetime
     recorded_at: datetime
 
+    def __post_init__(self) -> None:
+        # Every stored instant is UTC; the offset a client sent is not part of the fact.
+        object.__setattr__(self, "occurred_at", self.occurred_at.astimezone(UTC))
+        object.__setattr__(self, "recorded_at", self.recorded_at.astimezone(UTC))
+
     @classmethod
     def at(cls, actor: Actor, now: datetime) -> By:
-        now = now.astimezone(UTC)
         return cls(actor, now, now)

@@ -14,7 +14,7 @@ PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "admin", "password
 
 
 class Settings(BaseSettings):
-    """Every setting is documented in README.md › Configure."""
+    """Every setting is documented in README.md, section Configure."""
 
     model_config = SettingsConfigDict(env_prefix="REDRESS_", extra="ignore")
 

@@ -1,0 +1,1 @@
+"""Alembic migrations for every table the Redress services own."""

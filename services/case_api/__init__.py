@@ -1,0 +1,1 @@
+"""The Case API: REST for shop frontends, merchants and dispute staff."""

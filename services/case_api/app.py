@@ -1,0 +1,64 @@
+"""The API process's composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from functools import partial
+
+from fastapi import FastAPI
+
+from domain.money import ExchangeRates
+from projections import case_list
+from projections.tracking import catch_up
+from services.application import Redress
+from services.case_api import problems
+from services.case_api.auth import KeyStore
+from services.case_api.deps import Services
+from services.case_api.idempotency import RequestBodies
+from services.case_api.routes import api_keys, case_commands, cases, health, platforms, stores
+from services.db import async_engine, sync_engine
+from services.settings import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    redress = Redress(env=settings.eventsourcing_env(),
+                      rates=ExchangeRates(settings.exchange_rates))
+    engine, engine_async = sync_engine(settings), async_engine(settings)
+    return Services(
+        settings=settings, redress=redress,
+        keys=KeyStore(engine_async, settings.admin_token),
+        engine=engine_async, sync_engine=engine, clock=clock,
+        refresh_case_list=partial(catch_up, engine, redress, case_list.NAME,
+                                  case_list.apply_events),
+    )
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utc_now,
+               services: Services | None = None) -> FastAPI:
+    """Build the app; the database must already be migrated (see `redress migrate`)."""
+    built = services or build_services(settings or Settings(), clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await built.engine.dispose()
+        built.sync_engine.dispose()
+        built.redress.close()
+
+    app = FastAPI(
+        title="Redress", version="0.1.0", lifespan=lifespan,
+        description="Event-sourced case management for after-sales disputes. Errors are "
+                    "RFC 9457 problem+json; a refused business rule is 422 with `rule`.",
+    )
+    app.state.services = built
+    problems.install(app)
+    for module in (health, api_keys, stores, cases, case_commands, platforms):
+        app.include_router(module.router)
+    app.add_middleware(RequestBodies, engine=built.engine, clock=clock)
+    return app

@@ -1,0 +1,117 @@
+"""Request-scoped dependencies: the caller, the services, scope checks and JSON answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+import orjson
+from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.application import CaseNotFound, Redress
+from services.case_api.auth import KeyStore, Principal
+from services.case_api.problems import Problem, forbidden
+from services.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redress: Redress
+    keys: KeyStore
+    engine: AsyncEngine
+    sync_engine: Engine
+    clock: Callable[[], datetime]
+    refresh_case_list: Callable[[], int]
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+Svc = Annotated[Services, Depends(get_services)]
+
+
+async def get_principal(svc: Svc, authorization: Annotated[str | None, Header()] = None
+                        ) -> Principal:
+    unauthorized = Problem(401, "Unauthorized", "a valid bearer token is required",
+                           slug="unauthorized", headers={"WWW-Authenticate": "Bearer"})
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise unauthorized
+    principal = await svc.keys.authenticate(authorization[7:].strip())
+    if principal is None:
+        raise unauthorized
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    if principal.role not in roles:
+        raise forbidden(f"this needs one of the roles {', '.join(roles)}; "
+                        f"the key's role is {principal.role}")
+
+
+def in_scope(principal: Principal, store_id: str, consumer_id: str) -> bool:
+    if principal.role == "staff":
+        return True
+    if principal.role == "consumer":
+        return consumer_id == principal.subject
+    if principal.role == "store":
+        return store_id in principal.store_ids
+    return False
+
+
+def parse_case_id(case_id: str) -> UUID:
+    try:
+        return UUID(case_id)
+    except ValueError:
+        raise CaseNotFound(case_id[:100]) from None
+
+
+async def scoped_case(svc: Services, principal: Principal, case_id: str) -> UUID:
+    """The case's id if the caller may see it; otherwise 404, so ids leak nothing."""
+    uuid = parse_case_id(case_id)
+    _platform, store_id, consumer_id = await run_in_threadpool(svc.redress.case_header, uuid)
+    if not in_scope(principal, store_id, consumer_id):
+        raise CaseNotFound(case_id)
+    return uuid
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise Problem(412, "Precondition Failed", "If-Match must be an ETag such as \"3\"",
+                      slug="stale-version")
+    return int(text)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None
+                  ) -> Response:
+    return Response(orjson.dumps(body, default=_default), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+def case_response(state: dict[str, Any], status: int = 200) -> Response:
+    headers = {"ETag": f'"{state["version"]}"'}
+    if status == 201:
+        headers["Location"] = f"/v1/cases/{state['id']}"
+    return json_response(state, status, headers)

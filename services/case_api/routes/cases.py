@@ -1,0 +1,111 @@
+"""Filing cases and reading them: state, point-in-time state, history, chain verification."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import AwareDatetime
+
+from domain.actors import Actor, By
+from domain.filing import Order
+from services.application import NewCase
+from services.case_api.case_list import list_cases
+from services.case_api.deps import (
+    CurrentPrincipal,
+    Svc,
+    case_response,
+    json_response,
+    require_role,
+    scoped_case,
+)
+from services.case_api.problems import Problem, forbidden
+from services.case_api.routes import problems
+from services.case_api.schemas import (
+    CaseCreate,
+    CaseList,
+    CasePublic,
+    History,
+    Identifier,
+    Verification,
+)
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+@router.post("", status_code=201, response_model=CasePublic, responses=problems(403, 409, 422))
+async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -> Response:
+    """File a case (consumer), or import an open case from an earlier system (staff)."""
+    require_role(principal, "consumer", "staff")
+    now = svc.clock()
+    if principal.role == "consumer":
+        if body.consumer_id is not None or body.submitted_at is not None:
+            raise forbidden("consumer_id and submitted_at are for staff imports only")
+        consumer_id, by = principal.subject, By.at(principal.actor, now)
+    else:
+        if body.consumer_id is None:
+            raise Problem(422, "Invalid Request", "a staff import names the consumer_id",
+                          slug="validation", errors=[{"field": "consumer_id",
+                                                      "message": "required for staff"}])
+        consumer_id = body.consumer_id
+        occurred = body.submitted_at or now
+        if occurred > now:
+            raise Problem(422, "Invalid Request", "submitted_at is in the future",
+                          slug="validation", errors=[{"field": "submitted_at",
+                                                      "message": "must not be in the future"}])
+        by = By(Actor("staff", principal.subject), occurred, now)
+    order = Order(body.order.reference, Decimal(body.order.amount), body.order.currency,
+                  body.order.completed_at, body.order.delivered_at)
+    new = NewCase(platform=body.platform, store_id=body.store_id, consumer_id=consumer_id,
+                  kind=body.kind, order=order, description=body.description,
+                  language=body.language, fields=body.platform_fields())
+    state = await run_in_threadpool(svc.redress.submit_case, by, new)
+    return case_response(state, 201)
+
+
+@router.get("", response_model=CaseList, responses=problems(403, 422))
+async def list_cases_route(
+    principal: CurrentPrincipal, svc: Svc,
+    platform: str | None = None, store_id: Identifier | None = None,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """Cases in the caller's scope, newest first, with filters and a cursor."""
+    require_role(principal, "staff", "ops", "store", "consumer")
+    await run_in_threadpool(svc.refresh_case_list)
+    page = await run_in_threadpool(list_cases, svc.sync_engine, principal, platform, store_id,
+                                   status, limit, cursor)
+    return json_response(page)
+
+
+@router.get("/{case_id}", response_model=CasePublic, responses=problems(404, 422))
+async def get_case(
+    case_id: str, principal: CurrentPrincipal, svc: Svc,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    at: AwareDatetime | None = None,
+) -> Response:
+    """Current state from the event store, or as of `version` or `at` (recorded time)."""
+    uuid = await scoped_case(svc, principal, case_id)
+    state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=at))
+    return case_response(state)
+
+
+@router.get("/{case_id}/history", response_model=History, responses=problems(404))
+async def history(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Response:
+    """Every event of the case, with its hash and the previous hash."""
+    uuid = await scoped_case(svc, principal, case_id)
+    events = await run_in_threadpool(svc.redress.history, uuid)
+    return json_response({"case_id": str(uuid), "events": events})
+
+
+@router.get("/{case_id}/verify", response_model=Verification, responses=problems(403, 404))
+async def verify(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Response:
+    """Recompute the case's hash chain (staff)."""
+    uuid = await scoped_case(svc, principal, case_id)
+    require_role(principal, "staff")
+    return json_response(await run_in_threadpool(svc.redress.verify, uuid))
+

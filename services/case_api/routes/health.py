@@ -1,0 +1,32 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import text
+
+from services.case_api.deps import Svc, json_response
+from services.case_api.problems import Problem
+from services.case_api.routes import problems
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> Response:
+    """The process is alive."""
+    return json_response({"status": "ok"})
+
+
+@router.get("/readyz", responses=problems())
+async def readyz(svc: Svc) -> Response:
+    """The database answers."""
+    try:
+        async with svc.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error: not ready
+        raise Problem(503, "Service Unavailable", f"database unreachable "
+                      f"({type(exc).__name__})", slug="unavailable",
+                      headers={"Retry-After": "2"}) from None
+    return json_response({"status": "ready"})

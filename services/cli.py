@@ -1,0 +1,172 @@
+"""The `redress` command: every process and operator task."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.settings import Settings
+
+app = typer.Typer(help="Redress: event-sourced after-sales case management.",
+                  no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+console = Console()
+
+Host = Annotated[str, typer.Option(help="interface to listen on")]
+Port = Annotated[int, typer.Option(help="TCP port")]
+
+
+def _prepare(settings: Settings) -> None:
+    from services.db import migrate, wait_for_database
+
+    wait_for_database(settings)
+    migrate(settings)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = Settings()
+    _prepare(settings)
+    console.print(f"[green]migrated[/] {_safe_url(settings)}")
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Everything in one process: the embedded default."""
+    settings = Settings()
+    _prepare(settings)
+    _announce(settings, host, port)
+    _run_api(settings, host, port)
+
+
+@app.command()
+def api(host: Host = "0.0.0.0", port: Port = 8000) -> None:
+    """The REST API alone (production role)."""
+    settings = Settings()
+    _prepare(settings)
+    _run_api(settings, host, port)
+
+
+def _run_api(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from services.case_api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                timeout_graceful_shutdown=25)
+
+
+def _announce(settings: Settings, host: str, port: int) -> None:
+    url = f"http://{host}:{port}"
+    console.print(f"[bold]Redress[/] on {url}  (database: {_safe_url(settings)})")
+    console.print(f"  API docs: {url}/docs")
+    token = _bootstrap_admin(settings)
+    if token:
+        console.print(f"  admin token (shown once, stored hashed): {token}", soft_wrap=True)
+    elif settings.admin_token:
+        console.print("  admin token: the value of REDRESS_ADMIN_TOKEN")
+    console.print("  another admin key: redress keys create --role admin --subject NAME")
+
+
+def _bootstrap_admin(settings: Settings) -> str | None:
+    """On a database with no admin key, make one and show it once."""
+    from services.case_api.auth import KeyStore
+    from services.db import async_engine
+
+    async def ensure() -> str | None:
+        engine = async_engine(settings)
+        try:
+            keys = KeyStore(engine)
+            if await keys.has_admin():
+                return None
+            _key, token = await keys.create("admin", "bootstrap", [], datetime.now(UTC))
+            return token
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(ensure())
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="consumer | store | staff | ops | admin")],
+    subject: Annotated[str, typer.Option(help="who the key belongs to")],
+    store: Annotated[list[str] | None, typer.Option(help="a store id in scope (repeat)")] = None,
+) -> None:
+    """Create an API key and print its token once."""
+    from services.case_api.auth import ROLES, KeyStore
+    from services.db import async_engine
+
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    settings = Settings()
+    _prepare(settings)
+
+    async def create() -> str:
+        engine = async_engine(settings)
+        try:
+            _key, token = await KeyStore(engine).create(role, subject, store or [],
+                                                        datetime.now(UTC))
+            return token
+        finally:
+            await engine.dispose()
+
+    typer.echo(asyncio.run(create()))
+
+
+@app.command()
+def audit(
+    case_id: str,
+    at: Annotated[datetime | None, typer.Option(help="state as of this ISO 8601 time")] = None,
+) -> None:
+    """Print a case's history and state as of a time, and verify its hash chain."""
+    from domain.money import ExchangeRates
+    from services.application import CaseNotFound, Redress
+
+    settings = Settings()
+    redress = Redress(env=settings.eventsourcing_env(),
+                      rates=ExchangeRates(settings.exchange_rates))
+    try:
+        uuid = UUID(case_id)
+        when = at.replace(tzinfo=UTC) if at and at.tzinfo is None else at
+        state = redress.get_case(uuid, at=when)
+        history = redress.history(uuid)
+        verdict = redress.verify(uuid)
+    except (ValueError, CaseNotFound):
+        console.print(f"[red]no case {case_id}[/]")
+        raise typer.Exit(1) from None
+    table = Table("v", "type", "occurred_at", "actor", "hash")
+    for entry in history:
+        if entry["version"] <= state["version"]:
+            table.add_row(str(entry["version"]), entry["type"],
+                          entry["occurred_at"].isoformat(),
+                          f"{entry['actor']['role']}:{entry['actor']['id']}", entry["hash"][:16])
+    console.print(table)
+    console.print(f"status [bold]{state['status']}[/] at version {state['version']}; "
+                  f"deadlines: {[d['kind'] for d in state['deadlines']]}")
+    colour = "green" if verdict["valid"] else "red"
+    console.print(f"hash chain [{colour}]{'valid' if verdict['valid'] else 'BROKEN'}[/] "
+                  f"over {verdict['events']} events, head {verdict['head_hash']}")
+    if not verdict["valid"]:
+        raise typer.Exit(2)
+
+
+def _safe_url(settings: Settings) -> str:
+    url = settings.database_url
+    if "@" in url:  # hide the password
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        url = f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""Database plumbing: engines for the services' own tables, and migrations on start-up."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def sync_engine(settings: Settings) -> Engine:
+    if settings.is_sqlite:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(settings.sqlalchemy_url(driver="psycopg"), pool_pre_ping=True,
+                         pool_size=settings.db_pool_size)
+
+
+def async_engine(settings: Settings) -> AsyncEngine:
+    if settings.is_sqlite:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(f"sqlite+aiosqlite:///{settings.sqlite_path}",
+                                     connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(settings.sqlalchemy_url(driver="asyncpg"), pool_pre_ping=True,
+                               pool_size=settings.db_pool_size)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # WAL lets readers run beside the one writer; the event store uses the same file.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def wait_for_database(settings: Settings, attempts: int = 30, delay: float = 1.0) -> None:
+    """Start-up waits for the database with a bounded retry."""
+    engine = sync_engine(settings)
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                with engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                return
+            except Exception as exc:  # any driver error means "not yet"
+                if attempt == attempts:
+                    raise
+                log.warning("database not ready (attempt %d/%d): %s", attempt, attempts,
+                            type(exc).__name__)
+                time.sleep(delay)
+    finally:
+        engine.dispose()
+
+
+def migrate(settings: Settings) -> None:
+    """Apply every Alembic migration (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    url = settings.sqlalchemy_url()
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")

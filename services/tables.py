@@ -1,0 +1,35 @@
+"""Tables the API owns, on the same metadata as the read models (Alembic migrates both)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
+
+from projections.tables import case_list, metadata, projection_positions
+
+__all__ = ["api_keys", "case_list", "idempotency_keys", "metadata", "projection_positions"]
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("store_ids", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(64), primary_key=True),  # sha256 of the caller's credentials
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("state", String(8), nullable=False),  # running | done
+    Column("status_code", Integer),
+    Column("headers", JSON),
+    Column("body", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
