@@ -34,18 +34,35 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
             continue
         case_id = str(event.originator_id)
         if isinstance(event, Submitted):
-            connection.execute(insert(case_list).values(
-                case_id=case_id, platform=event.platform, store_id=event.store_id,
-                consumer_id=event.consumer_id, kind=event.kind, status="awaiting_store",
-                version=event.originator_version, created_at=event.occurred_at,
-                updated_at=event.occurred_at, next_due_at=_next_due(event)))
+            connection.execute(
+                insert(case_list).values(
+                    case_id=case_id,
+                    platform=event.platform,
+                    store_id=event.store_id,
+                    consumer_id=event.consumer_id,
+                    kind=event.kind,
+                    status="awaiting_store",
+                    version=event.originator_version,
+                    created_at=event.occurred_at,
+                    updated_at=event.occurred_at,
+                    next_due_at=_next_due(event),
+                )
+            )
             statuses[case_id] = "awaiting_store"
             continue
         status = statuses.get(case_id)
         if status is None:
             status = connection.execute(
-                select(case_list.c.status).where(case_list.c.case_id == case_id)).scalar_one()
+                select(case_list.c.status).where(case_list.c.case_id == case_id)
+            ).scalar_one()
         statuses[case_id] = _status_after(status, event)
-        connection.execute(update(case_list).where(case_list.c.case_id == case_id).values(
-            status=statuses[case_id], version=event.originator_version,
-            updated_at=event.occurred_at, next_due_at=_next_due(event)))
+        connection.execute(
+            update(case_list)
+            .where(case_list.c.case_id == case_id)
+            .values(
+                status=statuses[case_id],
+                version=event.originator_version,
+                updated_at=event.occurred_at,
+                next_due_at=_next_due(event),
+            )
+        )

@@ -7,13 +7,15 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, S
 metadata = MetaData()
 
 projection_positions = Table(
-    "projection_positions", metadata,
+    "projection_positions",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )
 
 case_list = Table(
-    "case_list", metadata,
+    "case_list",
+    metadata,
     Column("case_id", String(36), primary_key=True),
     Column("platform", String(32), nullable=False),
     Column("store_id", String(200), nullable=False),

@@ -30,8 +30,9 @@ def position(connection: Connection, name: str, *, lock: bool = False) -> int:
     return int(found)
 
 
-def catch_up(engine: Engine, app: Application[Any], name: str, apply: Apply,
-             batch: int = BATCH) -> int:
+def catch_up(
+    engine: Engine, app: Application[Any], name: str, apply: Apply, batch: int = BATCH
+) -> int:
     """Apply every notification after the tracked position; returns how many were read."""
     total = 0
     while True:
@@ -42,9 +43,11 @@ def catch_up(engine: Engine, app: Application[Any], name: str, apply: Apply,
                 return total
             events = [app.mapper.to_domain_event(n) for n in notifications]
             apply(connection, events)
-            connection.execute(update(projection_positions)
-                               .where(projection_positions.c.name == name)
-                               .values(position=notifications[-1].id))
+            connection.execute(
+                update(projection_positions)
+                .where(projection_positions.c.name == name)
+                .values(position=notifications[-1].id)
+            )
             total += len(notifications)
         if len(notifications) < batch:
             return total

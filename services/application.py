@@ -73,22 +73,41 @@ class NewCase:
 class Redress(Application[UUID]):
     name = "redress"
 
-    def __init__(self, env: Mapping[str, str] | None = None,
-                 policies: Mapping[str, Policy] | None = None,
-                 rates: ExchangeRates = NO_RATES) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        policies: Mapping[str, Policy] | None = None,
+        rates: ExchangeRates = NO_RATES,
+    ) -> None:
         super().__init__(env=env)
         self.policies = policies or default_policies()
         self.rates = rates
 
     # -- stores ------------------------------------------------------------------------------
 
-    def register_store(self, by: By, *, store_id: str, platform: str, name: str,
-                       certified: bool, country: str, timezone: str) -> dict[str, Any]:
+    def register_store(
+        self,
+        by: By,
+        *,
+        store_id: str,
+        platform: str,
+        name: str,
+        certified: bool,
+        country: str,
+        timezone: str,
+    ) -> dict[str, Any]:
         if platform not in self.policies:
             raise UnknownStore(f"unknown platform {platform!r}")
-        store = Store(store_id=store_id, platform=platform, name=name, certified=certified,
-                      country=country, timezone=timezone, occurred_at=by.occurred_at,
-                      actor=by.actor.as_dict())
+        store = Store(
+            store_id=store_id,
+            platform=platform,
+            name=name,
+            certified=certified,
+            country=country,
+            timezone=timezone,
+            occurred_at=by.occurred_at,
+            actor=by.actor.as_dict(),
+        )
         try:
             self.save(store)
         except IntegrityError:
@@ -114,18 +133,31 @@ class Redress(Application[UUID]):
         except StoreNotFound:
             raise UnknownStore(f"no store {new.store_id!r} is registered") from None
         if store.platform != new.platform:
-            raise UnknownStore(f"store {new.store_id!r} is on {store.platform}, "
-                               f"not {new.platform}")
+            raise UnknownStore(f"store {new.store_id!r} is on {store.platform}, not {new.platform}")
         case = Case.submit(
-            policy, by, store_id=new.store_id, consumer_id=new.consumer_id, kind=new.kind,
-            order=new.order, description=new.description, language=new.language,
-            fields=dict(new.fields or {}), certified=store.certified,
-            calendar=self._calendar(policy, store))
+            policy,
+            by,
+            store_id=new.store_id,
+            consumer_id=new.consumer_id,
+            kind=new.kind,
+            order=new.order,
+            description=new.description,
+            language=new.language,
+            fields=dict(new.fields or {}),
+            certified=store.certified,
+            calendar=self._calendar(policy, store),
+        )
         self.save(case)
         return case_state(case)
 
-    def act(self, case_id: UUID, by: By, command: Callable[[Case, Policy], None], *,
-            expected_version: int | None = None) -> dict[str, Any]:
+    def act(
+        self,
+        case_id: UUID,
+        by: By,
+        command: Callable[[Case, Policy], None],
+        *,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
         """Run a command on the current case; retried when a concurrent write won the race,
         unless the caller pinned the version with `If-Match`."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
@@ -137,8 +169,7 @@ class Redress(Application[UUID]):
                 self._save_with_store(case)
             except IntegrityError:
                 if expected_version is not None:
-                    raise VersionMismatch(expected_version, self._case(case_id).version
-                                          ) from None
+                    raise VersionMismatch(expected_version, self._case(case_id).version) from None
                 continue
             return case_state(case)
         raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
@@ -167,8 +198,9 @@ class Redress(Application[UUID]):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def get_case(self, case_id: UUID, *, version: int | None = None,
-                 at: datetime | None = None) -> dict[str, Any]:
+    def get_case(
+        self, case_id: UUID, *, version: int | None = None, at: datetime | None = None
+    ) -> dict[str, Any]:
         if at is not None:
             version = self._version_at(case_id, at)
         return case_state(self._case(case_id, version))
@@ -203,7 +235,7 @@ class Redress(Application[UUID]):
 
     def _case(self, case_id: UUID, version: int | None = None) -> Case:
         try:
-            case = self.repository.get(case_id, version=version)
+            case: object = self.repository.get(case_id, version=version)
         except AggregateNotFoundError:
             raise CaseNotFound(str(case_id)) from None
         if not isinstance(case, Case):

@@ -13,8 +13,7 @@ from rich.table import Table
 
 from services.settings import Settings
 
-app = typer.Typer(help="Redress: event-sourced after-sales case management.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Redress: event-sourced after-sales case management.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 console = Console()
@@ -60,8 +59,9 @@ def _run_api(settings: Settings, host: str, port: int) -> None:
 
     from services.case_api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                timeout_graceful_shutdown=25)
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=25
+    )
 
 
 def _announce(settings: Settings, host: str, port: int) -> None:
@@ -113,8 +113,9 @@ def keys_create(
     async def create() -> str:
         engine = async_engine(settings)
         try:
-            _key, token = await KeyStore(engine).create(role, subject, store or [],
-                                                        datetime.now(UTC))
+            _key, token = await KeyStore(engine).create(
+                role, subject, store or [], datetime.now(UTC)
+            )
             return token
         finally:
             await engine.dispose()
@@ -132,8 +133,9 @@ def audit(
     from services.application import CaseNotFound, Redress
 
     settings = Settings()
-    redress = Redress(env=settings.eventsourcing_env(),
-                      rates=ExchangeRates(settings.exchange_rates))
+    redress = Redress(
+        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+    )
     try:
         uuid = UUID(case_id)
         when = at.replace(tzinfo=UTC) if at and at.tzinfo is None else at
@@ -146,15 +148,23 @@ def audit(
     table = Table("v", "type", "occurred_at", "actor", "hash")
     for entry in history:
         if entry["version"] <= state["version"]:
-            table.add_row(str(entry["version"]), entry["type"],
-                          entry["occurred_at"].isoformat(),
-                          f"{entry['actor']['role']}:{entry['actor']['id']}", entry["hash"][:16])
+            table.add_row(
+                str(entry["version"]),
+                entry["type"],
+                entry["occurred_at"].isoformat(),
+                f"{entry['actor']['role']}:{entry['actor']['id']}",
+                entry["hash"][:16],
+            )
     console.print(table)
-    console.print(f"status [bold]{state['status']}[/] at version {state['version']}; "
-                  f"deadlines: {[d['kind'] for d in state['deadlines']]}")
+    console.print(
+        f"status [bold]{state['status']}[/] at version {state['version']}; "
+        f"deadlines: {[d['kind'] for d in state['deadlines']]}"
+    )
     colour = "green" if verdict["valid"] else "red"
-    console.print(f"hash chain [{colour}]{'valid' if verdict['valid'] else 'BROKEN'}[/] "
-                  f"over {verdict['events']} events, head {verdict['head_hash']}")
+    console.print(
+        f"hash chain [{colour}]{'valid' if verdict['valid'] else 'BROKEN'}[/] "
+        f"over {verdict['events']} events, head {verdict['head_hash']}"
+    )
     if not verdict["valid"]:
         raise typer.Exit(2)
 

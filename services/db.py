@@ -23,19 +23,26 @@ def sync_engine(settings: Settings) -> Engine:
         engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(settings.sqlalchemy_url(driver="psycopg"), pool_pre_ping=True,
-                         pool_size=settings.db_pool_size)
+    return create_engine(
+        settings.sqlalchemy_url(driver="psycopg"),
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+    )
 
 
 def async_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(f"sqlite+aiosqlite:///{settings.sqlite_path}",
-                                     connect_args={"timeout": 30})
+        engine = create_async_engine(
+            f"sqlite+aiosqlite:///{settings.sqlite_path}", connect_args={"timeout": 30}
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(settings.sqlalchemy_url(driver="asyncpg"), pool_pre_ping=True,
-                               pool_size=settings.db_pool_size)
+    return create_async_engine(
+        settings.sqlalchemy_url(driver="asyncpg"),
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -58,8 +65,9 @@ def wait_for_database(settings: Settings, attempts: int = 30, delay: float = 1.0
             except Exception as exc:  # any driver error means "not yet"
                 if attempt == attempts:
                     raise
-                log.warning("database not ready (attempt %d/%d): %s", attempt, attempts,
-                            type(exc).__name__)
+                log.warning(
+                    "database not ready (attempt %d/%d): %s", attempt, attempts, type(exc).__name__
+                )
                 time.sleep(delay)
     finally:
         engine.dispose()

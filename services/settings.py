@@ -23,23 +23,35 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(None, description="bootstrap admin bearer token")
     encryption_key: str | None = Field(None, description="AES key for events at rest (base64)")
     exchange_rates: dict[str, Decimal] = Field(
-        default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps')
+        default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps'
+    )
     db_pool_size: int = Field(10, ge=1)
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
-        if not url.startswith(("sqlite:///", "postgresql://", "postgres://",
-                               "postgresql+asyncpg://", "postgresql+psycopg://")):
+        if not url.startswith(
+            (
+                "sqlite:///",
+                "postgresql://",
+                "postgres://",
+                "postgresql+asyncpg://",
+                "postgresql+psycopg://",
+            )
+        ):
             raise ValueError("REDRESS_DATABASE_URL must be sqlite:///PATH or postgresql://...")
         return url
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
-        if self.environment != "development" and self.admin_token is not None \
-                and self.admin_token.lower() in PLACEHOLDER_SECRETS:
-            raise ValueError("REDRESS_ADMIN_TOKEN is a placeholder; set a real secret in "
-                             f"{self.environment}")
+        if (
+            self.environment != "development"
+            and self.admin_token is not None
+            and self.admin_token.lower() in PLACEHOLDER_SECRETS
+        ):
+            raise ValueError(
+                f"REDRESS_ADMIN_TOKEN is a placeholder; set a real secret in {self.environment}"
+            )
         return self
 
     @property
@@ -54,12 +66,16 @@ class Settings(BaseSettings):
         """The eventsourcing library's persistence settings for this database."""
         env = {"CREATE_TABLE": "y"}
         if self.encryption_key:
-            env.update(CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
-                       CIPHER_KEY=self.encryption_key)
+            env.update(
+                CIPHER_TOPIC="eventsourcing.cryptography:AESCipher", CIPHER_KEY=self.encryption_key
+            )
         if self.is_sqlite:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
-                       SQLITE_DBNAME=str(self.sqlite_path), SQLITE_LOCK_TIMEOUT="10")
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                SQLITE_DBNAME=str(self.sqlite_path),
+                SQLITE_LOCK_TIMEOUT="10",
+            )
             return env
         parts = urlsplit(self.database_url)
         env.update(

@@ -9,7 +9,8 @@ from projections.tables import case_list, metadata, projection_positions
 __all__ = ["api_keys", "case_list", "idempotency_keys", "metadata", "projection_positions"]
 
 api_keys = Table(
-    "api_keys", metadata,
+    "api_keys",
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("token_hash", String(64), nullable=False),
     Column("role", String(16), nullable=False),
@@ -20,7 +21,8 @@ api_keys = Table(
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("scope", String(64), primary_key=True),  # sha256 of the caller's credentials
     Column("key", String(255), primary_key=True),
     Column("request_hash", String(64), nullable=False),
@@ -32,4 +34,3 @@ idempotency_keys = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("ix_idempotency_keys_expires_at", "expires_at"),
 )
-

@@ -27,20 +27,28 @@ def utc_now() -> datetime:
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
-    redress = Redress(env=settings.eventsourcing_env(),
-                      rates=ExchangeRates(settings.exchange_rates))
+    redress = Redress(
+        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+    )
     engine, engine_async = sync_engine(settings), async_engine(settings)
     return Services(
-        settings=settings, redress=redress,
+        settings=settings,
+        redress=redress,
         keys=KeyStore(engine_async, settings.admin_token),
-        engine=engine_async, sync_engine=engine, clock=clock,
-        refresh_case_list=partial(catch_up, engine, redress, case_list.NAME,
-                                  case_list.apply_events),
+        engine=engine_async,
+        sync_engine=engine,
+        clock=clock,
+        refresh_case_list=partial(
+            catch_up, engine, redress, case_list.NAME, case_list.apply_events
+        ),
     )
 
 
-def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utc_now,
-               services: Services | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    services: Services | None = None,
+) -> FastAPI:
     """Build the app; the database must already be migrated (see `redress migrate`)."""
     built = services or build_services(settings or Settings(), clock)
 
@@ -52,9 +60,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         built.redress.close()
 
     app = FastAPI(
-        title="Redress", version="0.1.0", lifespan=lifespan,
+        title="Redress",
+        version="0.1.0",
+        lifespan=lifespan,
         description="Event-sourced case management for after-sales disputes. Errors are "
-                    "RFC 9457 problem+json; a refused business rule is 422 with `rule`.",
+        "RFC 9457 problem+json; a refused business rule is 422 with `rule`.",
     )
     app.state.services = built
     problems.install(app)

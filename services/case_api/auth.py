@@ -52,22 +52,32 @@ class KeyStore:
         self.admin_token = admin_token
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def create(self, role: str, subject: str, store_ids: list[str], now: datetime
-                     ) -> tuple[Principal, str]:
+    async def create(
+        self, role: str, subject: str, store_ids: list[str], now: datetime
+    ) -> tuple[Principal, str]:
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         key_id, token = new_token()
         async with self.engine.begin() as connection:
-            await connection.execute(insert(api_keys).values(
-                id=key_id, token_hash=hash_token(token), role=role, subject=subject,
-                store_ids=list(store_ids), created_at=now))
+            await connection.execute(
+                insert(api_keys).values(
+                    id=key_id,
+                    token_hash=hash_token(token),
+                    role=role,
+                    subject=subject,
+                    store_ids=list(store_ids),
+                    created_at=now,
+                )
+            )
         return Principal(key_id, role, subject, tuple(store_ids)), token
 
     async def has_admin(self) -> bool:
         async with self.engine.connect() as connection:
             found = await connection.execute(
-                select(api_keys.c.id).where(api_keys.c.role == "admin",
-                                            api_keys.c.revoked_at.is_(None)).limit(1))
+                select(api_keys.c.id)
+                .where(api_keys.c.role == "admin", api_keys.c.revoked_at.is_(None))
+                .limit(1)
+            )
             return found.first() is not None
 
     async def authenticate(self, token: str) -> Principal | None:
@@ -84,10 +94,11 @@ class KeyStore:
         return principal
 
     async def _lookup(self, token: str, digest: str) -> Principal | None:
-        key_id = token[len(TOKEN_PREFIX):].split("_", 1)[0]
+        key_id = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
         async with self.engine.connect() as connection:
-            row = (await connection.execute(
-                select(api_keys).where(api_keys.c.id == key_id))).first()
+            row = (
+                await connection.execute(select(api_keys).where(api_keys.c.id == key_id))
+            ).first()
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.token_hash, digest):

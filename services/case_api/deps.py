@@ -41,10 +41,16 @@ def get_services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(get_services)]
 
 
-async def get_principal(svc: Svc, authorization: Annotated[str | None, Header()] = None
-                        ) -> Principal:
-    unauthorized = Problem(401, "Unauthorized", "a valid bearer token is required",
-                           slug="unauthorized", headers={"WWW-Authenticate": "Bearer"})
+async def get_principal(
+    svc: Svc, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    unauthorized = Problem(
+        401,
+        "Unauthorized",
+        "a valid bearer token is required",
+        slug="unauthorized",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
     if not authorization or not authorization.lower().startswith("bearer "):
         raise unauthorized
     principal = await svc.keys.authenticate(authorization[7:].strip())
@@ -58,8 +64,9 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 def require_role(principal: Principal, *roles: str) -> None:
     if principal.role not in roles:
-        raise forbidden(f"this needs one of the roles {', '.join(roles)}; "
-                        f"the key's role is {principal.role}")
+        raise forbidden(
+            f"this needs one of the roles {', '.join(roles)}; the key's role is {principal.role}"
+        )
 
 
 def in_scope(principal: Principal, store_id: str, consumer_id: str) -> bool:
@@ -93,8 +100,9 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     text = value.strip().removeprefix("W/").strip('"')
     if not text.isdigit():
-        raise Problem(412, "Precondition Failed", "If-Match must be an ETag such as \"3\"",
-                      slug="stale-version")
+        raise Problem(
+            412, "Precondition Failed", 'If-Match must be an ETag such as "3"', slug="stale-version"
+        )
     return int(text)
 
 
@@ -104,10 +112,13 @@ def _default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None
-                  ) -> Response:
-    return Response(orjson.dumps(body, default=_default), status_code=status,
-                    media_type="application/json", headers=headers)
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(body, default=_default),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 def case_response(state: dict[str, Any], status: int = 200) -> Response:

@@ -29,9 +29,13 @@ KEPT_HEADERS = ("content-type", "etag", "location")
 
 
 class RequestBodies:
-    def __init__(self, app: ASGIApp, engine: AsyncEngine,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 max_body: int = MAX_BODY) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        engine: AsyncEngine,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_body: int = MAX_BODY,
+    ) -> None:
         self.app, self.engine, self.clock, self.max_body = app, engine, clock, max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -40,13 +44,19 @@ class RequestBodies:
             return
         body = await self._read_body(scope, receive)
         if body is None:
-            await self._answer(scope, send, Problem(
-                413, "Content Too Large", f"the request body exceeds {self.max_body} bytes",
-                slug="too-large"))
+            await self._answer(
+                scope,
+                send,
+                Problem(
+                    413,
+                    "Content Too Large",
+                    f"the request body exceeds {self.max_body} bytes",
+                    slug="too-large",
+                ),
+            )
             return
         replay = _replaying(body, receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope["headers"]}
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = headers.get("idempotency-key")
         if scope["method"] != "POST" or key is None:
             await self.app(scope, replay, send)
@@ -55,8 +65,7 @@ class RequestBodies:
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
         for name, value in scope["headers"]:
-            if name.lower() == b"content-length" and value.isdigit() \
-                    and int(value) > self.max_body:
+            if name.lower() == b"content-length" and value.isdigit() and int(value) > self.max_body:
                 return None
         chunks, size = [], 0
         while True:
@@ -72,29 +81,53 @@ class RequestBodies:
                 break
         return b"".join(chunks)
 
-    async def _idempotent(self, scope: Scope, receive: Receive, send: Send, key: str,
-                          headers: dict[str, str], body: bytes) -> None:
+    async def _idempotent(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: str,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> None:
         if not 1 <= len(key) <= 255:
-            await self._answer(scope, send, Problem(
-                422, "Invalid Request", "Idempotency-Key must be 1 to 255 characters",
-                slug="validation", errors=[{"field": "Idempotency-Key",
-                                            "message": "1 to 255 characters"}]))
+            await self._answer(
+                scope,
+                send,
+                Problem(
+                    422,
+                    "Invalid Request",
+                    "Idempotency-Key must be 1 to 255 characters",
+                    slug="validation",
+                    errors=[{"field": "Idempotency-Key", "message": "1 to 255 characters"}],
+                ),
+            )
             return
         ident = (hashlib.sha256(headers.get("authorization", "").encode()).hexdigest(), key)
         fingerprint = hashlib.sha256(
-            b"\0".join([scope["method"].encode(), scope["path"].encode(),
-                        scope.get("query_string", b""), body])).hexdigest()
+            b"\0".join(
+                [
+                    scope["method"].encode(),
+                    scope["path"].encode(),
+                    scope.get("query_string", b""),
+                    body,
+                ]
+            )
+        ).hexdigest()
         existing = await self._claim(ident, fingerprint)
         if existing is not None:
             await self._replay_or_refuse(scope, send, existing, fingerprint)
             return
-        captured = _Capture(send)
+        captured = _Capture()
         try:
             await self.app(scope, receive, captured)
         except BaseException:
             await self._forget(ident)
             raise
+        # The outcome is stored before the client sees it, so a retry that follows the
+        # answer at once finds it replayable rather than still running.
         await self._settle(ident, captured)
+        await captured.deliver(send)
 
     async def _claim(self, ident: tuple[str, str], fingerprint: str) -> Any:
         """Record the key as running; or return the row already there."""
@@ -102,41 +135,65 @@ class RequestBodies:
         for _ in range(3):
             try:
                 async with self.engine.begin() as connection:
-                    await connection.execute(insert(idempotency_keys).values(
-                        scope=ident[0], key=ident[1], request_hash=fingerprint,
-                        state="running", created_at=now, expires_at=now + KEEP_FOR))
+                    await connection.execute(
+                        insert(idempotency_keys).values(
+                            scope=ident[0],
+                            key=ident[1],
+                            request_hash=fingerprint,
+                            state="running",
+                            created_at=now,
+                            expires_at=now + KEEP_FOR,
+                        )
+                    )
                 return None
             except IntegrityError:
                 pass
             async with self.engine.begin() as connection:
-                row = (await connection.execute(select(idempotency_keys).where(
-                    _matches(ident)))).first()
+                row = (
+                    await connection.execute(select(idempotency_keys).where(_matches(ident)))
+                ).first()
                 if row is None:
                     continue
                 stale = _aware(row.expires_at) <= now or (
-                    row.state == "running" and _aware(row.created_at) <= now - ABANDONED_AFTER)
+                    row.state == "running" and _aware(row.created_at) <= now - ABANDONED_AFTER
+                )
                 if not stale:
                     return row
                 await connection.execute(delete(idempotency_keys).where(_matches(ident)))
         raise RuntimeError("could not claim the idempotency key")
 
-    async def _replay_or_refuse(self, scope: Scope, send: Send, row: Any,
-                                fingerprint: str) -> None:
+    async def _replay_or_refuse(self, scope: Scope, send: Send, row: Any, fingerprint: str) -> None:
         if row.request_hash != fingerprint:
-            await self._answer(scope, send, Problem(
-                422, "Idempotency Key Reused", "this Idempotency-Key was used with a "
-                "different request; use a new key", slug="idempotency-key-reused"))
+            await self._answer(
+                scope,
+                send,
+                Problem(
+                    422,
+                    "Idempotency Key Reused",
+                    "this Idempotency-Key was used with a different request; use a new key",
+                    slug="idempotency-key-reused",
+                ),
+            )
         elif row.state == "running":
-            await self._answer(scope, send, Problem(
-                409, "Conflict", "a request with this Idempotency-Key is still running",
-                slug="idempotency-key-in-use", headers={"Retry-After": "1"}))
+            await self._answer(
+                scope,
+                send,
+                Problem(
+                    409,
+                    "Conflict",
+                    "a request with this Idempotency-Key is still running",
+                    slug="idempotency-key-in-use",
+                    headers={"Retry-After": "1"},
+                ),
+            )
         else:
             headers = [(k.encode(), v.encode()) for k, v in (row.headers or {}).items()]
             headers.append((b"idempotent-replayed", b"true"))
             body = row.body.encode("utf-8")
             headers.append((b"content-length", str(len(body)).encode()))
-            await send({"type": "http.response.start", "status": row.status_code,
-                        "headers": headers})
+            await send(
+                {"type": "http.response.start", "status": row.status_code, "headers": headers}
+            )
             await send({"type": "http.response.body", "body": body})
 
     async def _settle(self, ident: tuple[str, str], captured: _Capture) -> None:
@@ -144,9 +201,16 @@ class RequestBodies:
             await self._forget(ident)
             return
         async with self.engine.begin() as connection:
-            await connection.execute(update(idempotency_keys).where(_matches(ident)).values(
-                state="done", status_code=captured.status, headers=captured.kept_headers(),
-                body=b"".join(captured.body).decode("utf-8", errors="replace")))
+            await connection.execute(
+                update(idempotency_keys)
+                .where(_matches(ident))
+                .values(
+                    state="done",
+                    status_code=captured.status,
+                    headers=captured.kept_headers(),
+                    body=b"".join(captured.body).decode("utf-8", errors="replace"),
+                )
+            )
 
     async def _forget(self, ident: tuple[str, str]) -> None:
         async with self.engine.begin() as connection:
@@ -181,10 +245,10 @@ def _replaying(body: bytes, then: Receive | None) -> Receive:
 
 
 class _Capture:
-    """Passes the response through while keeping a copy of it."""
+    """Holds the response back until it has been recorded."""
 
-    def __init__(self, send: Send) -> None:
-        self.send = send
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
         self.status: int | None = None
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
@@ -195,8 +259,13 @@ class _Capture:
             self.headers = list(message.get("headers", []))
         elif message["type"] == "http.response.body":
             self.body.append(message.get("body", b""))
-        await self.send(message)
+        self.messages.append(message)
+
+    async def deliver(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
 
     def kept_headers(self) -> dict[str, str]:
-        return {k.decode(): v.decode() for k, v in self.headers
-                if k.decode().lower() in KEPT_HEADERS}
+        return {
+            k.decode(): v.decode() for k, v in self.headers if k.decode().lower() in KEPT_HEADERS
+        }

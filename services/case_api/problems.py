@@ -22,8 +22,16 @@ TYPE_BASE = "https://redress.dev/problems/"
 class Problem(Exception):
     """An error answer; raise it anywhere in a route."""
 
-    def __init__(self, status: int, title: str, detail: str, *, slug: str | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        slug: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
         self.slug = slug or title.lower().replace(" ", "-")
@@ -32,10 +40,16 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem) -> JSONResponse:
-    body = {"type": TYPE_BASE + problem.slug, "title": problem.title,
-            "status": problem.status, "detail": problem.detail, **problem.extra}
-    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON,
-                        headers=problem.headers)
+    body = {
+        "type": TYPE_BASE + problem.slug,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        **problem.extra,
+    }
+    return JSONResponse(
+        body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers
+    )
 
 
 def not_found(what: str) -> Problem:
@@ -50,8 +64,13 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid"),
-                       "type": err.get("type", "invalid")})
+        errors.append(
+            {
+                "field": ".".join(loc) or "body",
+                "message": err.get("msg", "invalid"),
+                "type": err.get("type", "invalid"),
+            }
+        )
     return errors
 
 
@@ -64,19 +83,28 @@ def install(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         fields = ", ".join(e["field"] for e in errors)
-        return problem_response(Problem(422, "Invalid Request", f"invalid fields: {fields}",
-                                        slug="validation", errors=errors))
+        return problem_response(
+            Problem(
+                422,
+                "Invalid Request",
+                f"invalid fields: {fields}",
+                slug="validation",
+                errors=errors,
+            )
+        )
 
     @app.exception_handler(InvalidField)
     async def _invalid_field(_: Request, exc: InvalidField) -> JSONResponse:
         errors = [{"field": exc.field, "message": exc.detail, "type": exc.rule}]
-        return problem_response(Problem(422, "Invalid Request", exc.detail, slug="validation",
-                                        errors=errors))
+        return problem_response(
+            Problem(422, "Invalid Request", exc.detail, slug="validation", errors=errors)
+        )
 
     @app.exception_handler(DomainError)
     async def _refused(_: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(Problem(422, "Rule Broken", exc.detail, slug=exc.rule,
-                                        rule=exc.rule))
+        return problem_response(
+            Problem(422, "Rule Broken", exc.detail, slug=exc.rule, rule=exc.rule)
+        )
 
     @app.exception_handler(CaseNotFound)
     async def _no_case(_: Request, exc: CaseNotFound) -> JSONResponse:
@@ -88,35 +116,69 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreExists)
     async def _store_exists(_: Request, exc: StoreExists) -> JSONResponse:
-        return problem_response(Problem(409, "Conflict", f"store {exc} is already registered",
-                                        slug="store-exists"))
+        return problem_response(
+            Problem(409, "Conflict", f"store {exc} is already registered", slug="store-exists")
+        )
 
     @app.exception_handler(VersionMismatch)
     async def _stale(_: Request, exc: VersionMismatch) -> JSONResponse:
-        return problem_response(Problem(412, "Precondition Failed", str(exc),
-                                        slug="stale-version", current_version=exc.actual))
+        return problem_response(
+            Problem(
+                412,
+                "Precondition Failed",
+                str(exc),
+                slug="stale-version",
+                current_version=exc.actual,
+            )
+        )
 
     @app.exception_handler(IntegrityError)
     async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
-        return problem_response(Problem(409, "Conflict", "the case changed concurrently too "
-                                        "often; retry the request", slug="conflict"))
+        return problem_response(
+            Problem(
+                409,
+                "Conflict",
+                "the case changed concurrently too often; retry the request",
+                slug="conflict",
+            )
+        )
 
     @app.exception_handler(OperationalError)
     async def _unavailable(_: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", type(exc).__name__)
-        return problem_response(Problem(503, "Service Unavailable", "the database is not "
-                                        "reachable; retry shortly", slug="unavailable",
-                                        headers={"Retry-After": "2"}))
+        return problem_response(
+            Problem(
+                503,
+                "Service Unavailable",
+                "the database is not reachable; retry shortly",
+                slug="unavailable",
+                headers={"Retry-After": "2"},
+            )
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {404: "Not Found", 405: "Method Not Allowed", 401: "Unauthorized"}.get(
-            exc.status_code, "Error")
-        return problem_response(Problem(exc.status_code, title, str(exc.detail),
-                                        headers=dict(exc.headers or {})))
+        title = {
+            400: "Bad Request",
+            401: "Unauthorized",
+            404: "Not Found",
+            405: "Method Not Allowed",
+        }.get(exc.status_code, "Error")
+        detail = str(exc.detail)
+        if exc.status_code == 400:  # FastAPI could not decode the body at all
+            detail = "the request body is not parseable JSON in UTF-8 (or nests too deeply)"
+        return problem_response(
+            Problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(Problem(500, "Internal Server Error", "an unexpected error "
-                                        "occurred; it has been logged", slug="internal"))
+        return problem_response(
+            Problem(
+                500,
+                "Internal Server Error",
+                "an unexpected error occurred; it has been logged",
+                slug="internal",
+            )
+        )

@@ -14,8 +14,9 @@ from domain.policies.schema import Kind
 Platform = Literal["biggrey", "globalbuy", "geli", "bigben", "buyippee"]
 assert set(PLATFORMS) == set(Platform.__args__)  # type: ignore[attr-defined]
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200,
-                                              pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
+Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
+]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 # A positive decimal string: no exponent, no NaN or Infinity, at most 3 decimal places here
 # (the currency's own exponent is checked by the model).
@@ -67,9 +68,13 @@ class CaseCreate(In):
     submitted_at: AwareDatetime | None = Field(None, description="staff imports only")
 
     def platform_fields(self) -> dict[str, Any]:
-        return {"goods_category": self.goods_category, "shelf_life_days": self.shelf_life_days,
-                "days_left_at_signing": self.days_left_at_signing, "plan": self.plan,
-                "declared_value": self.declared_value}
+        return {
+            "goods_category": self.goods_category,
+            "shelf_life_days": self.shelf_life_days,
+            "days_left_at_signing": self.days_left_at_signing,
+            "plan": self.plan,
+            "declared_value": self.declared_value,
+        }
 
 
 class StoreCreate(In):

@@ -17,5 +17,13 @@ async def create_key(body: ApiKeyCreate, principal: CurrentPrincipal, svc: Svc) 
     """Create a key with a role and scope; its token is in this answer only."""
     require_role(principal, "admin")
     key, token = await svc.keys.create(body.role, body.subject, body.store_ids, svc.clock())
-    return json_response({"id": key.key_id, "token": token, "role": key.role,
-                          "subject": key.subject, "store_ids": list(key.store_ids)}, 201)
+    return json_response(
+        {
+            "id": key.key_id,
+            "token": token,
+            "role": key.role,
+            "subject": key.subject,
+            "store_ids": list(key.store_ids),
+        },
+        201,
+    )

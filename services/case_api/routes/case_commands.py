@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.concurrency import run_in_threadpool
@@ -46,162 +46,304 @@ from services.case_api.schemas import (
 
 router = APIRouter(prefix="/v1/cases/{case_id}", tags=["case commands"])
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
-Command = Callable[[Case, Policy, By], None]
-DOCS = {"response_model": CasePublic, "responses": problems(403, 404, 409, 412, 422)}
+Action = Callable[[Case, Policy, By], None]
 
 
-async def run(svc: Services, principal: Principal, case_id: str, if_match: str | None,
-              roles: tuple[str, ...], command: Command) -> Response:
+def command(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A POST route answering with the updated case."""
+    return router.post(path, response_model=CasePublic, responses=problems(403, 404, 409, 412, 422))
+
+
+async def run(
+    svc: Services,
+    principal: Principal,
+    case_id: str,
+    if_match: str | None,
+    roles: tuple[str, ...],
+    action: Action,
+) -> Response:
     """Scope (404) → role (403) → the domain command, retried on concurrent writes."""
     uuid = await scoped_case(svc, principal, case_id)
     require_role(principal, *roles)
     expected = parse_if_match(if_match)
     by = By.at(principal.actor, svc.clock())
     state = await run_in_threadpool(
-        svc.redress.act, uuid, by, lambda case, policy: command(case, policy, by),
-        expected_version=expected)
+        svc.redress.act,
+        uuid,
+        by,
+        lambda case, policy: action(case, policy, by),
+        expected_version=expected,
+    )
     return case_response(state)
 
 
-@router.post("/respond", **DOCS)
-async def respond(case_id: str, body: Respond, principal: CurrentPrincipal, svc: Svc,
-                  if_match: IfMatch = None) -> Response:
+@command("/respond")
+async def respond(
+    case_id: str, body: Respond, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """The store's first response; cancels the response deadlines."""
-    return await run(svc, principal, case_id, if_match, ("store",),
-                     lambda c, p, by: c.respond(p, by, body.message))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("store",),
+        lambda c, p, by: c.respond(p, by, body.message),
+    )
 
 
-@router.post("/messages", **DOCS)
-async def post_message(case_id: str, body: MessageIn, principal: CurrentPrincipal, svc: Svc,
-                       if_match: IfMatch = None) -> Response:
+@command("/messages")
+async def post_message(
+    case_id: str, body: MessageIn, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """A message from a party or staff."""
-    return await run(svc, principal, case_id, if_match, ("consumer", "store", "staff"),
-                     lambda c, p, by: c.post_message(p, by, body.body, body.language))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer", "store", "staff"),
+        lambda c, p, by: c.post_message(p, by, body.body, body.language),
+    )
 
 
-@router.post("/close", **DOCS)
-async def store_close(case_id: str, body: StoreClose, principal: CurrentPrincipal, svc: Svc,
-                      if_match: IfMatch = None) -> Response:
+@command("/close")
+async def store_close(
+    case_id: str, body: StoreClose, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """The store closes the case; the consumer must approve or reject."""
     amount = Decimal(body.refund_amount) if body.refund_amount else None
-    return await run(svc, principal, case_id, if_match, ("store",),
-                     lambda c, p, by: c.store_close(p, by, body.decision, body.note, amount))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("store",),
+        lambda c, p, by: c.store_close(p, by, body.decision, body.note, amount),
+    )
 
 
-@router.post("/approve", **DOCS)
-async def approve(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                  body: Empty | None = None, if_match: IfMatch = None) -> Response:
+@command("/approve")
+async def approve(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Empty | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """The consumer accepts the store's closing or decision; the case closes."""
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.approve(p, by))
+    return await run(
+        svc, principal, case_id, if_match, ("consumer",), lambda c, p, by: c.approve(p, by)
+    )
 
 
-@router.post("/reject", **DOCS)
-async def reject(case_id: str, body: Reject, principal: CurrentPrincipal, svc: Svc,
-                 if_match: IfMatch = None) -> Response:
+@command("/reject")
+async def reject(
+    case_id: str, body: Reject, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """The consumer rejects, with a written explanation; the case goes back to the store."""
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.reject(p, by, body.explanation))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer",),
+        lambda c, p, by: c.reject(p, by, body.explanation),
+    )
 
 
-@router.post("/escalate", **DOCS)
-async def escalate(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                   body: Escalate | None = None, if_match: IfMatch = None) -> Response:
+@command("/escalate")
+async def escalate(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Escalate | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """Escalate to the platform's staff (consumer where the policy allows it, or staff)."""
     reason = body.reason if body else None
-    return await run(svc, principal, case_id, if_match, ("consumer", "staff"),
-                     lambda c, p, by: c.escalate(p, by, reason))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer", "staff"),
+        lambda c, p, by: c.escalate(p, by, reason),
+    )
 
 
-@router.post("/refunds", **DOCS)
-async def refund(case_id: str, body: RefundIn, principal: CurrentPrincipal, svc: Svc,
-                 if_match: IfMatch = None) -> Response:
+@command("/refunds")
+async def refund(
+    case_id: str, body: RefundIn, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """Record a refund; platform payouts (staff only) are held to the policy's caps."""
     if body.payer == "platform" and principal.role != "staff":
         raise forbidden("only staff record refunds paid by the platform")
     money = Money(Decimal(body.amount), body.currency)
-    return await run(svc, principal, case_id, if_match, ("store", "staff"),
-                     lambda c, p, by: c.refund(p, by, money, body.payer, body.reason,
-                                               svc.redress.rates))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("store", "staff"),
+        lambda c, p, by: c.refund(p, by, money, body.payer, body.reason, svc.redress.rates),
+    )
 
 
-@router.post("/withdraw", **DOCS)
-async def withdraw(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                   body: Withdraw | None = None, if_match: IfMatch = None) -> Response:
+@command("/withdraw")
+async def withdraw(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Withdraw | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """The consumer withdraws the request (and may file again later)."""
     reason = body.reason if body else None
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.withdraw(p, by, reason))
+    return await run(
+        svc, principal, case_id, if_match, ("consumer",), lambda c, p, by: c.withdraw(p, by, reason)
+    )
 
 
-@router.post("/consumer-close", **DOCS)
-async def consumer_close(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                         body: Empty | None = None, if_match: IfMatch = None) -> Response:
+@command("/consumer-close")
+async def consumer_close(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Empty | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """The consumer closes the case, where the policy has granted that right."""
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.consumer_close(p, by))
+    return await run(
+        svc, principal, case_id, if_match, ("consumer",), lambda c, p, by: c.consumer_close(p, by)
+    )
 
 
-@router.post("/decision", **DOCS)
-async def decision(case_id: str, body: Decision, principal: CurrentPrincipal, svc: Svc,
-                   if_match: IfMatch = None) -> Response:
+@command("/decision")
+async def decision(
+    case_id: str, body: Decision, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """The store's review decision (globalbuy, geli)."""
-    return await run(svc, principal, case_id, if_match, ("store",),
-                     lambda c, p, by: c.decide(p, by, body.decision, body.note))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("store",),
+        lambda c, p, by: c.decide(p, by, body.decision, body.note),
+    )
 
 
-@router.post("/return-shipment", **DOCS)
-async def return_shipment(case_id: str, body: ReturnShipment, principal: CurrentPrincipal,
-                          svc: Svc, if_match: IfMatch = None) -> Response:
+@command("/return-shipment")
+async def return_shipment(
+    case_id: str,
+    body: ReturnShipment,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    if_match: IfMatch = None,
+) -> Response:
     """The consumer ships the return and uploads the waybill."""
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.ship_return(p, by, body.carrier, body.waybill))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer",),
+        lambda c, p, by: c.ship_return(p, by, body.carrier, body.waybill),
+    )
 
 
-@router.post("/return-received", **DOCS)
-async def return_received(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                          body: Empty | None = None, if_match: IfMatch = None) -> Response:
+@command("/return-received")
+async def return_received(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Empty | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """The store has received the returned parcel."""
-    return await run(svc, principal, case_id, if_match, ("store",),
-                     lambda c, p, by: c.receive_return(p, by))
+    return await run(
+        svc, principal, case_id, if_match, ("store",), lambda c, p, by: c.receive_return(p, by)
+    )
 
 
-@router.post("/arbitration", **DOCS)
-async def arbitration(case_id: str, body: Arbitration, principal: CurrentPrincipal, svc: Svc,
-                      if_match: IfMatch = None) -> Response:
+@command("/arbitration")
+async def arbitration(
+    case_id: str, body: Arbitration, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """After a refusal, the consumer asks the platform to arbitrate (globalbuy)."""
-    return await run(svc, principal, case_id, if_match, ("consumer",),
-                     lambda c, p, by: c.ask_arbitration(p, by, body.reason))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer",),
+        lambda c, p, by: c.ask_arbitration(p, by, body.reason),
+    )
 
 
-@router.post("/suspend", **DOCS)
-async def suspend(case_id: str, body: Suspend, principal: CurrentPrincipal, svc: Svc,
-                  if_match: IfMatch = None) -> Response:
+@command("/suspend")
+async def suspend(
+    case_id: str, body: Suspend, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
     """Judicial suspension: deadlines pause; handling resumes by itself without proof."""
-    return await run(svc, principal, case_id, if_match, ("staff",),
-                     lambda c, p, by: c.suspend(p, by, body.reason))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.suspend(p, by, body.reason),
+    )
 
 
-@router.post("/suspension-proof", **DOCS)
-async def suspension_proof(case_id: str, body: SuspensionProof, principal: CurrentPrincipal,
-                           svc: Svc, if_match: IfMatch = None) -> Response:
+@command("/suspension-proof")
+async def suspension_proof(
+    case_id: str,
+    body: SuspensionProof,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    if_match: IfMatch = None,
+) -> Response:
     """Proof that a court or the police accepted the matter; the case stays suspended."""
-    return await run(svc, principal, case_id, if_match, ("staff",),
-                     lambda c, p, by: c.record_suspension_proof(p, by, body.reference))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.record_suspension_proof(p, by, body.reference),
+    )
 
 
-@router.post("/resume", **DOCS)
-async def resume(case_id: str, principal: CurrentPrincipal, svc: Svc,
-                 body: Empty | None = None, if_match: IfMatch = None) -> Response:
+@command("/resume")
+async def resume(
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    body: Empty | None = None,
+    if_match: IfMatch = None,
+) -> Response:
     """Resume a suspended case; paused deadlines run again with the time they had left."""
-    return await run(svc, principal, case_id, if_match, ("staff",),
-                     lambda c, p, by: c.resume(p, by))
+    return await run(
+        svc, principal, case_id, if_match, ("staff",), lambda c, p, by: c.resume(p, by)
+    )
 
 
-@router.post("/payout-confirmation", **DOCS)
-async def payout_confirmation(case_id: str, body: PayoutConfirmation,
-                              principal: CurrentPrincipal, svc: Svc,
-                              if_match: IfMatch = None) -> Response:
+@command("/payout-confirmation")
+async def payout_confirmation(
+    case_id: str,
+    body: PayoutConfirmation,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    if_match: IfMatch = None,
+) -> Response:
     """Staff confirm the transfer a platform payout ordered (stops the payout deadline)."""
-    return await run(svc, principal, case_id, if_match, ("staff",),
-                     lambda c, p, by: c.confirm_payout(p, by, body.reference))
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.confirm_payout(p, by, body.reference),
+    )

@@ -47,29 +47,51 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
         consumer_id, by = principal.subject, By.at(principal.actor, now)
     else:
         if body.consumer_id is None:
-            raise Problem(422, "Invalid Request", "a staff import names the consumer_id",
-                          slug="validation", errors=[{"field": "consumer_id",
-                                                      "message": "required for staff"}])
+            raise Problem(
+                422,
+                "Invalid Request",
+                "a staff import names the consumer_id",
+                slug="validation",
+                errors=[{"field": "consumer_id", "message": "required for staff"}],
+            )
         consumer_id = body.consumer_id
         occurred = body.submitted_at or now
         if occurred > now:
-            raise Problem(422, "Invalid Request", "submitted_at is in the future",
-                          slug="validation", errors=[{"field": "submitted_at",
-                                                      "message": "must not be in the future"}])
+            raise Problem(
+                422,
+                "Invalid Request",
+                "submitted_at is in the future",
+                slug="validation",
+                errors=[{"field": "submitted_at", "message": "must not be in the future"}],
+            )
         by = By(Actor("staff", principal.subject), occurred, now)
-    order = Order(body.order.reference, Decimal(body.order.amount), body.order.currency,
-                  body.order.completed_at, body.order.delivered_at)
-    new = NewCase(platform=body.platform, store_id=body.store_id, consumer_id=consumer_id,
-                  kind=body.kind, order=order, description=body.description,
-                  language=body.language, fields=body.platform_fields())
+    order = Order(
+        body.order.reference,
+        Decimal(body.order.amount),
+        body.order.currency,
+        body.order.completed_at,
+        body.order.delivered_at,
+    )
+    new = NewCase(
+        platform=body.platform,
+        store_id=body.store_id,
+        consumer_id=consumer_id,
+        kind=body.kind,
+        order=order,
+        description=body.description,
+        language=body.language,
+        fields=body.platform_fields(),
+    )
     state = await run_in_threadpool(svc.redress.submit_case, by, new)
     return case_response(state, 201)
 
 
 @router.get("", response_model=CaseList, responses=problems(403, 422))
 async def list_cases_route(
-    principal: CurrentPrincipal, svc: Svc,
-    platform: str | None = None, store_id: Identifier | None = None,
+    principal: CurrentPrincipal,
+    svc: Svc,
+    platform: str | None = None,
+    store_id: Identifier | None = None,
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -77,14 +99,17 @@ async def list_cases_route(
     """Cases in the caller's scope, newest first, with filters and a cursor."""
     require_role(principal, "staff", "ops", "store", "consumer")
     await run_in_threadpool(svc.refresh_case_list)
-    page = await run_in_threadpool(list_cases, svc.sync_engine, principal, platform, store_id,
-                                   status, limit, cursor)
+    page = await run_in_threadpool(
+        list_cases, svc.sync_engine, principal, platform, store_id, status, limit, cursor
+    )
     return json_response(page)
 
 
 @router.get("/{case_id}", response_model=CasePublic, responses=problems(404, 422))
 async def get_case(
-    case_id: str, principal: CurrentPrincipal, svc: Svc,
+    case_id: str,
+    principal: CurrentPrincipal,
+    svc: Svc,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     at: AwareDatetime | None = None,
 ) -> Response:
@@ -108,4 +133,3 @@ async def verify(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Respons
     uuid = await scoped_case(svc, principal, case_id)
     require_role(principal, "staff")
     return json_response(await run_in_threadpool(svc.redress.verify, uuid))
-

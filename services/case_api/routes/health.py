@@ -26,7 +26,11 @@ async def readyz(svc: Svc) -> Response:
         async with svc.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error: not ready
-        raise Problem(503, "Service Unavailable", f"database unreachable "
-                      f"({type(exc).__name__})", slug="unavailable",
-                      headers={"Retry-After": "2"}) from None
+        raise Problem(
+            503,
+            "Service Unavailable",
+            f"database unreachable ({type(exc).__name__})",
+            slug="unavailable",
+            headers={"Retry-After": "2"},
+        ) from None
     return json_response({"status": "ready"})

@@ -16,5 +16,6 @@ router = APIRouter(prefix="/v1/platforms", tags=["platforms"])
 @router.get("", response_model=dict[str, Any], responses=problems())
 async def platforms(principal: CurrentPrincipal, svc: Svc) -> Response:
     """Every platform's policy: kinds, filing windows, deadlines, caps, calendar."""
-    return json_response({name: policy.model_dump(mode="json")
-                          for name, policy in svc.redress.policies.items()})
+    return json_response(
+        {name: policy.model_dump(mode="json") for name, policy in svc.redress.policies.items()}
+    )

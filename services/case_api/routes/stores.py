@@ -24,14 +24,25 @@ async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Sv
     """Register a store on a platform, certified or not."""
     require_role(principal, "admin", "staff")
     if body.timezone not in ZONES:
-        raise Problem(422, "Invalid Request", f"unknown time zone {body.timezone!r}",
-                      slug="validation", errors=[{"field": "timezone",
-                                                  "message": "an IANA zone name"}])
+        raise Problem(
+            422,
+            "Invalid Request",
+            f"unknown time zone {body.timezone!r}",
+            slug="validation",
+            errors=[{"field": "timezone", "message": "an IANA zone name"}],
+        )
     by = By.at(principal.actor, svc.clock())
     store = await run_in_threadpool(
         lambda: svc.redress.register_store(
-            by, store_id=body.id, platform=body.platform, name=body.name,
-            certified=body.certified, country=body.country, timezone=body.timezone))
+            by,
+            store_id=body.id,
+            platform=body.platform,
+            name=body.name,
+            certified=body.certified,
+            country=body.country,
+            timezone=body.timezone,
+        )
+    )
     return json_response(store, 201, {"Location": f"/v1/stores/{body.id}"})
 
 
@@ -39,7 +50,8 @@ async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Sv
 async def get_store(store_id: str, principal: CurrentPrincipal, svc: Svc) -> Response:
     """A store's record: certification, warnings, re-application date."""
     allowed = principal.role in ("admin", "staff", "ops") or (
-        principal.role == "store" and store_id in principal.store_ids)
+        principal.role == "store" and store_id in principal.store_ids
+    )
     if not allowed:
         raise StoreNotFound(store_id[:200])
     return json_response(await run_in_threadpool(svc.redress.get_store, store_id))
