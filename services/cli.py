@@ -40,10 +40,19 @@ def migrate() -> None:
 @app.command()
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Everything in one process: the embedded default."""
+    from services.roles import background_roles
+
     settings = Settings()
     _prepare(settings)
     _announce(settings, host, port)
-    _run_api(settings, host, port)
+    roles = background_roles(settings)
+    for role in roles:
+        role.start()
+    try:
+        _run_api(settings, host, port)
+    finally:
+        for role in reversed(roles):
+            role.stop()
 
 
 @app.command()

@@ -79,4 +79,5 @@ def migrate(settings: Settings) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     url = settings.sqlalchemy_url()
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    # Each service owns a branch of migrations off 0001; "heads" applies them all.
+    command.upgrade(config, "heads")

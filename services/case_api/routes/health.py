@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 
 from services.case_api.deps import Svc, json_response
@@ -34,3 +35,9 @@ async def readyz(svc: Svc) -> Response:
             headers={"Retry-After": "2"},
         ) from None
     return json_response({"status": "ready"})
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics() -> Response:
+    """Prometheus metrics of this process."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
