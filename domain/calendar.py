@@ -55,19 +55,22 @@ class BusinessCalendar:
 
     def work_hours_after(self, start: datetime, hours: float) -> datetime:
         """A clock that runs only on work days (midnight to midnight) and stops on the others."""
-        return self._run_clock(start, timedelta(hours=hours), lambda d: (time(0), None))
+        return self._run_clock(start, timedelta(hours=hours), (time(0), None))
 
     def business_minutes_after(self, start: datetime, minutes: float) -> datetime:
         """A clock that runs only inside the business window of work days."""
         window = (self.business_open, self.business_close)
-        return self._run_clock(start, timedelta(minutes=minutes), lambda d: window)
+        return self._run_clock(start, timedelta(minutes=minutes), window)
 
-    def _run_clock(self, start: datetime, needed: timedelta, window_of) -> datetime:  # type: ignore[no-untyped-def]
+    def _run_clock(
+        self, start: datetime, needed: timedelta, window: tuple[time, time | None]
+    ) -> datetime:
+        """Spend `needed` inside each work day's window (`None` closes at midnight)."""
         start = start.astimezone(UTC)
         day = self.local_date(start)
+        opens, closes = window
         while True:
             if self.is_work_day(day):
-                opens, closes = window_of(day)
                 open_at = datetime.combine(day, opens, tzinfo=self.zone).astimezone(UTC)
                 close_at = (
                     self.local_midnight(day + timedelta(days=1))

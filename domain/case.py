@@ -20,12 +20,23 @@ from domain import case_events as ev
 from domain.actors import SCHEDULER, By
 from domain.calendar import BusinessCalendar
 from domain.case_events import (
-    AWAITING_CONSUMER, AWAITING_STORE, ENDING_EVENTS, ESCALATED, IN_PROGRESS, OPEN, SUSPENDED,
-    TERMINAL, hash_payload,
+    AWAITING_CONSUMER,
+    AWAITING_STORE,
+    ENDING_EVENTS,
+    ESCALATED,
+    IN_PROGRESS,
+    OPEN,
+    SUSPENDED,
+    hash_payload,
 )
 from domain.deadlines import CaseFacts, Deadline, next_deadlines, pause, resume_paused, triggers
 from domain.errors import (
-    CapExceeded, ExplanationRequired, InvalidField, NotAllowedInStatus, NotYetAllowed, StepNotOffered,
+    CapExceeded,
+    ExplanationRequired,
+    InvalidField,
+    NotAllowedInStatus,
+    NotYetAllowed,
+    StepNotOffered,
 )
 from domain.filing import Order, check_filing, refund_without_return
 from domain.hashchain import GENESIS, chain_hash
@@ -68,31 +79,72 @@ class Case(Aggregate):
     # -- filing ------------------------------------------------------------------------------
 
     @classmethod
-    def submit(cls, policy: Policy, by: By, *, store_id: str, consumer_id: str, kind: str,
-               order: Order, description: str, calendar: BusinessCalendar, certified: bool,
-               language: str | None = None, fields: dict[str, Any] | None = None,
-               case_id: UUID | None = None) -> Case:
+    def submit(
+        cls,
+        policy: Policy,
+        by: By,
+        *,
+        store_id: str,
+        consumer_id: str,
+        kind: str,
+        order: Order,
+        description: str,
+        calendar: BusinessCalendar,
+        certified: bool,
+        language: str | None = None,
+        fields: dict[str, Any] | None = None,
+        case_id: UUID | None = None,
+    ) -> Case:
         """File a case; deadlines count from `by.occurred_at` (a staff import's submitted_at)."""
         fields = {k: v for k, v in (fields or {}).items() if v is not None}
         check_filing(policy, calendar, kind, order, fields, by.occurred_at)
         case_id = case_id or uuid4()
         facts = CaseFacts(kind, certified, fields.get("goods_category"))
-        deadlines = next_deadlines(policy, calendar, facts, [], triggers("Submitted"),
-                                   at=by.occurred_at, sequence=Case.INITIAL_VERSION)
+        deadlines = next_deadlines(
+            policy,
+            calendar,
+            facts,
+            [],
+            triggers("Submitted"),
+            at=by.occurred_at,
+            sequence=Case.INITIAL_VERSION,
+        )
         data: dict[str, Any] = {
-            "platform": policy.platform, "store_id": store_id, "consumer_id": consumer_id,
-            "kind": kind, "order": order.as_dict(), "description": description,
-            "language": language, "fields": fields, "certified": certified,
+            "platform": policy.platform,
+            "store_id": store_id,
+            "consumer_id": consumer_id,
+            "kind": kind,
+            "order": order.as_dict(),
+            "description": description,
+            "language": language,
+            "fields": fields,
+            "certified": certified,
             "calendar": {"country": calendar.country, "timezone": calendar.timezone},
             "refund_without_return": refund_without_return(policy, fields),
         }
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
-        payload = hash_payload("Submitted", case_id, Case.INITIAL_VERSION, by.occurred_at,
-                               by.recorded_at, actor, stored, data)
-        return cls._create(ev.Submitted, id=case_id, timestamp=by.recorded_at,
-                           occurred_at=by.occurred_at, actor=actor, deadlines=stored,
-                           prev_hash=GENESIS, hash=chain_hash(GENESIS, payload), **data)
+        payload = hash_payload(
+            "Submitted",
+            case_id,
+            Case.INITIAL_VERSION,
+            by.occurred_at,
+            by.recorded_at,
+            actor,
+            stored,
+            data,
+        )
+        return cls._create(
+            ev.Submitted,
+            id=case_id,
+            timestamp=by.recorded_at,
+            occurred_at=by.occurred_at,
+            actor=actor,
+            deadlines=stored,
+            prev_hash=GENESIS,
+            hash=chain_hash(GENESIS, payload),
+            **data,
+        )
 
     # -- the store ---------------------------------------------------------------------------
 
@@ -100,13 +152,20 @@ class Case(Aggregate):
         self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "respond to")
         self._record(ev.StoreResponded, policy, by, message=message)
 
-    def store_close(self, policy: Policy, by: By, decision: str, note: str | None = None,
-                    refund_amount: Decimal | None = None) -> None:
+    def store_close(
+        self,
+        policy: Policy,
+        by: By,
+        decision: str,
+        note: str | None = None,
+        refund_amount: Decimal | None = None,
+    ) -> None:
         if decision not in STORE_CLOSE_DECISIONS:
             raise InvalidField("decision", f"decision must be one of {STORE_CLOSE_DECISIONS}")
         self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "close")
-        self._record(ev.StoreClosed, policy, by, decision=decision, note=note,
-                     refund_amount=refund_amount)
+        self._record(
+            ev.StoreClosed, policy, by, decision=decision, note=note, refund_amount=refund_amount
+        )
 
     def decide(self, policy: Policy, by: By, decision: str, note: str | None = None) -> None:
         """A store's review decision (globalbuy, geli)."""
@@ -115,15 +174,23 @@ class Case(Aggregate):
             raise InvalidField("decision", f"decision must be one of {STORE_DECISIONS}")
         self._require_status({AWAITING_STORE, IN_PROGRESS}, "decide on")
         if self.refund_without_return and decision in ("refuse", "reship"):
-            raise StepNotOffered("near-expiry goods: the consumer is refunded without a return; "
-                                 "the request cannot be refused or re-shipped")
-        self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision,
-                     note=note)
+            raise StepNotOffered(
+                "near-expiry goods: the consumer is refunded without a return; "
+                "the request cannot be refused or re-shipped"
+            )
+        self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision, note=note)
         if decision == "refund_only" or (decision == "approve" and self.refund_without_return):
             reason = "refund_only" if decision == "refund_only" else "near_expiry"
-            self._record(ev.Refunded, policy, by, amount=self.order_amount.amount,
-                         currency=self.order_amount.currency, payer="store", reason=reason,
-                         deadline_id=None)
+            self._record(
+                ev.Refunded,
+                policy,
+                by,
+                amount=self.order_amount.amount,
+                currency=self.order_amount.currency,
+                payer="store",
+                reason=reason,
+                deadline_id=None,
+            )
 
     def receive_return(self, policy: Policy, by: By) -> None:
         """The store has the parcel back, with or without a shipment upload."""
@@ -153,8 +220,10 @@ class Case(Aggregate):
         self._require_step(policy, "consumer_close")
         self._require_status(OPEN, "close")
         if not self.consumer_may_close:
-            raise NotYetAllowed("the consumer may close this case only once the policy's "
-                                "waiting time has run out (30 days for a non-certified store)")
+            raise NotYetAllowed(
+                "the consumer may close this case only once the policy's "
+                "waiting time has run out (30 days for a non-certified store)"
+            )
         self._record(ev.Closed, policy, by, reason="consumer_closed", deadline_id=None)
 
     def ship_return(self, policy: Policy, by: By, carrier: str, waybill: str) -> None:
@@ -168,13 +237,11 @@ class Case(Aggregate):
         self._require_step(policy, "arbitration")
         if self.status != AWAITING_CONSUMER or self.last_decision != "refuse":
             raise NotAllowedInStatus("arbitration can be asked only after the store refused")
-        self._record(ev.Escalated, policy, by, reason="arbitration", deadline_id=None,
-                     note=reason)
+        self._record(ev.Escalated, policy, by, reason="arbitration", deadline_id=None, note=reason)
 
     # -- either party or staff ---------------------------------------------------------------
 
-    def post_message(self, policy: Policy, by: By, body: str, language: str | None = None
-                     ) -> None:
+    def post_message(self, policy: Policy, by: By, body: str, language: str | None = None) -> None:
         self._require_status(OPEN | {SUSPENDED}, "post a message on")
         self._record(ev.MessagePosted, policy, by, body=body, language=language)
 
@@ -182,19 +249,40 @@ class Case(Aggregate):
         if by.actor.role == "consumer":
             self._require_step(policy, "consumer_escalate")
         self._require_status(OPEN - {ESCALATED}, "escalate")
-        self._record(ev.Escalated, policy, by, reason=f"{by.actor.role}_request",
-                     deadline_id=None, note=reason)
+        self._record(
+            ev.Escalated,
+            policy,
+            by,
+            reason=f"{by.actor.role}_request",
+            deadline_id=None,
+            note=reason,
+        )
 
-    def refund(self, policy: Policy, by: By, amount: Money, payer: str,
-               reason: str | None = None, rates: ExchangeRates = NO_RATES) -> None:
+    def refund(
+        self,
+        policy: Policy,
+        by: By,
+        amount: Money,
+        payer: str,
+        reason: str | None = None,
+        rates: ExchangeRates = NO_RATES,
+    ) -> None:
         if payer not in PAYERS:
             raise InvalidField("payer", f"payer must be one of {PAYERS}")
         self._require_status(OPEN, "refund")
         if payer == "platform":
             cap = platform_cap(policy, self.order_amount, self.fields, self.certified)
             check_platform_payout(cap, self.platform_refunds(), amount, rates)
-        self._record(ev.Refunded, policy, by, amount=amount.amount, currency=amount.currency,
-                     payer=payer, reason=reason or f"{payer}_refund", deadline_id=None)
+        self._record(
+            ev.Refunded,
+            policy,
+            by,
+            amount=amount.amount,
+            currency=amount.currency,
+            payer=payer,
+            reason=reason or f"{payer}_refund",
+            deadline_id=None,
+        )
 
     # -- staff -------------------------------------------------------------------------------
 
@@ -202,10 +290,24 @@ class Case(Aggregate):
         self._require_step(policy, "suspend")
         self._require_status(OPEN, "suspend")
         paused = pause(self.deadlines, by.occurred_at)
-        resume_at = next_deadlines(policy, self.calendar, self.facts, [], triggers("Suspended"),
-                                   at=by.occurred_at, sequence=self.version + 1)
-        self._record(ev.Suspended, policy, by, deadlines=resume_at, reason=reason,
-                     paused=paused, previous_status=self.status)
+        resume_at = next_deadlines(
+            policy,
+            self.calendar,
+            self.facts,
+            [],
+            triggers("Suspended"),
+            at=by.occurred_at,
+            sequence=self.version + 1,
+        )
+        self._record(
+            ev.Suspended,
+            policy,
+            by,
+            deadlines=resume_at,
+            reason=reason,
+            paused=paused,
+            previous_status=self.status,
+        )
 
     def record_suspension_proof(self, policy: Policy, by: By, reference: str) -> None:
         self._require_status({SUSPENDED}, "record proof for")
@@ -213,14 +315,28 @@ class Case(Aggregate):
 
     def resume(self, policy: Policy, by: By, timeout: Deadline | None = None) -> None:
         self._require_status({SUSPENDED}, "resume")
-        kept = next_deadlines(policy, self.calendar, self.facts, self.deadlines,
-                              triggers("Resumed"), at=by.occurred_at, sequence=self.version + 1,
-                              fired=timeout.id if timeout else None)
-        running = sorted([*kept, *resume_paused(self.paused_deadlines, by.occurred_at)],
-                         key=lambda d: (d.due_at, d.id))
-        self._record(ev.Resumed, policy, by, deadlines=running,
-                     restored_status=self.status_before_suspension or IN_PROGRESS,
-                     deadline_id=timeout.id if timeout else None)
+        kept = next_deadlines(
+            policy,
+            self.calendar,
+            self.facts,
+            self.deadlines,
+            triggers("Resumed"),
+            at=by.occurred_at,
+            sequence=self.version + 1,
+            fired=timeout.id if timeout else None,
+        )
+        running = sorted(
+            [*kept, *resume_paused(self.paused_deadlines, by.occurred_at)],
+            key=lambda d: (d.due_at, d.id),
+        )
+        self._record(
+            ev.Resumed,
+            policy,
+            by,
+            deadlines=running,
+            restored_status=self.status_before_suspension or IN_PROGRESS,
+            deadline_id=timeout.id if timeout else None,
+        )
 
     def confirm_payout(self, policy: Policy, by: By, reference: str) -> None:
         if not any(d.action == "flag_payout_overdue" for d in self.deadlines):
@@ -229,15 +345,20 @@ class Case(Aggregate):
 
     # -- the scheduler -----------------------------------------------------------------------
 
-    def time_out(self, policy: Policy, deadline_id: str, recorded_at: datetime,
-                 rates: ExchangeRates = NO_RATES) -> bool:
+    def time_out(
+        self,
+        policy: Policy,
+        deadline_id: str,
+        recorded_at: datetime,
+        rates: ExchangeRates = NO_RATES,
+    ) -> bool:
         """Act on an expired deadline, at its due_at. A deadline no longer pending changes
         nothing (a duplicate or late timeout): returns False."""
         deadline = self.pending(deadline_id)
         if deadline is None:  # ending events drop deadlines; one pending now was armed after
             return False
         by = By(SCHEDULER, deadline.due_at, recorded_at)
-        fired = {"timeout": deadline, "deadline_id": deadline.id}
+        fired: dict[str, Any] = {"timeout": deadline, "deadline_id": deadline.id}
         match deadline.action:
             case "remind":
                 self._record(ev.Reminded, policy, by, count=self.reminders + 1, **fired)
@@ -262,8 +383,9 @@ class Case(Aggregate):
                 raise ValueError(f"unknown deadline action {other!r}")
         return True
 
-    def _protection_refund(self, policy: Policy, by: By, rates: ExchangeRates,
-                           fired: dict[str, Any]) -> None:
+    def _protection_refund(
+        self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
+    ) -> None:
         cap = platform_cap(policy, self.order_amount, self.fields, self.certified)
         try:
             paid = capped_payout(cap, self.order_amount, rates)
@@ -271,8 +393,16 @@ class Case(Aggregate):
             # No rate to compare the price with the cap: the payout waits for staff, visibly.
             self._record(ev.PayoutHeld, policy, by, reason=refusal.detail, **fired)
             return
-        self._record(ev.Refunded, policy, by, amount=paid.amount, currency=paid.currency,
-                     payer="platform", reason="purchase_protection", **fired)
+        self._record(
+            ev.Refunded,
+            policy,
+            by,
+            amount=paid.amount,
+            currency=paid.currency,
+            payer="platform",
+            reason="purchase_protection",
+            **fired,
+        )
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -285,44 +415,78 @@ class Case(Aggregate):
         return Money(Decimal(self.order["amount"]), self.order["currency"])
 
     def platform_refunds(self) -> list[Money]:
-        return [Money(Decimal(r["amount"]), r["currency"]) for r in self.refunds
-                if r["payer"] == "platform"]
+        return [
+            Money(Decimal(r["amount"]), r["currency"])
+            for r in self.refunds
+            if r["payer"] == "platform"
+        ]
 
     def pending(self, deadline_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.id == deadline_id), None)
 
     def add_message(self, event: ev.CaseEvent, body: str, language: str | None) -> None:
-        self.messages.append({"id": event.originator_version, "author": event.actor,
-                              "body": body, "language": language, "at": event.occurred_at})
+        self.messages.append(
+            {
+                "id": event.originator_version,
+                "author": event.actor,
+                "body": body,
+                "language": language,
+                "at": event.occurred_at,
+            }
+        )
 
     def _require_status(self, allowed: frozenset[str] | set[str], action: str) -> None:
         if self.status not in allowed:
-            raise NotAllowedInStatus(f"cannot {action} a case that is {self.status} "
-                                     f"(allowed when {', '.join(sorted(allowed))})")
+            raise NotAllowedInStatus(
+                f"cannot {action} a case that is {self.status} "
+                f"(allowed when {', '.join(sorted(allowed))})"
+            )
 
     def _require_step(self, policy: Policy, step: str) -> None:
         if step not in policy.steps:
             raise StepNotOffered(f"{policy.name} does not offer the step {step!r}")
 
-    def _record(self, event_class: type[ev.CaseEvent], policy: Policy, by: By, *,
-                qualifier: str | None = None, timeout: Deadline | None = None,
-                deadlines: list[Deadline] | None = None, **data: Any) -> None:
+    def _record(
+        self,
+        event_class: type[ev.CaseEvent],
+        policy: Policy,
+        by: By,
+        *,
+        qualifier: str | None = None,
+        timeout: Deadline | None = None,
+        deadlines: list[Deadline] | None = None,
+        **data: Any,
+    ) -> None:
         """Record one event with its deadlines and its link in the hash chain."""
         name = event_class.__name__
         version = self.version + 1
         if deadlines is None:
             deadlines = next_deadlines(
-                policy, self.calendar, self.facts, self.deadlines,
+                policy,
+                self.calendar,
+                self.facts,
+                self.deadlines,
                 triggers(name, qualifier, timeout.kind if timeout else None),
-                at=by.occurred_at, sequence=version, case_ends=name in ENDING_EVENTS,
-                fired=timeout.id if timeout else None)
+                at=by.occurred_at,
+                sequence=version,
+                case_ends=name in ENDING_EVENTS,
+                fired=timeout.id if timeout else None,
+            )
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
-        payload = hash_payload(name, self.id, version, by.occurred_at, by.recorded_at, actor,
-                               stored, data)
-        self.trigger_event(event_class, timestamp=by.recorded_at, occurred_at=by.occurred_at,
-                           actor=actor, deadlines=stored, prev_hash=self.head_hash,
-                           hash=chain_hash(self.head_hash, payload), **data)
+        payload = hash_payload(
+            name, self.id, version, by.occurred_at, by.recorded_at, actor, stored, data
+        )
+        self.trigger_event(
+            event_class,
+            timestamp=by.recorded_at,
+            occurred_at=by.occurred_at,
+            actor=actor,
+            deadlines=stored,
+            prev_hash=self.head_hash,
+            hash=chain_hash(self.head_hash, payload),
+            **data,
+        )
 
 
 def verify_chain(events: list[ev.CaseEvent]) -> tuple[bool, int, str]:

@@ -17,26 +17,55 @@ from domain.hashchain import chain_hash
 if TYPE_CHECKING:
     from domain.case import Case
 
-AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER = "awaiting_store", "in_progress", "awaiting_consumer"
-CLOSED, ESCALATED, WITHDRAWN, SUSPENDED = "closed", "escalated", "withdrawn", "suspended"
-STATUSES = (AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, CLOSED, ESCALATED, WITHDRAWN,
-            SUSPENDED)
+AWAITING_STORE = "awaiting_store"
+IN_PROGRESS = "in_progress"
+AWAITING_CONSUMER = "awaiting_consumer"
+CLOSED = "closed"
+ESCALATED = "escalated"
+WITHDRAWN = "withdrawn"
+SUSPENDED = "suspended"
+STATUSES = (AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, CLOSED, ESCALATED, WITHDRAWN, SUSPENDED)
 OPEN = frozenset({AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, ESCALATED})
 TERMINAL = frozenset({CLOSED, WITHDRAWN})
 # Events after which the case has ended: every pending deadline is dropped.
 ENDING_EVENTS = frozenset({"AutoApproved", "Refunded", "Closed", "Withdrawn", "ConsumerApproved"})
 
 # Fields every case event has; the rest of an event's fields are its `data`.
-COMMON_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic",
-                           "occurred_at", "actor", "deadlines", "prev_hash", "hash"})
+COMMON_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "originator_topic",
+        "occurred_at",
+        "actor",
+        "deadlines",
+        "prev_hash",
+        "hash",
+    }
+)
 
 
-def hash_payload(event_type: str, case_id: UUID, version: int, occurred_at: datetime,
-                 recorded_at: datetime, actor: dict[str, str], deadlines: list[dict[str, Any]],
-                 data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": event_type, "case_id": case_id, "version": version,
-            "occurred_at": occurred_at, "recorded_at": recorded_at, "actor": actor,
-            "deadlines": deadlines, "data": data}
+def hash_payload(
+    event_type: str,
+    case_id: UUID,
+    version: int,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    actor: dict[str, str],
+    deadlines: list[dict[str, Any]],
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "type": event_type,
+        "case_id": case_id,
+        "version": version,
+        "occurred_at": occurred_at,
+        "recorded_at": recorded_at,
+        "actor": actor,
+        "deadlines": deadlines,
+        "data": data,
+    }
 
 
 class CaseEvent(Aggregate.Event):
@@ -58,14 +87,25 @@ class CaseEvent(Aggregate.Event):
 
     @property
     def data(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)  # type: ignore[arg-type]
-                if f.name not in COMMON_FIELDS}
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclass_fields(self)
+            if f.name not in COMMON_FIELDS
+        }
 
     def expected_hash(self) -> str:
-        payload = hash_payload(type(self).__name__, self.originator_id,
-                               self.originator_version, self.occurred_at, self.timestamp,
-                               self.actor, self.deadlines, self.data)
+        payload = hash_payload(
+            type(self).__name__,
+            self.originator_id,
+            self.originator_version,
+            self.occurred_at,
+            self.timestamp,
+            self.actor,
+            self.deadlines,
+            self.data,
+        )
         return chain_hash(self.prev_hash, payload)
+
 
 class Submitted(Aggregate.Created, CaseEvent):
     platform: str
@@ -82,12 +122,16 @@ class Submitted(Aggregate.Created, CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.platform, case.store_id, case.consumer_id = (
-            self.platform, self.store_id, self.consumer_id)
+            self.platform,
+            self.store_id,
+            self.consumer_id,
+        )
         case.kind, case.order, case.description = self.kind, self.order, self.description
         case.language, case.fields, case.certified = self.language, self.fields, self.certified
         case.calendar = BusinessCalendar(self.calendar["country"], self.calendar["timezone"])
         case.refund_without_return = self.refund_without_return
         case.created_at = self.occurred_at
+
 
 class StoreResponded(CaseEvent):
     message: str | None
@@ -98,12 +142,14 @@ class StoreResponded(CaseEvent):
         if self.message:
             case.add_message(self, self.message, case.language)
 
+
 class MessagePosted(CaseEvent):
     body: str
     language: str | None
 
     def evolve(self, case: Case) -> None:
         case.add_message(self, self.body, self.language)
+
 
 class Reminded(CaseEvent):
     deadline_id: str
@@ -112,12 +158,14 @@ class Reminded(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.reminders = self.count
 
+
 class Warned(CaseEvent):
     deadline_id: str
     count: int
 
     def evolve(self, case: Case) -> None:
         case.warnings = self.count
+
 
 class Escalated(CaseEvent):
     reason: str
@@ -126,6 +174,7 @@ class Escalated(CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.status = ESCALATED
+
 
 class StoreClosed(CaseEvent):
     decision: str
@@ -136,9 +185,11 @@ class StoreClosed(CaseEvent):
         case.status = AWAITING_CONSUMER
         case.last_decision = f"close:{self.decision}"
 
+
 class ConsumerApproved(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.status, case.resolution = CLOSED, "consumer_approved"
+
 
 class ConsumerRejected(CaseEvent):
     explanation: str
@@ -146,11 +197,13 @@ class ConsumerRejected(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.status = IN_PROGRESS
 
+
 class AutoApproved(CaseEvent):
     deadline_id: str
 
     def evolve(self, case: Case) -> None:
         case.status, case.resolution = CLOSED, "auto_approved"
+
 
 class Refunded(CaseEvent):
     amount: Decimal
@@ -160,10 +213,17 @@ class Refunded(CaseEvent):
     deadline_id: str | None
 
     def evolve(self, case: Case) -> None:
-        case.refunds.append({"amount": self.amount, "currency": self.currency,
-                             "payer": self.payer, "reason": self.reason,
-                             "at": self.occurred_at})
+        case.refunds.append(
+            {
+                "amount": self.amount,
+                "currency": self.currency,
+                "payer": self.payer,
+                "reason": self.reason,
+                "at": self.occurred_at,
+            }
+        )
         case.status, case.resolution = CLOSED, "refunded"
+
 
 class Closed(CaseEvent):
     reason: str
@@ -172,11 +232,13 @@ class Closed(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.status, case.resolution = CLOSED, self.reason
 
+
 class Withdrawn(CaseEvent):
     reason: str | None
 
     def evolve(self, case: Case) -> None:
         case.status, case.resolution = WITHDRAWN, "withdrawn"
+
 
 class Suspended(CaseEvent):
     reason: str
@@ -187,8 +249,10 @@ class Suspended(CaseEvent):
         case.status_before_suspension, case.status = self.previous_status, SUSPENDED
         case.paused_deadlines = self.paused
 
+
 class SuspensionProofRecorded(CaseEvent):
     reference: str
+
 
 class Resumed(CaseEvent):
     restored_status: str
@@ -198,6 +262,7 @@ class Resumed(CaseEvent):
         case.status, case.status_before_suspension = self.restored_status, None
         case.paused_deadlines = []
 
+
 class DecisionMade(CaseEvent):
     decision: str
     note: str | None
@@ -206,15 +271,20 @@ class DecisionMade(CaseEvent):
         case.last_decision = self.decision
         case.status = IN_PROGRESS if self.decision == "approve" else AWAITING_CONSUMER
 
+
 class ReturnShipped(CaseEvent):
     carrier: str
     waybill: str
 
     def evolve(self, case: Case) -> None:
-        case.return_shipment = {"carrier": self.carrier, "waybill": self.waybill,
-                                "shipped_at": self.occurred_at}
+        case.return_shipment = {
+            "carrier": self.carrier,
+            "waybill": self.waybill,
+            "shipped_at": self.occurred_at,
+        }
         if case.status == AWAITING_STORE:
             case.status = IN_PROGRESS
+
 
 class ReturnReceived(CaseEvent):
     def evolve(self, case: Case) -> None:
@@ -222,14 +292,17 @@ class ReturnReceived(CaseEvent):
         if case.status == AWAITING_STORE:
             case.status = IN_PROGRESS
 
+
 class ConsumerCloseAllowed(CaseEvent):
     deadline_id: str
 
     def evolve(self, case: Case) -> None:
         case.consumer_may_close = True
 
+
 class PayoutOverdue(CaseEvent):
     deadline_id: str
+
 
 class PayoutHeld(CaseEvent):
     """The protection payout could not be computed (no exchange rate); staff must act."""
@@ -240,4 +313,3 @@ class PayoutHeld(CaseEvent):
 
 class PayoutConfirmed(CaseEvent):
     reference: str
-

@@ -65,8 +65,9 @@ def due_after(start: datetime, duration: Duration, calendar: BusinessCalendar) -
             return clock_after(start, days=float(value))
 
 
-def triggers(event_type: str, qualifier: str | None = None, timeout_kind: str | None = None
-             ) -> frozenset[str]:
+def triggers(
+    event_type: str, qualifier: str | None = None, timeout_kind: str | None = None
+) -> frozenset[str]:
     """The tokens an event answers to in a rule's `start` and `cancel_on`."""
     tokens = {event_type}
     if qualifier:
@@ -103,17 +104,18 @@ def next_deadlines(
         if rule.kind in armed_kinds:
             continue  # one timer of a kind at a time; the running one stands
         armed_kinds.add(rule.kind)
-        kept.append(Deadline(
-            id=f"{rule.kind}-{sequence}",
-            kind=rule.kind,
-            due_at=due_after(at, rule.after, calendar).astimezone(UTC),
-            action=rule.action,
-        ))
+        kept.append(
+            Deadline(
+                id=f"{rule.kind}-{sequence}",
+                kind=rule.kind,
+                due_at=due_after(at, rule.after, calendar).astimezone(UTC),
+                action=rule.action,
+            )
+        )
     return sorted(kept, key=lambda d: (d.due_at, d.id))
 
 
-def _rules_started(policy: Policy, facts: CaseFacts, tokens: frozenset[str]
-                   ) -> list[DeadlineRule]:
+def _rules_started(policy: Policy, facts: CaseFacts, tokens: frozenset[str]) -> list[DeadlineRule]:
     """The first rule of each kind whose `start` matches and whose conditions hold."""
     chosen: dict[str, DeadlineRule] = {}
     for rule in policy.deadlines:
@@ -135,7 +137,11 @@ def resume_paused(paused: Sequence[dict[str, Any]], at: datetime) -> list[Deadli
 
 def pause(pending: Sequence[Deadline], at: datetime) -> list[dict[str, Any]]:
     return [
-        {"id": d.id, "kind": d.kind, "action": d.action,
-         "remaining_seconds": max(0, int((d.due_at - at).total_seconds()))}
+        {
+            "id": d.id,
+            "kind": d.kind,
+            "action": d.action,
+            "remaining_seconds": max(0, int((d.due_at - at).total_seconds())),
+        }
         for d in pending
     ]

@@ -24,20 +24,37 @@ class Order:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Order:
-        return cls(raw["reference"], Decimal(raw["amount"]), raw["currency"],
-                   raw.get("completed_at"), raw.get("delivered_at"))
+        return cls(
+            raw["reference"],
+            Decimal(raw["amount"]),
+            raw["currency"],
+            raw.get("completed_at"),
+            raw.get("delivered_at"),
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reference": self.reference, "amount": self.amount, "currency": self.currency,
-                "completed_at": self.completed_at, "delivered_at": self.delivered_at}
+        return {
+            "reference": self.reference,
+            "amount": self.amount,
+            "currency": self.currency,
+            "completed_at": self.completed_at,
+            "delivered_at": self.delivered_at,
+        }
 
 
-def check_filing(policy: Policy, calendar: BusinessCalendar, kind: str, order: Order,
-                 fields: dict[str, Any], filed_at: datetime) -> None:
+def check_filing(
+    policy: Policy,
+    calendar: BusinessCalendar,
+    kind: str,
+    order: Order,
+    fields: dict[str, Any],
+    filed_at: datetime,
+) -> None:
     """Raise the first rule a new case breaks; the kind is checked before any window."""
     if kind not in policy.kinds:
-        raise KindNotOffered(f"{policy.name} does not offer {kind!r}; it offers "
-                             f"{', '.join(policy.kinds)}")
+        raise KindNotOffered(
+            f"{policy.name} does not offer {kind!r}; it offers {', '.join(policy.kinds)}"
+        )
     for window in policy.filing_windows:
         if kind in window.kinds:
             _check_window(window, calendar, order, filed_at)
@@ -45,19 +62,22 @@ def check_filing(policy: Policy, calendar: BusinessCalendar, kind: str, order: O
         _check_protection_claim(policy, order, fields)
 
 
-def _check_window(window: FilingWindow, calendar: BusinessCalendar, order: Order,
-                  filed_at: datetime) -> None:
+def _check_window(
+    window: FilingWindow, calendar: BusinessCalendar, order: Order, filed_at: datetime
+) -> None:
     field = "delivered_at" if window.counted_from != "completed_at" else "completed_at"
     instant: datetime | None = getattr(order, field)
     if instant is None:
-        raise InvalidField(f"order.{field}", f"order.{field} is required for this kind: "
-                                             f"{window.note}")
+        raise InvalidField(
+            f"order.{field}", f"order.{field} is required for this kind: {window.note}"
+        )
     if window.counted_from == "day_after_delivery":
         instant = calendar.local_midnight(calendar.local_date(instant) + timedelta(days=1))
     closes = instant.astimezone(UTC) + timedelta(hours=float(window.hours))
     if filed_at > closes:
-        raise FilingWindowClosed(f"too late: {window.note}; the window closed at "
-                                 f"{closes.isoformat()}")
+        raise FilingWindowClosed(
+            f"too late: {window.note}; the window closed at {closes.isoformat()}"
+        )
 
 
 def _check_protection_claim(policy: Policy, order: Order, fields: dict[str, Any]) -> None:
@@ -69,8 +89,10 @@ def _check_protection_claim(policy: Policy, order: Order, fields: dict[str, Any]
     if declared is None:
         raise InvalidField("declared_value", "a shipping-protection claim needs declared_value")
     if Decimal(declared) < order.amount:
-        raise DeclaredBelowReceipt(f"declared value {declared} is below the receipt value "
-                                   f"{order.amount}; the claim is refused")
+        raise DeclaredBelowReceipt(
+            f"declared value {declared} is below the receipt value "
+            f"{order.amount}; the claim is refused"
+        )
 
 
 def refund_without_return(policy: Policy, fields: dict[str, Any]) -> bool | None:

@@ -23,8 +23,9 @@ def _default(value: Any) -> Any:
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, default=_default, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    return json.dumps(
+        payload, default=_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:

@@ -9,8 +9,18 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from domain.errors import CapExceeded
 
 # Currencies whose minor unit is not 2 (ISO 4217 exponent); every other code has 2.
-_EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3,
-              "OMR": 3, "TND": 3}
+_EXPONENTS = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
 
 
 def exponent(currency: str) -> int:

@@ -10,13 +10,15 @@ from domain.money import ExchangeRates, Money
 from domain.policies.schema import Plan, Policy
 
 
-def platform_cap(policy: Policy, order_amount: Money, fields: dict[str, Any], certified: bool
-                 ) -> Money | None:
+def platform_cap(
+    policy: Policy, order_amount: Money, fields: dict[str, Any], certified: bool
+) -> Money | None:
     """The most the platform may pay on this case, in the cap's currency (None: no cap)."""
     protection = policy.protection
     if protection.certified_only and not certified:
-        raise StepNotOffered(f"{policy.name} offers no purchase protection for cases against "
-                             "non-certified stores")
+        raise StepNotOffered(
+            f"{policy.name} offers no purchase protection for cases against non-certified stores"
+        )
     if protection.cap is not None:
         return Money(protection.cap.amount, protection.cap.currency)
     plan = policy.plan(fields.get("plan") or "")
@@ -25,8 +27,7 @@ def platform_cap(policy: Policy, order_amount: Money, fields: dict[str, Any], ce
     return None
 
 
-def _plan_compensation(plan: Plan, receipt: Money, fields: dict[str, Any], currency: str
-                       ) -> Money:
+def _plan_compensation(plan: Plan, receipt: Money, fields: dict[str, Any], currency: str) -> Money:
     declared = Decimal(fields.get("declared_value") or receipt.amount)
     base = min(declared, receipt.amount)
     payout = base * plan.payout_percent / 100
@@ -40,16 +41,20 @@ def plan_fee(plan: Plan, declared_value: Decimal) -> Decimal:
     return max(fee, plan.fee_minimum or Decimal(0)).quantize(Decimal("0.01"))
 
 
-def check_platform_payout(cap: Money | None, already_paid: list[Money], refund: Money,
-                          rates: ExchangeRates) -> None:
+def check_platform_payout(
+    cap: Money | None, already_paid: list[Money], refund: Money, rates: ExchangeRates
+) -> None:
     """Refuse a platform refund that would take the total past the cap."""
     if cap is None:
         return
-    total = sum((rates.convert(m, cap.currency).amount for m in [*already_paid, refund]),
-                Decimal(0))
+    total = sum(
+        (rates.convert(m, cap.currency).amount for m in [*already_paid, refund]), Decimal(0)
+    )
     if total > cap.amount:
-        raise CapExceeded(f"platform refunds would total {total.quantize(Decimal('0.01'))} "
-                          f"{cap.currency}, above the cap of {cap}")
+        raise CapExceeded(
+            f"platform refunds would total {total.quantize(Decimal('0.01'))} "
+            f"{cap.currency}, above the cap of {cap}"
+        )
 
 
 def capped_payout(cap: Money | None, claim: Money, rates: ExchangeRates) -> Money:

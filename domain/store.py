@@ -36,8 +36,17 @@ def months_later(instant: datetime, months: int) -> datetime:
 
 class Store(Aggregate):
     @event("StoreRegistered")
-    def __init__(self, store_id: str, platform: str, name: str, certified: bool, country: str,
-                 timezone: str, occurred_at: datetime, actor: dict[str, str]) -> None:
+    def __init__(
+        self,
+        store_id: str,
+        platform: str,
+        name: str,
+        certified: bool,
+        country: str,
+        timezone: str,
+        occurred_at: datetime,
+        actor: dict[str, str],
+    ) -> None:
         self.store_id, self.platform, self.name = store_id, platform, name
         self.certified, self.country, self.timezone = certified, country, timezone
         self.registered_at = occurred_at
@@ -64,18 +73,22 @@ class Store(Aggregate):
         if self.certified:
             raise NotAllowedInStatus("the store is already certified")
         if self.reapply_after is not None and occurred_at < self.reapply_after:
-            raise NotYetAllowed(f"the store may re-apply for a certificate only after "
-                                f"{self.reapply_after.isoformat()}")
+            raise NotYetAllowed(
+                f"the store may re-apply for a certificate only after "
+                f"{self.reapply_after.isoformat()}"
+            )
         self._certified(occurred_at, actor)
 
     @event("StoreWarned")
-    def _warned(self, case_id: str, count: int, occurred_at: datetime,
-                actor: dict[str, str]) -> None:
+    def _warned(
+        self, case_id: str, count: int, occurred_at: datetime, actor: dict[str, str]
+    ) -> None:
         self.warnings.append({"case_id": case_id, "count": count, "at": occurred_at})
 
     @event("CertificateRevoked")
-    def _revoked(self, reason: str, reapply_after: datetime, occurred_at: datetime,
-                 actor: dict[str, str]) -> None:
+    def _revoked(
+        self, reason: str, reapply_after: datetime, occurred_at: datetime, actor: dict[str, str]
+    ) -> None:
         self.certified, self.revocation_reason, self.reapply_after = False, reason, reapply_after
 
     @event("CertificateGranted")
@@ -83,11 +96,18 @@ class Store(Aggregate):
         self.certified, self.revocation_reason = True, None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.store_id, "platform": self.platform, "name": self.name,
-                "certified": self.certified, "country": self.country,
-                "timezone": self.timezone, "warnings": len(self.warnings),
-                "reapply_after": self.reapply_after,
-                "revocation_reason": self.revocation_reason, "version": self.version}
+        return {
+            "id": self.store_id,
+            "platform": self.platform,
+            "name": self.name,
+            "certified": self.certified,
+            "country": self.country,
+            "timezone": self.timezone,
+            "warnings": len(self.warnings),
+            "reapply_after": self.reapply_after,
+            "revocation_reason": self.revocation_reason,
+            "version": self.version,
+        }
 
 
 def react_to_case(store: Store, case_id: str, events: Iterable[Any]) -> bool:
@@ -98,9 +118,9 @@ def react_to_case(store: Store, case_id: str, events: Iterable[Any]) -> bool:
         if name == "Warned":
             store.warn(case_id, case_event.occurred_at, case_event.actor)
             changed = True
-        elif (name == "Refunded" and case_event.reason == "purchase_protection"
-              and store.certified):
-            store.revoke("protection_payout_without_settlement", case_event.occurred_at,
-                         case_event.actor)
+        elif name == "Refunded" and case_event.reason == "purchase_protection" and store.certified:
+            store.revoke(
+                "protection_payout_without_settlement", case_event.occurred_at, case_event.actor
+            )
             changed = True
     return changed

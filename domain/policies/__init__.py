@@ -17,14 +17,37 @@ from domain.policies.schema import Policy
 PLATFORMS = ("biggrey", "globalbuy", "geli", "bigben", "buyippee")
 
 # Tokens a deadline rule may name in `start` / `cancel_on`, besides `timeout:<kind>`.
-EVENT_TOKENS = frozenset({
-    "Submitted", "StoreResponded", "MessagePosted", "Reminded", "Warned", "Escalated",
-    "StoreClosed", "ConsumerApproved", "ConsumerRejected", "AutoApproved", "Refunded", "Closed",
-    "Withdrawn", "Suspended", "Resumed", "SuspensionProofRecorded", "DecisionMade",
-    "DecisionMade:approve", "DecisionMade:refuse", "DecisionMade:refund_only",
-    "DecisionMade:reship", "ReturnShipped", "ReturnReceived", "ConsumerCloseAllowed",
-    "PayoutConfirmed", "PayoutOverdue", "PayoutHeld",
-})
+EVENT_TOKENS = frozenset(
+    {
+        "Submitted",
+        "StoreResponded",
+        "MessagePosted",
+        "Reminded",
+        "Warned",
+        "Escalated",
+        "StoreClosed",
+        "ConsumerApproved",
+        "ConsumerRejected",
+        "AutoApproved",
+        "Refunded",
+        "Closed",
+        "Withdrawn",
+        "Suspended",
+        "Resumed",
+        "SuspensionProofRecorded",
+        "DecisionMade",
+        "DecisionMade:approve",
+        "DecisionMade:refuse",
+        "DecisionMade:refund_only",
+        "DecisionMade:reship",
+        "ReturnShipped",
+        "ReturnReceived",
+        "ConsumerCloseAllowed",
+        "PayoutConfirmed",
+        "PayoutOverdue",
+        "PayoutHeld",
+    }
+)
 
 
 def parse_policy(name: str, text: str) -> Policy:

@@ -9,21 +9,47 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CASE_KINDS = (
-    "warranty_claim", "return_request", "exchange_request", "refund_only", "complaint",
-    "seven_day_return", "counterfeit", "lost_parcel", "damaged_parcel",
+    "warranty_claim",
+    "return_request",
+    "exchange_request",
+    "refund_only",
+    "complaint",
+    "seven_day_return",
+    "counterfeit",
+    "lost_parcel",
+    "damaged_parcel",
 )
 Kind = Literal[
-    "warranty_claim", "return_request", "exchange_request", "refund_only", "complaint",
-    "seven_day_return", "counterfeit", "lost_parcel", "damaged_parcel",
+    "warranty_claim",
+    "return_request",
+    "exchange_request",
+    "refund_only",
+    "complaint",
+    "seven_day_return",
+    "counterfeit",
+    "lost_parcel",
+    "damaged_parcel",
 ]
 # What the scheduler asks a case to do when one of its deadlines expires.
 Action = Literal[
-    "remind", "warn_and_escalate", "escalate", "auto_approve", "protection_refund",
-    "allow_consumer_close", "close_gave_up", "resume", "flag_payout_overdue",
+    "remind",
+    "warn_and_escalate",
+    "escalate",
+    "auto_approve",
+    "protection_refund",
+    "allow_consumer_close",
+    "close_gave_up",
+    "resume",
+    "flag_payout_overdue",
 ]
 Step = Literal[
-    "decision", "return_shipment", "return_received", "arbitration", "suspend",
-    "consumer_close", "consumer_escalate",
+    "decision",
+    "return_shipment",
+    "return_received",
+    "arbitration",
+    "suspend",
+    "consumer_close",
+    "consumer_escalate",
 ]
 # Predicates a deadline rule may require of the case (all must hold).
 CONDITION_PREFIXES = ("kind:", "not_kind:", "category:", "not_category:")
@@ -47,8 +73,10 @@ class Duration(Strict):
     def _exactly_one(self) -> Duration:
         given = [name for name, value in self if value is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of work_days, work_hours, business_minutes, "
-                             f"hours, days (got {given or 'none'})")
+            raise ValueError(
+                f"give exactly one of work_days, work_hours, business_minutes, "
+                f"hours, days (got {given or 'none'})"
+            )
         return self
 
     @property
@@ -152,8 +180,10 @@ class Policy(Strict):
                 raise ValueError(f"filing window names kinds the policy does not offer: {extra}")
         for rule in self.deadlines:
             for cond in rule.when:
-                if cond.split(":", 1)[0] in ("kind", "not_kind") and \
-                        cond.split(":", 1)[1] not in CASE_KINDS:
+                if (
+                    cond.split(":", 1)[0] in ("kind", "not_kind")
+                    and cond.split(":", 1)[1] not in CASE_KINDS
+                ):
                     raise ValueError(f"deadline {rule.kind!r}: unknown kind in {cond!r}")
         return self
 
