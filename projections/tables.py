@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    false,
+)
 
 metadata = MetaData()
 
@@ -30,4 +41,19 @@ case_list = Table(
     Index("ix_case_list_store", "store_id", "created_at"),
     Index("ix_case_list_consumer", "consumer_id", "created_at"),
     Index("ix_case_list_platform_status", "platform", "status"),
+)
+
+# The scheduler's deadline index (services/scheduler/index.py): every pending deadline of every
+# case, as the last event of that case listed it. `done` marks an incarnation (id + due_at) the
+# sweeper has already acted on, until the log stops listing it.
+scheduled_deadlines = Table(
+    "scheduled_deadlines",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("deadline_id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("done", Boolean, nullable=False, server_default=false()),
+    Index("ix_scheduled_deadlines_due_at", "due_at"),
 )

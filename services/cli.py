@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.scheduler.cli import scheduler_app
 from services.settings import Settings
 
 app = typer.Typer(help="Redress: event-sourced after-sales case management.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(scheduler_app, name="scheduler")
 console = Console()
 
 Host = Annotated[str, typer.Option(help="interface to listen on")]

@@ -1,0 +1,93 @@
+"""`redress scheduler` (runs until stopped) and `redress scheduler run-due` (one sweep)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from services.scheduler.settings import SchedulerSettings
+
+# The heavy imports (eventsourcing, SQLAlchemy, APScheduler) wait until a command runs, so
+# `redress --help` stays fast.
+
+scheduler_app = typer.Typer(help="The deadline scheduler: turns missed deadlines into timeouts.")
+
+Now = Annotated[
+    str | None,
+    typer.Option(help="fire what is due at or before this ISO 8601 instant (default: now)"),
+]
+
+
+def _prepare() -> SchedulerSettings:
+    from services.db import migrate, wait_for_database
+
+    settings = SchedulerSettings()
+    wait_for_database(settings)
+    migrate(settings)
+    return settings
+
+
+@scheduler_app.callback(invoke_without_command=True)
+def run(ctx: typer.Context) -> None:
+    """Run the scheduler until SIGTERM or Ctrl-C."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from services.scheduler import bootstrap
+    from services.scheduler.runner import SchedulerRunner, utc_now
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = _prepare()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with bootstrap.sweeper(settings) as sweeper:
+        wakeup = bootstrap.wakeup_for(settings, sweeper.app)
+        runner = SchedulerRunner(sweeper, utc_now, settings.scheduler_interval, wakeup)
+        runner.start()
+        typer.echo(f"scheduler running (every {settings.scheduler_interval:g} s)")
+        while not stop.wait(1.0):
+            pass
+        runner.stop()
+
+
+@scheduler_app.command("run-due")
+def run_due(now: Now = None) -> None:
+    """Fire every deadline due at or before --now, chains included; print how many fired."""
+    from services.scheduler import bootstrap
+    from services.scheduler.runner import utc_now
+
+    until = _instant(now) if now else utc_now()
+    settings = _prepare()
+    with bootstrap.sweeper(settings) as sweeper:
+        report = sweeper.run_due(until)
+    typer.echo(f"fired {report.fired}")
+    if report.failed:
+        typer.echo(f"{report.failed} timeouts failed; they stay pending (see the log)", err=True)
+        raise typer.Exit(1)
+
+
+@scheduler_app.command("rebuild")
+def rebuild() -> None:
+    """Drop the deadline index and build it again from the event log."""
+    from services.scheduler import bootstrap, index
+
+    settings = _prepare()
+    with bootstrap.sweeper(settings) as sweeper:
+        read = index.rebuild(sweeper.engine, sweeper.app)
+        pending = index.pending_count(sweeper.engine)
+    typer.echo(f"read {read} events; {pending} deadlines pending")
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"not an ISO 8601 instant: {value!r}", param_hint="--now"
+        ) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed

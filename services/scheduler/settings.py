@@ -1,0 +1,18 @@
+"""The scheduler's own settings (environment prefix `REDRESS_`, like every process)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.settings import Settings
+
+
+class SchedulerSettings(Settings):
+    """`REDRESS_SCHEDULER_INTERVAL`, `REDRESS_SCHEDULER_BATCH` on top of the shared settings."""
+
+    scheduler_interval: float = Field(
+        1.0, gt=0, description="seconds between sweeps when nothing wakes the scheduler sooner"
+    )
+    scheduler_batch: int = Field(
+        100, ge=1, description="deadlines claimed (and locked) per transaction"
+    )

@@ -1,0 +1,151 @@
+"""The sweeper: claim due deadlines, send each case its timeout command, repeat until nothing
+is due at or before `now` (so the deadlines a firing creates, already due after an outage,
+fire in the same sweep at their own due_at).
+
+Safety with any number of replicas (PostgreSQL):
+
+- a claim locks rows with `FOR UPDATE SKIP LOCKED` for the whole batch, so two sweepers never
+  hold the same deadline; a killed sweeper's locks go with its connection;
+- the rows acted on are marked `done` in that same transaction, so once the locks are released
+  nobody claims them again, even before the index has caught up with the events they wrote;
+- only the earliest row of a case is claimable: a case's deadlines fire one at a time, in due
+  order, each after the index has seen what the one before it did;
+- the case itself ignores a deadline that is no longer pending (the last line of defence,
+  e.g. after a crash between the firing and the `done` mark): such a timeout is not counted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Boolean, Connection, DateTime, Engine, Integer, String, bindparam, text
+
+from services.application import Redress
+from services.scheduler import index, metrics
+
+log = logging.getLogger(__name__)
+
+CLAIM_SQL = """
+SELECT d.case_id, d.deadline_id, d.kind, d.due_at, d.action
+FROM scheduled_deadlines AS d
+WHERE d.due_at <= :now              -- walks ix_scheduled_deadlines_due_at
+  AND NOT d.done
+  AND d.case_id NOT IN :skipped     -- cases whose timeout raised earlier in this sweep
+  -- only a case's earliest row, done or not: its next deadline waits until the index has
+  -- caught up with what the firing before it did (cancelled it, or chained one in front)
+  AND NOT EXISTS (
+      SELECT 1 FROM scheduled_deadlines AS e
+      WHERE e.case_id = d.case_id
+        AND (e.due_at < d.due_at OR (e.due_at = d.due_at AND e.deadline_id < d.deadline_id)))
+ORDER BY d.due_at, d.case_id, d.deadline_id
+LIMIT :batch
+"""
+# PostgreSQL: lock the claimed rows until we commit; rows another replica holds are skipped,
+# not waited for, so replicas share the due set without blocking each other.
+POSTGRES_LOCK = "FOR UPDATE OF d SKIP LOCKED"
+
+MARK_DONE_SQL = """
+UPDATE scheduled_deadlines SET done = :done
+WHERE case_id = :case_id AND deadline_id = :deadline_id
+"""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    case_id: str
+    deadline_id: str
+    kind: str
+    due_at: datetime
+    action: str
+
+
+@dataclass
+class SweepReport:
+    fired: int = 0  # the case recorded the timeout
+    ignored: int = 0  # no longer pending: the case changed nothing
+    failed: int = 0  # the timeout raised; retried by the next sweep
+
+
+class Sweeper:
+    def __init__(self, app: Redress, engine: Engine, batch: int = 100) -> None:
+        self.app, self.engine, self.batch = app, engine, batch
+        sql = CLAIM_SQL + (POSTGRES_LOCK if engine.dialect.name == "postgresql" else "")
+        self._claim = (
+            text(sql)
+            .bindparams(
+                bindparam("now", type_=DateTime(timezone=True)),
+                bindparam("skipped", type_=String, expanding=True),
+                bindparam("batch", type_=Integer),
+            )
+            .columns(due_at=DateTime(timezone=True))
+        )
+        self._mark_done = text(MARK_DONE_SQL).bindparams(bindparam("done", type_=Boolean))
+
+    def catch_up(self) -> int:
+        return index.catch_up(self.engine, self.app)
+
+    def run_due(self, now: datetime) -> SweepReport:
+        """Fire everything due at or before `now`, chains included. `now` is the only time the
+        sweep knows: the caller (the outermost loop) read it from the clock."""
+        now = index.utc(now)
+        report, skipped = SweepReport(), set[str]()
+        while True:
+            self.catch_up()
+            if not self._sweep_batch(now, report, skipped):
+                break
+        metrics.pending.set(index.pending_count(self.engine))
+        return report
+
+    def _sweep_batch(self, now: datetime, report: SweepReport, skipped: set[str]) -> int:
+        """Claim, fire and mark one batch in one transaction; returns how many were claimed."""
+        with self.engine.begin() as connection:
+            claimed = self._claim_due(connection, now, skipped)
+            acted = []
+            for deadline in claimed:
+                outcome = self._fire(deadline, now)
+                if outcome is None:
+                    report.failed += 1
+                    skipped.add(deadline.case_id)
+                    continue
+                if outcome:
+                    report.fired += 1
+                else:
+                    report.ignored += 1
+                acted.append(
+                    {"done": True, "case_id": deadline.case_id, "deadline_id": deadline.deadline_id}
+                )
+            if acted:
+                connection.execute(self._mark_done, acted)
+        return len(claimed)
+
+    def _claim_due(self, connection: Connection, now: datetime, skipped: set[str]) -> list[Claimed]:
+        rows = connection.execute(
+            self._claim, {"now": now, "skipped": sorted(skipped), "batch": self.batch}
+        )
+        return [
+            Claimed(r.case_id, r.deadline_id, r.kind, index.utc(r.due_at), r.action) for r in rows
+        ]
+
+    def _fire(self, deadline: Claimed, now: datetime) -> bool | None:
+        """True if the case recorded the timeout, False if it was no longer pending, None if
+        it raised (logged with its context; the row stays pending)."""
+        try:
+            changed = self.app.record_timeout(UUID(deadline.case_id), deadline.deadline_id, now)
+        except Exception:  # one broken case must not stop the others; retried next sweep
+            metrics.failed.inc()
+            log.exception(
+                "timeout failed: case %s deadline %s (%s, %s, due %s)",
+                deadline.case_id,
+                deadline.deadline_id,
+                deadline.kind,
+                deadline.action,
+                deadline.due_at.isoformat(),
+            )
+            return None
+        if changed:
+            metrics.fired.labels(deadline.action).inc()
+            metrics.lateness.observe(max(0.0, (now - deadline.due_at).total_seconds()))
+        return changed
