@@ -1,0 +1,125 @@
+"""What the scheduler tests share: the real service on a real database, and an injected clock.
+
+`Harness.open(url)` migrates the database and builds the scheduler's own composition root, so
+the tests go through `Redress` (register a store, submit, act) and the `Sweeper` that
+`redress scheduler run-due` runs. No tests here; the other test_scheduler_* modules import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from domain.actors import Actor, By
+from domain.filing import Order
+from projections.tables import scheduled_deadlines
+from services.scheduler import bootstrap, index
+from services.scheduler.settings import SchedulerSettings
+from services.scheduler.sweeper import Sweeper, SweepReport
+
+ADMIN, STAFF = Actor("admin", "a-1"), Actor("staff", "st-1")
+CONSUMER, STORE = Actor("consumer", "c-1"), Actor("store", "s-1")
+
+
+def local(when: str, zone: str) -> datetime:
+    """`local("2025-04-22 00:00", "Europe/London")` as a UTC instant."""
+    return datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+@dataclass
+class Harness:
+    sweeper: Sweeper
+
+    @classmethod
+    @contextmanager
+    def open(cls, url: str, batch: int = 100) -> Iterator[Harness]:
+        from services.db import migrate
+
+        settings = SchedulerSettings(database_url=url, scheduler_batch=batch)
+        migrate(settings)
+        with bootstrap.sweeper(settings) as sweeper:
+            yield cls(sweeper)
+
+    @property
+    def app(self) -> Any:
+        return self.sweeper.app
+
+    def store(
+        self,
+        platform: str,
+        *,
+        certified: bool = True,
+        country: str = "GB",
+        timezone: str = "Europe/London",
+        store_id: str = "s-1",
+    ) -> str:
+        self.app.register_store(
+            By.at(ADMIN, datetime(2025, 1, 1, tzinfo=UTC)),
+            store_id=store_id,
+            platform=platform,
+            name=f"{platform} shop",
+            certified=certified,
+            country=country,
+            timezone=timezone,
+        )
+        return store_id
+
+    def submit(
+        self,
+        platform: str,
+        kind: str,
+        at: datetime,
+        *,
+        amount: str = "120.00",
+        currency: str = "USD",
+        store_id: str = "s-1",
+        **fields: Any,
+    ) -> UUID:
+        from services.application import NewCase
+
+        order = Order(
+            "order-1",
+            Decimal(amount),
+            currency,
+            completed_at=fields.pop("completed_at", None),
+            delivered_at=fields.pop("delivered_at", None),
+        )
+        new = NewCase(platform, store_id, CONSUMER.id, kind, order, "It broke", fields=fields)
+        return UUID(self.app.submit_case(By.at(CONSUMER, at), new)["id"])
+
+    def act(self, case_id: UUID, actor: Actor, at: datetime, command: str, **args: Any) -> None:
+        """Run a Case command, e.g. `act(id, STAFF, t, "suspend", reason="court")`."""
+        by = By.at(actor, at)
+        self.app.act(case_id, by, lambda case, policy: getattr(case, command)(policy, by, **args))
+
+    def run_due(self, now: datetime) -> SweepReport:
+        return self.sweeper.run_due(now)
+
+    def events(self, case_id: UUID, since: int = 0) -> list[tuple[str, datetime]]:
+        return [(e["type"], e["occurred_at"]) for e in self.app.history(case_id)[since:]]
+
+    def index_rows(self) -> list[tuple[Any, ...]]:
+        t = scheduled_deadlines
+        with self.sweeper.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    t.c.case_id, t.c.deadline_id, t.c.kind, t.c.due_at, t.c.action, t.c.done
+                ).order_by(t.c.case_id, t.c.deadline_id)
+            ).all()
+        return [(*r[:3], index.utc(r[3]), *r[4:]) for r in rows]
+
+    def fires_at(self, case_id: UUID, due: datetime, *types: str) -> None:
+        """Nothing fires a microsecond before `due`; at `due` the case records `types`, all
+        with occurred_at == due, and nothing else."""
+        seen = len(self.app.history(case_id))
+        assert self.run_due(due - timedelta(microseconds=1)).fired == 0
+        assert self.run_due(due).fired == 1
+        assert self.events(case_id, since=seen) == [(t, due) for t in types]
