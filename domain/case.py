@@ -179,12 +179,15 @@ class Case(Aggregate):
                 "the request cannot be refused or re-shipped"
             )
         self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision, note=note)
-        if decision == "refund_only" or (decision == "approve" and self.refund_without_return):
+        # Near-expiry goods (either tier) are refunded without a return once approved.
+        near_expiry = decision == "approve" and self.refund_without_return is not None
+        if decision == "refund_only" or near_expiry:
             reason = "refund_only" if decision == "refund_only" else "near_expiry"
             self._record(
                 ev.Refunded,
                 policy,
                 by,
+                qualifier="store",
                 amount=self.order_amount.amount,
                 currency=self.order_amount.currency,
                 payer="store",
@@ -271,12 +274,13 @@ class Case(Aggregate):
             raise InvalidField("payer", f"payer must be one of {PAYERS}")
         self._require_status(OPEN, "refund")
         if payer == "platform":
-            cap = platform_cap(policy, self.order_amount, self.fields, self.certified)
+            cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)
             check_platform_payout(cap, self.platform_refunds(), amount, rates)
         self._record(
             ev.Refunded,
             policy,
             by,
+            qualifier=payer,
             amount=amount.amount,
             currency=amount.currency,
             payer=payer,
@@ -386,7 +390,7 @@ class Case(Aggregate):
     def _protection_refund(
         self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
     ) -> None:
-        cap = platform_cap(policy, self.order_amount, self.fields, self.certified)
+        cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)
         try:
             paid = capped_payout(cap, self.order_amount, rates)
         except CapExceeded as refusal:
@@ -397,6 +401,7 @@ class Case(Aggregate):
             ev.Refunded,
             policy,
             by,
+            qualifier="platform",
             amount=paid.amount,
             currency=paid.currency,
             payer="platform",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.calendar import BusinessCalendar
@@ -88,7 +88,13 @@ def _check_protection_claim(policy: Policy, order: Order, fields: dict[str, Any]
     declared = fields.get("declared_value")
     if declared is None:
         raise InvalidField("declared_value", "a shipping-protection claim needs declared_value")
-    if Decimal(declared) < order.amount:
+    try:
+        declared_value = Decimal(str(declared))
+    except InvalidOperation:
+        declared_value = Decimal("NaN")
+    if not declared_value.is_finite() or declared_value < 0:
+        raise InvalidField("declared_value", f"declared_value {declared!r} is not an amount")
+    if declared_value < order.amount:
         raise DeclaredBelowReceipt(
             f"declared value {declared} is below the receipt value "
             f"{order.amount}; the claim is refused"

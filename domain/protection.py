@@ -6,12 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from domain.errors import CapExceeded, StepNotOffered
-from domain.money import ExchangeRates, Money
+from domain.money import NO_RATES, ExchangeRates, Money
 from domain.policies.schema import Plan, Policy
 
 
 def platform_cap(
-    policy: Policy, order_amount: Money, fields: dict[str, Any], certified: bool
+    policy: Policy,
+    order_amount: Money,
+    fields: dict[str, Any],
+    certified: bool,
+    rates: ExchangeRates = NO_RATES,
 ) -> Money | None:
     """The most the platform may pay on this case, in the cap's currency (None: no cap)."""
     protection = policy.protection
@@ -23,15 +27,19 @@ def platform_cap(
         return Money(protection.cap.amount, protection.cap.currency)
     plan = policy.plan(fields.get("plan") or "")
     if plan is not None and protection.plan_currency:
-        return _plan_compensation(plan, order_amount, fields, protection.plan_currency)
+        return _plan_compensation(plan, order_amount, fields, protection.plan_currency, rates)
     return None
 
 
-def _plan_compensation(plan: Plan, receipt: Money, fields: dict[str, Any], currency: str) -> Money:
-    declared = Decimal(fields.get("declared_value") or receipt.amount)
+def _plan_compensation(
+    plan: Plan, receipt: Money, fields: dict[str, Any], currency: str, rates: ExchangeRates
+) -> Money:
+    """The lower of declared and receipt value, times the plan's percentage, capped by the
+    plan's maximum: in the plan's currency (a receipt in another one needs an explicit rate)."""
+    declared = Decimal(str(fields.get("declared_value") or receipt.amount))
     base = min(declared, receipt.amount)
-    payout = base * plan.payout_percent / 100
-    return Money(min(payout, plan.payout_maximum), currency)
+    payout = rates.convert(Money(base * plan.payout_percent / 100, receipt.currency), currency)
+    return Money(min(payout.amount, plan.payout_maximum), currency)
 
 
 def plan_fee(plan: Plan, declared_value: Decimal) -> Decimal:

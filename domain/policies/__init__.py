@@ -40,6 +40,8 @@ EVENT_TOKENS = frozenset(
         "DecisionMade:refuse",
         "DecisionMade:refund_only",
         "DecisionMade:reship",
+        "Refunded:store",
+        "Refunded:platform",
         "ReturnShipped",
         "ReturnReceived",
         "ConsumerCloseAllowed",
