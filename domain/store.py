@@ -51,6 +51,7 @@ class Store(Aggregate):
         self.certified, self.country, self.timezone = certified, country, timezone
         self.registered_at = occurred_at
         self.warnings: list[dict[str, Any]] = []
+        self.warnings_since_certified = 0  # a certificate granted again starts a fresh count
         self.reapply_after: datetime | None = None
         self.revocation_reason: str | None = None
 
@@ -61,7 +62,7 @@ class Store(Aggregate):
     def warn(self, case_id: str, occurred_at: datetime, actor: dict[str, str]) -> None:
         """A warning for a missed deadline; the third one costs a Biggrey certificate."""
         self._warned(case_id, len(self.warnings) + 1, occurred_at, actor)
-        if self.certified and len(self.warnings) >= WARNINGS_BEFORE_REVOCATION:
+        if self.certified and self.warnings_since_certified >= WARNINGS_BEFORE_REVOCATION:
             self.revoke("three_warnings", occurred_at, actor)
 
     def revoke(self, reason: str, occurred_at: datetime, actor: dict[str, str]) -> None:
@@ -84,6 +85,7 @@ class Store(Aggregate):
         self, case_id: str, count: int, occurred_at: datetime, actor: dict[str, str]
     ) -> None:
         self.warnings.append({"case_id": case_id, "count": count, "at": occurred_at})
+        self.warnings_since_certified += 1
 
     @event("CertificateRevoked")
     def _revoked(
@@ -94,6 +96,7 @@ class Store(Aggregate):
     @event("CertificateGranted")
     def _certified(self, occurred_at: datetime, actor: dict[str, str]) -> None:
         self.certified, self.revocation_reason = True, None
+        self.warnings_since_certified = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
