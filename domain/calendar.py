@@ -26,6 +26,24 @@ class BusinessCalendar:
     business_open: time = time(8, 0)
     business_close: time = time(22, 0)
 
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "country": self.country,
+            "timezone": self.timezone,
+            "business_open": self.business_open.isoformat(),
+            "business_close": self.business_close.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, str]) -> BusinessCalendar:
+        """Cases filed before business hours were recorded use the default window."""
+        window = [
+            time.fromisoformat(raw[key])
+            for key in ("business_open", "business_close")
+            if key in raw
+        ]
+        return cls(raw["country"], raw["timezone"], *window)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -119,7 +119,7 @@ class Case(Aggregate):
             "language": language,
             "fields": fields,
             "certified": certified,
-            "calendar": {"country": calendar.country, "timezone": calendar.timezone},
+            "calendar": calendar.as_dict(),
             "refund_without_return": refund_without_return(policy, fields),
         }
         stored = [d.as_dict() for d in deadlines]

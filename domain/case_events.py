@@ -128,7 +128,7 @@ class Submitted(Aggregate.Created, CaseEvent):
         )
         case.kind, case.order, case.description = self.kind, self.order, self.description
         case.language, case.fields, case.certified = self.language, self.fields, self.certified
-        case.calendar = BusinessCalendar(self.calendar["country"], self.calendar["timezone"])
+        case.calendar = BusinessCalendar.from_dict(self.calendar)
         case.refund_without_return = self.refund_without_return
         case.created_at = self.occurred_at
 
@@ -238,6 +238,7 @@ class Withdrawn(CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.status, case.resolution = WITHDRAWN, "withdrawn"
+        case.paused_deadlines = []  # a case withdrawn while suspended has nothing left to run
 
 
 class Suspended(CaseEvent):
