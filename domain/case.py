@@ -9,6 +9,7 @@ after it, and a SHA-256 hash chaining it to the case's previous event. Refusals 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -244,9 +245,23 @@ class Case(Aggregate):
 
     # -- either party or staff ---------------------------------------------------------------
 
-    def post_message(self, policy: Policy, by: By, body: str, language: str | None = None) -> None:
+    def post_message(
+        self,
+        policy: Policy,
+        by: By,
+        body: str,
+        language: str | None = None,
+        attachments: Sequence[str] = (),
+    ) -> None:
         self._require_status(OPEN | {SUSPENDED}, "post a message on")
-        self._record(ev.MessagePosted, policy, by, body=body, language=language)
+        self._record(
+            ev.MessagePosted,
+            policy,
+            by,
+            body=body,
+            language=language,
+            attachments=list(attachments),
+        )
 
     def escalate(self, policy: Policy, by: By, reason: str | None = None) -> None:
         if by.actor.role == "consumer":
@@ -429,13 +444,20 @@ class Case(Aggregate):
     def pending(self, deadline_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.id == deadline_id), None)
 
-    def add_message(self, event: ev.CaseEvent, body: str, language: str | None) -> None:
+    def add_message(
+        self,
+        event: ev.CaseEvent,
+        body: str,
+        language: str | None,
+        attachments: Sequence[str] = (),
+    ) -> None:
         self.messages.append(
             {
                 "id": event.originator_version,
                 "author": event.actor,
                 "body": body,
                 "language": language,
+                "attachments": list(attachments),
                 "at": event.occurred_at,
             }
         )
@@ -479,8 +501,9 @@ class Case(Aggregate):
             )
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
+        hashed = ev.hashed_data(event_class, data)
         payload = hash_payload(
-            name, self.id, version, by.occurred_at, by.recorded_at, actor, stored, data
+            name, self.id, version, by.occurred_at, by.recorded_at, actor, stored, hashed
         )
         self.trigger_event(
             event_class,
