@@ -26,6 +26,7 @@ from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
 from domain.store import Store, react_to_case, store_uuid
 from services.case_view import case_state, history_entry
+from services.observability import EVENTS_APPENDED
 
 MAX_CONFLICT_RETRIES = 8
 
@@ -82,6 +83,18 @@ class Redress(Application[UUID]):
         super().__init__(env=env)
         self.policies = policies or default_policies()
         self.rates = rates
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        pending = [
+            type(e).__name__
+            for o in objs
+            if o is not None
+            for e in getattr(o, "pending_events", ())
+        ]
+        recordings = super().save(*objs, **kwargs)
+        for name in pending:
+            EVENTS_APPENDED.labels(name).inc()
+        return recordings
 
     # -- stores ------------------------------------------------------------------------------
 

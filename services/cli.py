@@ -69,9 +69,12 @@ def _run_api(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from services.case_api.app import create_app
+    from services.observability import configure_logging
 
+    configure_logging()
+    # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=25
+        create_app(settings), host=host, port=port, log_config=None, timeout_graceful_shutdown=25
     )
 
 

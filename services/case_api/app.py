@@ -19,6 +19,7 @@ from services.case_api.deps import Services
 from services.case_api.idempotency import RequestBodies
 from services.case_api.routes import api_keys, case_commands, cases, health, platforms, stores
 from services.db import async_engine, sync_engine
+from services.observability import RequestLog
 from services.settings import Settings
 
 
@@ -71,4 +72,5 @@ def create_app(
     for module in (health, api_keys, stores, cases, case_commands, platforms):
         app.include_router(module.router)
     app.add_middleware(RequestBodies, engine=built.engine, clock=clock)
+    app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,8 +14,10 @@ from fastapi.responses import Response
 
 from domain.actors import By
 from domain.case import Case
+from domain.errors import DomainError
 from domain.money import Money
 from domain.policies.schema import Policy
+from services.application import VersionMismatch
 from services.case_api.auth import Principal
 from services.case_api.deps import (
     CurrentPrincipal,
@@ -43,15 +47,31 @@ from services.case_api.schemas import (
     SuspensionProof,
     Withdraw,
 )
+from services.observability import COMMANDS
 
 router = APIRouter(prefix="/v1/cases/{case_id}", tags=["case commands"])
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 Action = Callable[[Case, Policy, By], None]
 
 
+_command: ContextVar[str] = ContextVar("command", default="unknown")
+
+
 def command(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A POST route answering with the updated case."""
-    return router.post(path, response_model=CasePublic, responses=problems(403, 404, 409, 412, 422))
+    """A POST route answering with the updated case; its path names the command."""
+    name = path.strip("/")
+
+    def decorate(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(endpoint)
+        async def named(*args: Any, **kwargs: Any) -> Any:
+            _command.set(name)
+            return await endpoint(*args, **kwargs)
+
+        return router.post(
+            path, response_model=CasePublic, responses=problems(403, 404, 409, 412, 422)
+        )(named)
+
+    return decorate
 
 
 async def run(
@@ -67,13 +87,22 @@ async def run(
     require_role(principal, *roles)
     expected = parse_if_match(if_match)
     by = By.at(principal.actor, svc.clock())
-    state = await run_in_threadpool(
-        svc.redress.act,
-        uuid,
-        by,
-        lambda case, policy: action(case, policy, by),
-        expected_version=expected,
-    )
+    name = _command.get()
+    try:
+        state = await run_in_threadpool(
+            svc.redress.act,
+            uuid,
+            by,
+            lambda case, policy: action(case, policy, by),
+            expected_version=expected,
+        )
+    except DomainError as refusal:
+        COMMANDS.labels(name, refusal.rule).inc()
+        raise
+    except VersionMismatch:
+        COMMANDS.labels(name, "stale").inc()
+        raise
+    COMMANDS.labels(name, "ok").inc()
     return case_response(state)
 
 

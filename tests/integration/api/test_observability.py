@@ -1,0 +1,49 @@
+"""Request ids, metrics, and logs without secrets."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from conftest import Api, case_body
+
+from services.observability import JsonFormatter, redact
+
+
+def test_every_answer_carries_a_request_id_and_keeps_the_callers(api: Api) -> None:
+    client = api.client()
+    assert len(client.get("/healthz").headers["x-request-id"]) == 32
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
+
+
+def test_metrics_count_requests_commands_and_events(api: Api) -> None:
+    store_id = api.store("biggrey")
+    consumer = api.as_role("consumer")
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    consumer.post(f"/v1/cases/{case['id']}/approve")
+    consumer.post(f"/v1/cases/{case['id']}/withdraw")
+    text = api.client().get("/metrics").text
+    assert 'redress_http_request_duration_seconds_count{method="POST",route="/v1/cases"' in text
+    assert 'redress_commands_total{command="approve",outcome="not_allowed_in_status"}' in text
+    assert 'redress_commands_total{command="withdraw",outcome="ok"}' in text
+    assert 'redress_events_appended_total{type="Submitted"}' in text
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "rdk_0123456789abcdef_AbCdEf-ghIJ_klmn",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "Bearer sometoken",
+        "postgresql://redress:hunter2@db:5432/redress",
+    ],
+)
+def test_log_lines_never_contain_secrets(secret: str) -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "saw %s here", (secret,), None)
+    line = JsonFormatter().format(record)
+    for fragment in ("0123456789abcdef_AbCdEf", "MfKQ9r8G", "sometoken", "hunter2"):
+        assert fragment not in line
+    assert redact("nothing secret") == "nothing secret"
