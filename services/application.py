@@ -26,6 +26,7 @@ from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
 from domain.store import Store, react_to_case, store_uuid
 from services.case_view import case_state, history_entry
+from services.group_commit import GroupCommit
 from services.observability import EVENTS_APPENDED
 
 MAX_CONFLICT_RETRIES = 8
@@ -83,18 +84,29 @@ class Redress(Application[UUID]):
         super().__init__(env=env)
         self.policies = policies or default_policies()
         self.rates = rates
+        self._group_commit = GroupCommit(super().save)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        pending = [
-            type(e).__name__
+        """Save through the group commit: this call's events share a transaction with other
+        threads' concurrent saves, and return once committed."""
+        if kwargs:  # tracking records and the like: the library's own path
+            return super().save(*objs, **kwargs)
+        events = [
+            e
             for o in objs
             if o is not None
-            for e in getattr(o, "pending_events", ())
+            for e in (o.collect_events() if hasattr(o, "collect_events") else [o])
         ]
-        recordings = super().save(*objs, **kwargs)
-        for name in pending:
-            EVENTS_APPENDED.labels(name).inc()
+        if not events:
+            return []
+        recordings = self._group_commit.save(events)
+        for event in events:
+            EVENTS_APPENDED.labels(type(event).__name__).inc()
         return recordings
+
+    def close(self) -> None:
+        self._group_commit.close()
+        super().close()
 
     # -- stores ------------------------------------------------------------------------------
 
