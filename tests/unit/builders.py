@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
+from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
 
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
@@ -146,3 +148,11 @@ def run_scheduler(
         assert case.time_out(policy(case.platform), due.id, due.due_at, rates)
         fired.append(due)
     return fired
+
+
+def library_mapper() -> Mapper[UUID]:
+    """The mapper an eventsourcing Application builds by default."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    return Mapper(transcoder=transcoder)

@@ -5,31 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import timedelta
-from uuid import UUID
 
-from builders import CONSUMER, MONDAY, STORE, by, events, policy, submit
-from eventsourcing.persistence import (
-    DatetimeAsISO,
-    DecimalAsStr,
-    JSONTranscoder,
-    Mapper,
-    StoredEvent,
-    UUIDAsHex,
-)
+from builders import CONSUMER, MONDAY, STORE, by, events, library_mapper, policy, submit
+from eventsourcing.persistence import StoredEvent
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent, MessagePosted, hash_payload
 from domain.hashchain import chain_hash
 
 BIGGREY = policy("biggrey")
-
-
-def library_mapper() -> Mapper[UUID]:
-    """The mapper an eventsourcing Application builds by default."""
-    transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
-        transcoder.register(transcoding)
-    return Mapper(transcoder=transcoder)
 
 
 def as_version_1(stored: StoredEvent) -> StoredEvent:
