@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
 
 from projections.tables import case_list, metadata, projection_positions
+from services.notifier import tables as _notifier_tables  # noqa: F401  (its tables, same metadata)
 
 __all__ = ["api_keys", "case_list", "idempotency_keys", "metadata", "projection_positions"]
 

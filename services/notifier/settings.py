@@ -1,0 +1,66 @@
+"""The notifier's own settings (environment prefix `REDRESS_`, like every process)."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from services.settings import Settings
+
+
+class NotifierSettings(Settings):
+    """Webhook, delivery and email settings on top of the shared ones (README: Configure)."""
+
+    webhook_allowed_hosts: str = Field(
+        "",
+        description="comma-separated hosts whose webhook URLs may resolve to loopback or "
+        "private addresses (refused otherwise)",
+    )
+    webhook_timeout: float = Field(15.0, gt=0, description="seconds per webhook request")
+    notifier_lease: float = Field(
+        60.0,
+        gt=0,
+        description="seconds a claimed delivery stays with its worker; after that (a crashed "
+        "notifier) any notifier may claim it again. Longer than webhook_timeout.",
+    )
+    notifier_workers: int = Field(4, ge=1, description="claim loops per notifier process")
+    notifier_concurrency: int = Field(64, ge=1, description="requests in flight per process")
+    notifier_batch: int = Field(50, ge=1, description="deliveries claimed per transaction")
+    notifier_poll_interval: float = Field(
+        0.2, gt=0, description="seconds between looks at the event log and the due deliveries"
+    )
+    smtp_url: str | None = Field(
+        None,
+        description="smtp://[user:pass@]host[:port][?starttls=true] or smtps://...; "
+        "no emails are sent when unset",
+    )
+    email_from: str = Field("Redress <no-reply@redress.invalid>", description="From: header")
+    email_consumer_address: str | None = Field(
+        None, description='a consumer\'s address from its id, e.g. "{id}@mail.example"'
+    )
+    email_store_address: str | None = Field(
+        None, description='a store\'s address from its id, e.g. "support+{id}@shop.example"'
+    )
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_request(self) -> NotifierSettings:
+        if self.notifier_lease <= self.webhook_timeout:
+            raise ValueError(
+                "REDRESS_NOTIFIER_LEASE must be longer than REDRESS_WEBHOOK_TIMEOUT, or a "
+                "slow request could be claimed and sent twice"
+            )
+        return self
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower().strip("[]")
+            for h in self.webhook_allowed_hosts.split(",")
+            if h.strip()
+        )
+
+    @classmethod
+    def of(cls, shared: Settings) -> NotifierSettings:
+        """The notifier's settings for a process configured with the shared ones."""
+        if isinstance(shared, NotifierSettings):
+            return shared
+        return cls(**shared.model_dump())
