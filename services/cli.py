@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.notifier.cli import notifier_app
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
 
@@ -18,6 +19,7 @@ app = typer.Typer(help="Redress: event-sourced after-sales case management.", no
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(scheduler_app, name="scheduler")
+app.add_typer(notifier_app, name="notifier")
 console = Console()
 
 Host = Annotated[str, typer.Option(help="interface to listen on")]

@@ -23,5 +23,8 @@ class Role(Protocol):
 
 def background_roles(settings: Settings) -> list[Role]:
     """Every role `serve` runs in-process (each role module registers itself here)."""
+    from services.notifier.runner import NotifierRole
+
     roles: list[Role] = []
+    roles.append(NotifierRole(settings))
     return roles
