@@ -182,11 +182,15 @@ class Redress(Application[UUID]):
         command: Callable[[Case, Policy], None],
         *,
         expected_version: int | None = None,
+        authorize: Callable[[Case], None] | None = None,
     ) -> dict[str, Any]:
         """Run a command on the current case; retried when a concurrent write won the race,
-        unless the caller pinned the version with `If-Match`."""
+        unless the caller pinned the version with `If-Match`. `authorize` sees the case first
+        and raises if the caller may not act on it."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             case = self._case(case_id)
+            if authorize is not None:
+                authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
             command(case, self.policies[case.platform])
@@ -237,6 +241,12 @@ class Redress(Application[UUID]):
 
     def history(self, case_id: UUID) -> list[dict[str, Any]]:
         return [history_entry(e) for e in self._events(case_id)]
+
+    def history_with_parties(self, case_id: UUID) -> tuple[tuple[str, str], list[dict[str, Any]]]:
+        """The history and (store_id, consumer_id), from one read of the log."""
+        events = self._events(case_id)
+        first = events[0].data
+        return (first["store_id"], first["consumer_id"]), [history_entry(e) for e in events]
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         valid, checked, head = verify_chain(self._events(case_id))

@@ -17,7 +17,16 @@ from services.case_api import problems
 from services.case_api.auth import KeyStore
 from services.case_api.deps import Services
 from services.case_api.idempotency import RequestBodies
-from services.case_api.routes import api_keys, case_commands, cases, health, platforms, stores
+from services.case_api.routes import (
+    api_keys,
+    case_commands,
+    cases,
+    events,
+    health,
+    platforms,
+    stores,
+    webhooks,
+)
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog
 from services.settings import Settings
@@ -69,7 +78,7 @@ def create_app(
     )
     app.state.services = built
     problems.install(app)
-    for module in (health, api_keys, stores, cases, case_commands, platforms):
+    for module in (health, api_keys, stores, cases, case_commands, platforms, webhooks, events):
         app.include_router(module.router)
     app.add_middleware(RequestBodies, engine=built.engine, clock=clock)
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything

@@ -86,6 +86,11 @@ def parse_case_id(case_id: str) -> UUID:
         raise CaseNotFound(case_id[:100]) from None
 
 
+def require_scope(principal: Principal, store_id: str, consumer_id: str, case_id: str) -> None:
+    if not in_scope(principal, store_id, consumer_id):
+        raise CaseNotFound(case_id)
+
+
 async def scoped_case(svc: Services, principal: Principal, case_id: str) -> UUID:
     """The case's id if the caller may see it; otherwise 404, so ids leak nothing."""
     uuid = parse_case_id(case_id)

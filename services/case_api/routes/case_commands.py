@@ -24,9 +24,10 @@ from services.case_api.deps import (
     Services,
     Svc,
     case_response,
+    parse_case_id,
     parse_if_match,
     require_role,
-    scoped_case,
+    require_scope,
 )
 from services.case_api.problems import forbidden
 from services.case_api.routes import problems
@@ -83,9 +84,13 @@ async def run(
     action: Action,
 ) -> Response:
     """Scope (404) → role (403) → the domain command, retried on concurrent writes."""
-    uuid = await scoped_case(svc, principal, case_id)
-    require_role(principal, *roles)
+    uuid = parse_case_id(case_id)
     expected = parse_if_match(if_match)
+
+    def authorize(case: Case) -> None:
+        require_scope(principal, case.store_id, case.consumer_id, case_id)
+        require_role(principal, *roles)
+
     by = By.at(principal.actor, svc.clock())
     name = _command.get()
     try:
@@ -95,6 +100,7 @@ async def run(
             by,
             lambda case, policy: action(case, policy, by),
             expected_version=expected,
+            authorize=authorize,
         )
     except DomainError as refusal:
         COMMANDS.labels(name, refusal.rule).inc()

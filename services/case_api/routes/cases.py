@@ -19,7 +19,9 @@ from services.case_api.deps import (
     Svc,
     case_response,
     json_response,
+    parse_case_id,
     require_role,
+    require_scope,
     scoped_case,
 )
 from services.case_api.problems import Problem, forbidden
@@ -114,16 +116,18 @@ async def get_case(
     at: AwareDatetime | None = None,
 ) -> Response:
     """Current state from the event store, or as of `version` or `at` (recorded time)."""
-    uuid = await scoped_case(svc, principal, case_id)
+    uuid = parse_case_id(case_id)
     state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=at))
+    require_scope(principal, state["store_id"], state["consumer_id"], case_id)
     return case_response(state)
 
 
 @router.get("/{case_id}/history", response_model=History, responses=problems(404))
 async def history(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Response:
     """Every event of the case, with its hash and the previous hash."""
-    uuid = await scoped_case(svc, principal, case_id)
-    events = await run_in_threadpool(svc.redress.history, uuid)
+    uuid = parse_case_id(case_id)
+    parties, events = await run_in_threadpool(svc.redress.history_with_parties, uuid)
+    require_scope(principal, *parties, case_id)
     return json_response({"case_id": str(uuid), "events": events})
 
 
