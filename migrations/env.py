@@ -13,7 +13,11 @@ def run_migrations() -> None:
     assert url is not None
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        context.configure(connection=connectable, target_metadata=metadata)
+        context.configure(
+            connection=connectable,
+            target_metadata=metadata,
+            render_as_batch=connectable.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
         return

@@ -15,6 +15,7 @@ from services.settings import Settings
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATION_LOCK = 0x7265647265737300  # "redress\0": the advisory lock key for migrations
 
 
 def sync_engine(settings: Settings) -> Engine:
@@ -79,5 +80,17 @@ def migrate(settings: Settings) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     url = settings.sqlalchemy_url()
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    # Each service owns a branch of migrations off 0001; "heads" applies them all.
-    command.upgrade(config, "heads")
+    engine = sync_engine(settings)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together migrate one at a time; the others then find
+                # nothing to do. The lock ends with this transaction.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            config.attributes["connection"] = connection
+            # Each service owns a branch of migrations off 0001; "heads" applies them all.
+            command.upgrade(config, "heads")
+    finally:
+        engine.dispose()
