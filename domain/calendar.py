@@ -60,6 +60,8 @@ class BusinessCalendar:
 
     def full_work_days_after(self, start: datetime, days: int) -> datetime:
         """End (next local midnight) of the N-th work day that starts at or after `start`."""
+        if days < 1:
+            raise ValueError(f"a work-day deadline needs at least one work day, not {days}")
         day = self.local_date(start)
         if self.local_midnight(day) < start:
             day += timedelta(days=1)  # a day already begun is not whole

@@ -287,6 +287,8 @@ class Case(Aggregate):
     ) -> None:
         if payer not in PAYERS:
             raise InvalidField("payer", f"payer must be one of {PAYERS}")
+        if not amount.amount.is_finite() or amount.amount <= 0:
+            raise InvalidField("amount", f"a refund must be a positive amount, not {amount}")
         self._require_status(OPEN, "refund")
         if payer == "platform":
             cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)

@@ -260,3 +260,8 @@ def test_calendar_round_trips_through_its_recorded_form() -> None:
     older = BusinessCalendar.from_dict({"country": "GB", "timezone": "Europe/London"})
     assert (older.business_open, older.business_close) == (time(8), time(22))
     assert older.zone == ZoneInfo("Europe/London")
+
+
+def test_a_work_day_deadline_needs_at_least_one_work_day() -> None:
+    with pytest.raises(ValueError, match="at least one work day"):
+        GB.full_work_days_after(at(GB, 2026, 11, 23), 0)

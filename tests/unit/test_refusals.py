@@ -203,6 +203,8 @@ REFUSALS: list[tuple[str, Callable[[], Case], Command]] = [
     ("invalid_field", biggrey, call("store_close", STORE, "maybe")),
     ("invalid_field", globalbuy, call("decide", STORE, "perhaps")),
     ("invalid_field", biggrey, call("refund", STORE, Money.of("1", "USD"), "nobody")),
+    ("invalid_field", biggrey, call("refund", STORE, Money.of("0", "USD"), "store")),
+    ("invalid_field", biggrey, call("refund", STORE, Money.of("-5", "USD"), "store")),
 ]
 
 
