@@ -28,7 +28,7 @@ from services.case_api.routes import (
     webhooks,
 )
 from services.db import async_engine, sync_engine
-from services.observability import RequestLog
+from services.observability import RequestLog, configure_logging
 from services.settings import Settings
 
 
@@ -83,3 +83,9 @@ def create_app(
     app.add_middleware(RequestBodies, engine=built.engine, clock=clock)
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app in a worker process of `redress api --workers N` (settings from the env)."""
+    configure_logging()
+    return create_app(Settings())
