@@ -1,0 +1,110 @@
+"""Email through a real SMTP server process (aiosmtpd, on loopback), on both backends."""
+
+from __future__ import annotations
+
+import mailbox
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from domain.actors import Actor, By
+from domain.filing import Order
+from domain.money import Money
+from services.application import NewCase
+from services.db import migrate
+from services.notifier.receiver import free_port
+from services.notifier.runner import Notifier
+from services.notifier.settings import NotifierSettings
+
+STORE, CONSUMER = "geli-store-9", "alice@example.test"
+STAFF = Actor("staff", "s1")
+MAILBOX = ("-c", "aiosmtpd.handlers.Mailbox")  # aiosmtpd's handler that writes a Maildir
+
+
+@pytest.fixture
+def smtp_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    port, maildir, log = free_port(), tmp_path / "maildir", tmp_path / "smtpd.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", *MAILBOX, maildir],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the SMTP server did not start"
+            time.sleep(0.05)
+    yield port, maildir
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+async def notifier(database_url: str, smtp_server: tuple[int, Path]) -> AsyncIterator[Notifier]:
+    settings = NotifierSettings(
+        database_url=database_url,
+        smtp_url=f"smtp://127.0.0.1:{smtp_server[0]}",
+        email_store_address="support+{id}@shops.test",
+    )
+    migrate(settings)
+    running = Notifier(settings)
+    yield running
+    await running.aclose()
+
+
+def mails(maildir: Path) -> list[tuple[str, str, str]]:
+    found = [(m["To"], m["Subject"], m.get_payload()) for m in mailbox.Maildir(maildir)]
+    return sorted(found)
+
+
+async def test_parties_are_mailed_on_escalation_closing_and_refund(
+    notifier: Notifier, smtp_server: tuple[int, Path]
+) -> None:
+    app, now = notifier.app, datetime.now(UTC)
+    app.register_store(
+        By.at(Actor("admin", "root"), now),
+        store_id=STORE,
+        platform="geli",
+        name="Shop",
+        certified=True,
+        country="CN",
+        timezone="Asia/Shanghai",
+    )
+    order = Order("ord-1", Decimal("80.00"), "USD", now - timedelta(days=2))
+    new = NewCase("geli", STORE, CONSUMER, "return_request", order, "It broke.")
+    case_id = UUID(app.submit_case(By.at(Actor("consumer", CONSUMER), now), new)["id"])
+    by = By.at(STAFF, datetime.now(UTC))
+    app.act(case_id, by, lambda case, policy: case.escalate(policy, by, "needs a look"))
+    money = Money(Decimal("80.00"), "USD")
+    app.act(case_id, by, lambda case, policy: case.refund(policy, by, money, "store"))
+
+    await notifier.run_once()
+
+    store_address = f"support+{STORE}@shops.test"
+    sent = mails(smtp_server[1])
+    assert [(to, subject) for to, subject, _ in sent] == sorted(
+        [
+            (CONSUMER, f"Case {case_id} has been escalated"),
+            (store_address, f"Case {case_id} has been escalated"),
+            (CONSUMER, f"Refund recorded on case {case_id}"),
+            (store_address, f"Refund recorded on case {case_id}"),
+        ]
+    )
+    refund_mail = next(body for to, subject, body in sent if "Refund" in subject)
+    assert "80.00 USD" in refund_mail and "paid by the store" in refund_mail
+
+    await notifier.run_once()  # nothing is sent twice
+    assert len(mails(smtp_server[1])) == 4
