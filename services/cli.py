@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.notifier.cli import notifier_app
+from services.projector.cli import projections_app, projector
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
 
@@ -19,6 +20,8 @@ app = typer.Typer(help="Redress: event-sourced after-sales case management.", no
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(scheduler_app, name="scheduler")
+app.add_typer(projections_app, name="projections")
+app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
 console = Console()
 
@@ -59,15 +62,18 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
             role.stop()
 
 
+Workers = Annotated[int, typer.Option(help="API worker processes (one per core is usual)")]
+
+
 @app.command()
-def api(host: Host = "0.0.0.0", port: Port = 8000) -> None:
+def api(host: Host = "0.0.0.0", port: Port = 8000, workers: Workers = 1) -> None:
     """The REST API alone (production role)."""
     settings = Settings()
     _prepare(settings)
-    _run_api(settings, host, port)
+    _run_api(settings, host, port, workers)
 
 
-def _run_api(settings: Settings, host: str, port: int) -> None:
+def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from services.case_api.app import create_app
@@ -75,9 +81,24 @@ def _run_api(settings: Settings, host: str, port: int) -> None:
 
     configure_logging()
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
-    uvicorn.run(
-        create_app(settings), host=host, port=port, log_config=None, timeout_graceful_shutdown=25
-    )
+    if workers > 1:  # each worker process builds its own app from the environment
+        uvicorn.run(
+            "services.case_api.app:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=25,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=25,
+        )
 
 
 def _announce(settings: Settings, host: str, port: int) -> None:

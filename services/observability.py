@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import re
 import sys
@@ -12,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,11 +46,13 @@ def redact(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
         entry: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            # Access lines are built from redacted parts already; everything else is scrubbed.
+            "message": message if record.name == access_log.name else redact(message),
         }
         if (rid := request_id.get()) is not None:
             entry["request_id"] = rid
@@ -59,7 +61,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["error"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False)
+        return orjson.dumps(entry, default=str).decode()
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -106,17 +108,18 @@ class RequestLog:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
             HTTP_LATENCY.labels(scope["method"], route, str(status)).observe(elapsed)
-            access_log.info(
-                "%s %s %s",
-                scope["method"],
-                route,
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": redact(scope["path"]),
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s",
+                    scope["method"],
+                    route,
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "path": redact(scope["path"]),
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
             request_id.reset(token)

@@ -10,6 +10,7 @@ caller's credentials and kept for 24 hours. 5xx answers are not kept, so they ca
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,9 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.case_api.problems import Problem, problem_response
+from services.case_api.problems import DATABASE_UNAVAILABLE, Problem, problem_response
 from services.tables import idempotency_keys
 
+log = logging.getLogger(__name__)
+UNAVAILABLE = Problem(
+    503,
+    "Service Unavailable",
+    "the database is not reachable right now; retry shortly",
+    slug="unavailable",
+    headers={"Retry-After": "2"},
+)
 MAX_BODY = 64 * 1024
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=2)  # a "running" row older than this died with its process
@@ -114,7 +123,12 @@ class RequestBodies:
                 ]
             )
         ).hexdigest()
-        existing = await self._claim(ident, fingerprint)
+        try:
+            existing = await self._claim(ident, fingerprint)
+        except DATABASE_UNAVAILABLE:
+            log.warning("idempotency store unavailable; answering 503")
+            await self._answer(scope, send, UNAVAILABLE)
+            return
         if existing is not None:
             await self._replay_or_refuse(scope, send, existing, fingerprint)
             return
@@ -126,7 +140,12 @@ class RequestBodies:
             raise
         # The outcome is stored before the client sees it, so a retry that follows the
         # answer at once finds it replayable rather than still running.
-        await self._settle(ident, captured)
+        try:
+            await self._settle(ident, captured)
+        except DATABASE_UNAVAILABLE:
+            # The command itself succeeded: answer it. A retry with this key will find the
+            # record still "running" and get 409 until it is abandoned (ABANDONED_AFTER).
+            log.error("could not record the outcome of Idempotency-Key %r", ident[1])
         await captured.deliver(send)
 
     async def _claim(self, ident: tuple[str, str], fingerprint: str) -> Any:

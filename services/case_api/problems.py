@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+import psycopg
+import psycopg_pool
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, InvalidField
@@ -16,6 +19,18 @@ from services.application import CaseNotFound, StoreExists, StoreNotFound, Versi
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+# Errors that mean "the database cannot be reached or is overloaded", from every driver layer:
+# the client gets a quick 503 rather than a hang or a 500.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg_pool.PoolTimeout,
+    ConnectionError,
+)
 TYPE_BASE = "https://redress.dev/problems/"
 
 
@@ -143,18 +158,20 @@ def install(app: FastAPI) -> None:
             )
         )
 
-    @app.exception_handler(OperationalError)
-    async def _unavailable(_: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", type(exc).__name__)
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        log.error("database unavailable: %s: %s", type(exc).__name__, exc)
         return problem_response(
             Problem(
                 503,
                 "Service Unavailable",
-                "the database is not reachable; retry shortly",
+                "the database is not reachable right now; retry shortly",
                 slug="unavailable",
                 headers={"Retry-After": "2"},
             )
         )
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
