@@ -28,6 +28,7 @@ def sync_engine(settings: Settings) -> Engine:
         settings.sqlalchemy_url(driver="psycopg"),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
     )
 
 
@@ -43,6 +44,7 @@ def async_engine(settings: Settings) -> AsyncEngine:
         settings.sqlalchemy_url(driver="asyncpg"),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
     )
 
 

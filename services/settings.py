@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     exchange_rates: dict[str, Decimal] = Field(
         default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps'
     )
-    db_pool_size: int = Field(10, ge=1)
+    db_pool_size: int = Field(5, ge=1, description="connections per pool (each process has a few)")
 
     @field_validator("database_url")
     @classmethod

@@ -112,7 +112,7 @@ def backend_url(
 
 @pytest.fixture(scope="module")
 def api(backend_url: str) -> Iterator[Api]:
-    settings = Settings(database_url=backend_url, admin_token=ADMIN_TOKEN)
+    settings = Settings(database_url=backend_url, admin_token=ADMIN_TOKEN, db_pool_size=3)
     migrate(settings)
     clock = Clock()
     port = free_port()
