@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from eventsourcing.persistence import InternalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.money import ExchangeRates
@@ -12,19 +15,39 @@ from services.application import Redress
 from services.db import sync_engine
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
-from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, Wakeup
+from services.scheduler.wakeup import IN_PROCESS, Backoff, PostgresWakeup, Wakeup
+
+log = logging.getLogger(__name__)
+START_ATTEMPTS = 5
 
 
 @contextmanager
 def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
     """A sweeper on the configured database; its connections are closed afterwards."""
-    app = Redress(env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates))
+    app = open_application(settings)
     engine = sync_engine(settings)
     try:
         yield Sweeper(app, engine, batch=settings.scheduler_batch)
     finally:
         engine.dispose()
         app.close()
+
+
+def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) -> Redress:
+    """The application, retried a few times: replicas starting together on PostgreSQL race on
+    the library's start-up DDL (`CREATE OR REPLACE FUNCTION` → "tuple concurrently updated")."""
+    attempt = 0
+    while True:
+        try:
+            return Redress(
+                env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+            )
+        except InternalError as error:
+            attempt += 1
+            if attempt == START_ATTEMPTS:
+                raise
+            log.warning("event store not ready (%s); retrying", error)
+            time.sleep(backoff.delay(attempt))
 
 
 def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:
