@@ -1,5 +1,6 @@
 """APScheduler drives the sweep: one interval job (every `interval` seconds), brought forward
-to the next due instant when that comes sooner, and run at once when a wake-up arrives.
+to the next due instant when that comes sooner, and run at once when a wake-up arrives; a
+second job counts pending deadlines for the gauge now and then.
 
 APScheduler holds only this one job in memory; the deadlines themselves live in the index
 (one job per deadline would not survive a restart nor scale). The clock is injected: this
@@ -21,6 +22,7 @@ from services.scheduler.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 JOB_ID = "sweep"
+PENDING_EVERY = 15.0  # seconds between counts of the index for the pending gauge
 Clock = Callable[[], datetime]
 
 
@@ -53,6 +55,14 @@ class SchedulerRunner:
             seconds=self.interval,
             id=JOB_ID,
             max_instances=2,
+            coalesce=True,
+            next_run_time=utc_now(),
+        )
+        self._scheduler.add_job(
+            self.sweeper.refresh_pending,
+            "interval",
+            seconds=PENDING_EVERY,
+            id="pending",
             coalesce=True,
             next_run_time=utc_now(),
         )

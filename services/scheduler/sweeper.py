@@ -96,8 +96,13 @@ class Sweeper:
             self.catch_up()
             if not self._sweep_batch(now, report, skipped):
                 break
-        metrics.pending.set(index.pending_count(self.engine))
         return report
+
+    def refresh_pending(self) -> int:
+        """Set the pending gauge from the index (a count: the runner does it now and then)."""
+        count = index.pending_count(self.engine)
+        metrics.pending.set(count)
+        return count
 
     def _sweep_batch(self, now: datetime, report: SweepReport, skipped: set[str]) -> int:
         """Claim, fire and mark one batch in one transaction; returns how many were claimed."""

@@ -157,4 +157,5 @@ def test_metrics_count_firings_lateness_and_pending_deadlines(h: Harness) -> Non
     assert sample("redress_scheduler_fired_total", action="remind") == fired + 2
     assert sample("redress_scheduler_lateness_seconds_count") == late_count + 2
     assert sample("redress_scheduler_lateness_seconds_sum") == pytest.approx(late_sum + 180)
-    assert sample("redress_scheduler_pending_deadlines") == 2  # the two extra_time deadlines
+    assert h.sweeper.refresh_pending() == 2  # the two extra_time deadlines
+    assert sample("redress_scheduler_pending_deadlines") == 2
