@@ -68,7 +68,9 @@ Workers = Annotated[int, typer.Option(help="API worker processes (one per core i
 @app.command()
 def api(host: Host = "0.0.0.0", port: Port = 8000, workers: Workers = 1) -> None:
     """The REST API alone (production role)."""
-    settings = Settings()
+    from services.case_api.settings import ApiSettings
+
+    settings = ApiSettings()
     _prepare(settings)
     _run_api(settings, host, port, workers)
 

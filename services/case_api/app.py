@@ -17,6 +17,7 @@ from services.case_api import problems
 from services.case_api.auth import KeyStore
 from services.case_api.deps import Services
 from services.case_api.idempotency import RequestBodies
+from services.case_api.rate_limit import RateLimiter
 from services.case_api.routes import (
     api_keys,
     case_commands,
@@ -27,6 +28,7 @@ from services.case_api.routes import (
     stores,
     webhooks,
 )
+from services.case_api.settings import ApiSettings
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog, configure_logging
 from services.settings import Settings
@@ -37,6 +39,7 @@ def utc_now() -> datetime:
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    settings = ApiSettings.of(settings)
     redress = Redress(
         env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
     )
@@ -48,6 +51,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         engine=engine_async,
         sync_engine=engine,
         clock=clock,
+        limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
         refresh_case_list=partial(
             catch_up, engine, redress, case_list.NAME, case_list.apply_events
         ),
@@ -80,7 +84,12 @@ def create_app(
     problems.install(app)
     for module in (health, api_keys, stores, cases, case_commands, platforms, webhooks, events):
         app.include_router(module.router)
-    app.add_middleware(RequestBodies, engine=built.engine, clock=clock)
+    app.add_middleware(
+        RequestBodies,
+        engine=built.engine,
+        clock=clock,
+        max_body=ApiSettings.of(built.settings).max_body_bytes,
+    )
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
 
@@ -88,4 +97,4 @@ def create_app(
 def worker_app() -> FastAPI:
     """The app in a worker process of `redress api --workers N` (settings from the env)."""
     configure_logging()
-    return create_app(Settings())
+    return create_app(ApiSettings())

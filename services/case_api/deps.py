@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.application import CaseNotFound, Redress
 from services.case_api.auth import KeyStore, Principal
 from services.case_api.problems import Problem, forbidden
+from services.case_api.rate_limit import RateLimiter
 from services.settings import Settings
 
 
@@ -30,6 +31,7 @@ class Services:
     engine: AsyncEngine
     sync_engine: Engine
     clock: Callable[[], datetime]
+    limiter: RateLimiter
     refresh_case_list: Callable[[], int]
 
 
@@ -56,6 +58,14 @@ async def get_principal(
     principal = await svc.keys.authenticate(authorization[7:].strip())
     if principal is None:
         raise unauthorized
+    if (wait := svc.limiter.retry_after(principal.key_id)) is not None:
+        raise Problem(
+            429,
+            "Too Many Requests",
+            f"this key is over its rate limit; retry in {wait} s",
+            slug="rate-limited",
+            headers={"Retry-After": str(wait)},
+        )
     return principal
 
 

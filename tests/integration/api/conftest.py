@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -17,6 +18,7 @@ import uvicorn
 from support.postgres import fresh_database
 
 from services.case_api.app import create_app
+from services.case_api.settings import ApiSettings
 from services.db import migrate
 from services.settings import Settings
 
@@ -110,21 +112,15 @@ def backend_url(
         yield url
 
 
-@pytest.fixture(scope="module")
-def api(backend_url: str) -> Iterator[Api]:
-    settings = Settings(database_url=backend_url, admin_token=ADMIN_TOKEN, db_pool_size=3)
+@contextmanager
+def running_api(settings: ApiSettings) -> Iterator[Api]:
+    """A real server for `settings` on a free port, in a thread of this process."""
     migrate(settings)
     clock = Clock()
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, clock=clock),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="on",
-        )
-    )
+    app = create_app(settings, clock=clock)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -132,11 +128,23 @@ def api(backend_url: str) -> Iterator[Api]:
         assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
         time.sleep(0.05)
     api = Api(f"http://127.0.0.1:{port}", settings, clock)
-    yield api
-    for client in api.clients:
-        client.close()
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield api
+    finally:
+        for client in api.clients:
+            client.close()
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def api(backend_url: str) -> Iterator[Api]:
+    # Rate limits are off here (tests send bursts); test_rate_limit checks them on its own.
+    settings = ApiSettings(
+        database_url=backend_url, admin_token=ADMIN_TOKEN, db_pool_size=3, rate_limit_per_second=0
+    )
+    with running_api(settings) as api:
+        yield api
 
 
 def case_body(platform: str, store_id: str, kind: str, **extra: Any) -> dict[str, Any]:

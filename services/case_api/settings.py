@@ -1,0 +1,22 @@
+"""The API process's settings (environment prefix `REDRESS_`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.settings import Settings
+
+
+class ApiSettings(Settings):
+    rate_limit_per_second: float = Field(
+        50.0, ge=0, description="sustained requests per second per API key (0: no limit)"
+    )
+    rate_limit_burst: int = Field(100, ge=1, description="requests a key may burst above it")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body")
+
+    @classmethod
+    def of(cls, settings: Settings) -> ApiSettings:
+        """The API's view of any settings object (shared fields kept)."""
+        if isinstance(settings, cls):
+            return settings
+        return cls.model_validate(settings.model_dump())

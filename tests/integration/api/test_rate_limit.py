@@ -1,0 +1,50 @@
+"""Per-key rate limiting: 429 with Retry-After, other keys unaffected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_TOKEN, Api, running_api
+
+from services.case_api.rate_limit import RateLimiter
+from services.case_api.settings import ApiSettings
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    path: Path = tmp_path_factory.mktemp("limited") / "redress.db"
+    settings = ApiSettings(
+        database_url=f"sqlite:///{path}",
+        admin_token=ADMIN_TOKEN,
+        rate_limit_per_second=0.5,
+        rate_limit_burst=5,
+    )
+    with running_api(settings) as api:
+        yield api
+
+
+def test_a_key_over_its_limit_gets_429_with_retry_after(limited: Api) -> None:
+    token = limited.key("ops")  # the admin key spends one token here
+    client = limited.client(token)
+    answers = [client.get("/v1/platforms") for _ in range(8)]
+    assert [a.status_code for a in answers[:5]] == [200] * 5
+    refused = answers[5]
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert int(refused.headers["retry-after"]) >= 1
+    other = limited.client(limited.key("ops"))
+    assert other.get("/v1/platforms").status_code == 200
+
+
+def test_the_bucket_refills_at_the_configured_rate() -> None:
+    now = [0.0]
+    limiter = RateLimiter(rate=2, burst=2, clock=lambda: now[0])
+    assert limiter.retry_after("k") is None
+    assert limiter.retry_after("k") is None
+    assert limiter.retry_after("k") == 1
+    now[0] += 0.5
+    assert limiter.retry_after("k") is None
+    assert limiter.retry_after("k") == 1
+    assert RateLimiter(rate=0, burst=1).retry_after("k") is None
