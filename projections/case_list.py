@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from domain.case import Case
-from domain.case_events import CaseEvent, Submitted
+from domain.case_events import AWAITING_STORE, CaseEvent, Submitted
+from projections.rows import Row, insert_rows, load, update_rows
 from projections.tables import case_list
 
 NAME = "case_list"
+TABLES = (case_list,)
 
 
-def _status_after(status: str, event: CaseEvent) -> str:
+def status_after(status: str, event: CaseEvent) -> str:
     """Let the domain's own event logic decide the new status, on a bare case."""
     shell = Case.__new__(Case)
     Case.__init__(shell)
@@ -23,46 +26,49 @@ def _status_after(status: str, event: CaseEvent) -> str:
     return shell.status
 
 
-def _next_due(event: CaseEvent) -> Any:
-    return min((d["due_at"] for d in event.deadlines), default=None)
+def next_due(event: CaseEvent) -> datetime | None:
+    due: datetime | None = min((d["due_at"] for d in event.deadlines), default=None)
+    return due
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
-    statuses: dict[str, str] = {}
-    for event in events:
-        if not isinstance(event, CaseEvent):
-            continue
+    case_events = [e for e in events if isinstance(e, CaseEvent)]
+    known = load(
+        connection,
+        case_list,
+        case_list.c.case_id,
+        (str(e.originator_id) for e in case_events if not isinstance(e, Submitted)),
+    )
+    new: dict[str, Row] = {}
+    changed: dict[str, Row] = {}
+    for event in case_events:
         case_id = str(event.originator_id)
         if isinstance(event, Submitted):
-            connection.execute(
-                insert(case_list).values(
-                    case_id=case_id,
-                    platform=event.platform,
-                    store_id=event.store_id,
-                    consumer_id=event.consumer_id,
-                    kind=event.kind,
-                    status="awaiting_store",
-                    version=event.originator_version,
-                    created_at=event.occurred_at,
-                    updated_at=event.occurred_at,
-                    next_due_at=_next_due(event),
-                )
-            )
-            statuses[case_id] = "awaiting_store"
+            new[case_id] = _submitted(case_id, event)
             continue
-        status = statuses.get(case_id)
-        if status is None:
-            status = connection.execute(
-                select(case_list.c.status).where(case_list.c.case_id == case_id)
-            ).scalar_one()
-        statuses[case_id] = _status_after(status, event)
-        connection.execute(
-            update(case_list)
-            .where(case_list.c.case_id == case_id)
-            .values(
-                status=statuses[case_id],
-                version=event.originator_version,
-                updated_at=event.occurred_at,
-                next_due_at=_next_due(event),
-            )
+        row = new.get(case_id) or changed.get(case_id)
+        if row is None:
+            row = changed[case_id] = {"case_id": case_id, "status": known[case_id]["status"]}
+        row.update(
+            status=status_after(row["status"], event),
+            version=event.originator_version,
+            updated_at=event.occurred_at,
+            next_due_at=next_due(event),
         )
+    insert_rows(connection, case_list, list(new.values()))
+    update_rows(connection, case_list, ["case_id"], list(changed.values()))
+
+
+def _submitted(case_id: str, event: Submitted) -> Row:
+    return {
+        "case_id": case_id,
+        "platform": event.platform,
+        "store_id": event.store_id,
+        "consumer_id": event.consumer_id,
+        "kind": event.kind,
+        "status": AWAITING_STORE,
+        "version": event.originator_version,
+        "created_at": event.occurred_at,
+        "updated_at": event.occurred_at,
+        "next_due_at": next_due(event),
+    }

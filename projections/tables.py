@@ -15,6 +15,10 @@ from sqlalchemy import (
     false,
 )
 
+# Stored instants are UTC (SQLite hands them back naive); money is exact decimal text, summed
+# in Python, because SQLite has no exact decimal type.
+TZ = DateTime(timezone=True)
+
 metadata = MetaData()
 
 projection_positions = Table(
@@ -56,4 +60,76 @@ scheduled_deadlines = Table(
     Column("action", String(32), nullable=False),
     Column("done", Boolean, nullable=False, server_default=false()),
     Index("ix_scheduled_deadlines_due_at", "due_at"),
+)
+
+
+# -- the `case_stats` projection (projections/case_stats.py) -----------------------------------
+
+# One row per case: what per-platform and per-store statistics aggregate over.
+case_stats = Table(
+    "case_stats",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("store_id", String(200), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("submitted_at", TZ, nullable=False),
+    # Submitted → the store's first StoreResponded, StoreClosed or DecisionMade.
+    Column("first_response_at", TZ),
+    Column("first_response_seconds", Integer),
+    Column("reminders", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("escalations", Integer, nullable=False),
+    Column("sla_escalations", Integer, nullable=False),  # Escalated with reason sla_missed
+    Column("auto_approvals", Integer, nullable=False),
+    Index("ix_case_stats_platform_status", "platform", "status"),
+    Index("ix_case_stats_store", "store_id", "status"),
+)
+
+refund_totals = Table(
+    "refund_totals",
+    metadata,
+    Column("store_id", String(200), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("payer", String(16), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("amount", String(40), nullable=False),  # decimal text
+    Column("refunds", Integer, nullable=False),
+    Index("ix_refund_totals_platform", "platform"),
+)
+
+# Every pending deadline of every case, as its latest event lists them ("at risk" is a query:
+# due within the next 24 hours, or already overdue).
+pending_deadlines = Table(
+    "pending_deadlines",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("deadline_id", String(64), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("store_id", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("due_at", TZ, nullable=False),
+    Index("ix_pending_deadlines_due_at", "due_at"),
+    Index("ix_pending_deadlines_platform_due_at", "platform", "due_at"),
+)
+
+# -- the `store_scorecards` projection (projections/stores.py) ---------------------------------
+
+store_scorecards = Table(
+    "store_scorecards",
+    metadata,
+    Column("store_id", String(200), primary_key=True),
+    Column("store_uuid", String(36), nullable=False),  # the aggregate's id in the event log
+    Column("platform", String(32), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("certified", Boolean, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("revocations", Integer, nullable=False),
+    Column("revocation_reason", String(64)),
+    Column("reapply_after", TZ),
+    Column("registered_at", TZ, nullable=False),
+    Index("ix_store_scorecards_platform", "platform", "store_id"),
+    Index("ix_store_scorecards_store_uuid", "store_uuid", unique=True),
 )

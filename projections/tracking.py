@@ -1,53 +1,152 @@
 """Following the event log: read a batch of notifications after a projection's position and
 apply them in the same transaction that advances the position, so nothing is applied twice or
-skipped after a crash."""
+skipped after a crash.
+
+Positions are notification ids. PostgreSQL commits them in order (the event store locks its
+table for every insert) and SQLite has one writer at a time, so a position is a complete
+prefix of the log. Two followers of one projection never interleave: on PostgreSQL the
+position row is locked `FOR UPDATE`; on SQLite the transaction takes the write lock when it
+begins (`BEGIN IMMEDIATE`), before it reads the position.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.tables import projection_positions
 
 BATCH = 500
-Apply = Callable[[Connection, Sequence[DomainEventProtocol[Any]]], None]
+Event = DomainEventProtocol[Any]
+Apply = Callable[[Connection, Sequence[Event]], None]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A read model: its name (the key of its position), how it applies events, and the tables
+    it owns (a rebuild replaces exactly these)."""
+
+    name: str
+    apply: Apply
+    tables: tuple[Table, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Decoded events with their notification ids (ascending)."""
+
+    ids: list[int]
+    events: list[Event]
+
+    @property
+    def last(self) -> int:
+        return self.ids[-1]
+
+    def after(self, position: int) -> list[Event]:
+        """The events this batch holds beyond `position`."""
+        return self.events[bisect_right(self.ids, position) :]
+
+
+def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
+    notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
+    if not notifications:
+        return None
+    return Batch(
+        [n.id for n in notifications], [app.mapper.to_domain_event(n) for n in notifications]
+    )
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the database's write lock from its start on SQLite."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
+def positions(
+    connection: Connection, names: Iterable[str], *, lock: bool = False
+) -> dict[str, int]:
+    """The tracked positions (0 for a projection never run), locked until commit if asked."""
+    wanted = sorted(set(names))  # one lock order everywhere: no deadlocks between followers
+    rows = [{"name": name, "position": 0} for name in wanted]
+    if connection.dialect.name == "postgresql":
+        connection.execute(postgresql.insert(projection_positions).on_conflict_do_nothing(), rows)
+    else:
+        connection.execute(sqlite.insert(projection_positions).on_conflict_do_nothing(), rows)
+    query = (
+        select(projection_positions.c.name, projection_positions.c.position)
+        .where(projection_positions.c.name.in_(wanted))
+        .order_by(projection_positions.c.name)
+    )
+    if lock and connection.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {name: int(at) for name, at in connection.execute(query).all()}
 
 
 def position(connection: Connection, name: str, *, lock: bool = False) -> int:
-    query = select(projection_positions.c.position).where(projection_positions.c.name == name)
-    if lock and connection.dialect.name == "postgresql":
-        query = query.with_for_update()  # one catch-up at a time per projection
-    found = connection.execute(query).scalar()
-    if found is None:
-        connection.execute(insert(projection_positions).values(name=name, position=0))
-        if lock and connection.dialect.name == "postgresql":
-            connection.execute(query)
+    return positions(connection, [name], lock=lock)[name]
+
+
+def set_position(connection: Connection, name: str, at: int) -> None:
+    connection.execute(
+        update(projection_positions).where(projection_positions.c.name == name).values(position=at)
+    )
+
+
+def step(
+    connection: Connection,
+    app: Application[Any],
+    projections: Sequence[Projection],
+    batch: int = BATCH,
+) -> int:
+    """Apply the next batch to every projection behind the log, advancing their positions in
+    the caller's transaction; returns how many notifications were read."""
+    at = positions(connection, [p.name for p in projections], lock=True)
+    read = read_batch(app, min(at.values()), batch)
+    if read is None:
         return 0
-    return int(found)
+    for projection in projections:
+        events = read.after(at[projection.name])
+        if events:
+            projection.apply(connection, events)
+            set_position(connection, projection.name, read.last)
+    return len(read.ids)
+
+
+def follow(
+    engine: Engine,
+    app: Application[Any],
+    projections: Sequence[Projection],
+    batch: int = BATCH,
+) -> int:
+    """Apply everything after the tracked positions, one transaction per batch; returns how
+    many notifications were read."""
+    total = 0
+    while True:
+        with transaction(engine) as connection:
+            read = step(connection, app, projections, batch)
+        total += read
+        if read < batch:
+            return total
 
 
 def catch_up(
     engine: Engine, app: Application[Any], name: str, apply: Apply, batch: int = BATCH
 ) -> int:
-    """Apply every notification after the tracked position; returns how many were read."""
-    total = 0
-    while True:
-        with engine.begin() as connection:
-            start = position(connection, name, lock=True)
-            notifications = app.recorder.select_notifications(start=start + 1, limit=batch)
-            if not notifications:
-                return total
-            events = [app.mapper.to_domain_event(n) for n in notifications]
-            apply(connection, events)
-            connection.execute(
-                update(projection_positions)
-                .where(projection_positions.c.name == name)
-                .values(position=notifications[-1].id)
-            )
-            total += len(notifications)
-        if len(notifications) < batch:
-            return total
+    """Apply every notification after one projection's position; returns how many were read."""
+    return follow(engine, app, [Projection(name, apply)], batch)
+
+
+def head(app: Application[Any]) -> int:
+    """The position of the last event in the log (0 when it is empty)."""
+    return app.recorder.max_notification_id() or 0

@@ -24,7 +24,9 @@ class Role(Protocol):
 def background_roles(settings: Settings) -> list[Role]:
     """Every role `serve` runs in-process (each role module registers itself here)."""
     from services.notifier.runner import NotifierRole
+    from services.projector.role import ProjectorRole
 
     roles: list[Role] = []
+    roles.append(ProjectorRole(settings))
     roles.append(NotifierRole(settings))
     return roles

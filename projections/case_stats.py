@@ -1,0 +1,164 @@
+"""Case statistics: one row per case (status, first response, SLA counters), refund totals per
+store, currency and payer, and every pending deadline (what the "at risk" list reads).
+
+What counts:
+- first response: Submitted → the store's first `StoreResponded`, `StoreClosed` or
+  `DecisionMade` (logical times, so a staff import counts from its `submitted_at`);
+- reminders, warnings, escalations, auto-approvals: one per `Reminded`, `Warned`, `Escalated`,
+  `AutoApproved`; `sla_escalations` are the escalations for a missed deadline
+  (`reason = sla_missed`), as opposed to those a consumer or staff asked for;
+- a case breached its SLA when the store let a deadline pass: it was reminded, warned,
+  escalated for a missed deadline or auto-approved (see `projections.queries`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection
+
+from domain.case_events import (
+    AutoApproved,
+    CaseEvent,
+    DecisionMade,
+    Escalated,
+    Refunded,
+    Reminded,
+    StoreClosed,
+    StoreResponded,
+    Submitted,
+    Warned,
+)
+from projections.case_list import status_after
+from projections.rows import (
+    Row,
+    delete_where_in,
+    insert_rows,
+    load,
+    select_in,
+    update_rows,
+    utc,
+)
+from projections.tables import case_stats, pending_deadlines, refund_totals
+
+NAME = "case_stats"
+TABLES = (case_stats, refund_totals, pending_deadlines)
+FIRST_RESPONSES = (StoreResponded, StoreClosed, DecisionMade)
+COUNTERS = ("reminders", "warnings", "escalations", "sla_escalations", "auto_approvals")
+MUTABLE = ("status", "first_response_at", "first_response_seconds", *COUNTERS)
+RefundKey = tuple[str, str, str]  # store_id, currency, payer
+
+
+def apply_events(connection: Connection, events: Sequence[Any]) -> None:
+    case_events = [e for e in events if isinstance(e, CaseEvent)]
+    if not case_events:
+        return
+    known = load(
+        connection,
+        case_stats,
+        case_stats.c.case_id,
+        (str(e.originator_id) for e in case_events if not isinstance(e, Submitted)),
+    )
+    new: dict[str, Row] = {}
+    changed: dict[str, Row] = {}
+    refunds: dict[RefundKey, tuple[str, Decimal, int]] = {}
+    latest: dict[str, CaseEvent] = {}
+    for event in case_events:
+        case_id = str(event.originator_id)
+        latest[case_id] = event
+        if isinstance(event, Submitted):
+            new[case_id] = _submitted(case_id, event)
+            continue
+        row = new.get(case_id) or changed.get(case_id)
+        if row is None:
+            row = changed[case_id] = dict(known[case_id])
+        _count(row, event)
+        if isinstance(event, Refunded):
+            key = (row["store_id"], event.currency, event.payer)
+            _platform, amount, count = refunds.get(key, (row["platform"], Decimal(0), 0))
+            refunds[key] = (row["platform"], amount + event.amount, count + 1)
+    insert_rows(connection, case_stats, list(new.values()))
+    update_rows(
+        connection,
+        case_stats,
+        ["case_id"],
+        [{"case_id": case_id, **{c: row[c] for c in MUTABLE}} for case_id, row in changed.items()],
+    )
+    _add_refunds(connection, refunds)
+    _replace_deadlines(connection, latest, {**changed, **new})
+
+
+def _submitted(case_id: str, event: Submitted) -> Row:
+    return {
+        "case_id": case_id,
+        "platform": event.platform,
+        "store_id": event.store_id,
+        "status": status_after("awaiting_store", event),
+        "submitted_at": event.occurred_at,
+        "first_response_at": None,
+        "first_response_seconds": None,
+        **dict.fromkeys(COUNTERS, 0),
+    }
+
+
+def _count(row: Row, event: CaseEvent) -> None:
+    row["status"] = status_after(row["status"], event)
+    if isinstance(event, FIRST_RESPONSES) and row["first_response_at"] is None:
+        submitted = utc(row["submitted_at"])
+        assert submitted is not None
+        row["first_response_at"] = event.occurred_at
+        row["first_response_seconds"] = int((event.occurred_at - submitted).total_seconds())
+    if isinstance(event, Reminded):
+        row["reminders"] += 1
+    elif isinstance(event, Warned):
+        row["warnings"] += 1
+    elif isinstance(event, Escalated):
+        row["escalations"] += 1
+        row["sla_escalations"] += event.reason == "sla_missed"
+    elif isinstance(event, AutoApproved):
+        row["auto_approvals"] += 1
+
+
+def _add_refunds(connection: Connection, deltas: dict[RefundKey, tuple[str, Decimal, int]]) -> None:
+    if not deltas:
+        return
+    stored = {
+        (r["store_id"], r["currency"], r["payer"]): r
+        for r in select_in(
+            connection, refund_totals, refund_totals.c.store_id, (k[0] for k in deltas)
+        )
+    }
+    fresh, grown = [], []
+    for (store_id, currency, payer), (platform, amount, count) in deltas.items():
+        row = stored.get((store_id, currency, payer))
+        values = {"store_id": store_id, "currency": currency, "payer": payer}
+        if row is None:
+            fresh.append({**values, "platform": platform, "amount": str(amount), "refunds": count})
+        else:
+            total = Decimal(row["amount"]) + amount
+            grown.append({**values, "amount": str(total), "refunds": row["refunds"] + count})
+    insert_rows(connection, refund_totals, fresh)
+    update_rows(connection, refund_totals, ["store_id", "currency", "payer"], grown)
+
+
+def _replace_deadlines(
+    connection: Connection, latest: dict[str, CaseEvent], cases: dict[str, Row]
+) -> None:
+    """Each case's pending deadlines are the ones its latest event lists."""
+    delete_where_in(connection, pending_deadlines.c.case_id, latest)
+    rows = [
+        {
+            "case_id": case_id,
+            "deadline_id": deadline["id"],
+            "platform": cases[case_id]["platform"],
+            "store_id": cases[case_id]["store_id"],
+            "kind": deadline["kind"],
+            "action": deadline["action"],
+            "due_at": deadline["due_at"],
+        }
+        for case_id, event in latest.items()
+        for deadline in event.deadlines
+    ]
+    insert_rows(connection, pending_deadlines, rows)

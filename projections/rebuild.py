@@ -1,0 +1,174 @@
+"""Rebuild read models from the whole log into shadow tables, then swap them in.
+
+Safe while the API and the projector run: readers keep the live tables until the swap commits.
+The build runs without locks, in one transaction per batch. The swap locks the projections'
+positions (so the live projector waits), applies what was logged meanwhile, replaces the live
+tables and sets the positions, all in one transaction.
+
+The projections' own code writes the shadow tables unchanged: SQLAlchemy's
+`schema_translate_map` points their tables at the shadow schema.
+
+- PostgreSQL: the shadow is a schema of its own holding tables with the live names, indexes
+  and constraints; the swap drops each live table and moves its shadow into the live schema
+  (`ALTER TABLE … SET SCHEMA`, a catalogue change, instant at any size).
+- SQLite: the shadow is an attached scratch database file; the swap copies its rows over the
+  live rows within one write transaction (readers see the old rows or the new, never a mix).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.application import Application
+from sqlalchemy import Connection, Engine, Table
+
+from projections.tables import metadata
+from projections.tracking import Batch, Projection, positions, read_batch, set_position
+
+BATCH = 2000
+Progress = Callable[[int, int], None]  # events read, head of the log when last looked
+
+
+def rebuild(
+    engine: Engine,
+    app: Application[Any],
+    projections: Sequence[Projection],
+    *,
+    batch: int = BATCH,
+    progress: Progress | None = None,
+) -> int:
+    """Rebuild `projections` from the log and swap them in; returns the position reached."""
+    tables = [table for p in projections for table in p.tables]
+    with engine.connect() as connection, _shadow(connection, tables) as shadow:
+        at = _build(connection, app, projections, shadow, batch, progress)
+        with connection.begin():
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            positions(connection, [p.name for p in projections], lock=True)
+            at = _tail(connection, app, projections, shadow, at, batch)
+            _swap(connection, shadow, tables)
+            for projection in projections:
+                set_position(connection, projection.name, at)
+    return at
+
+
+def _build(
+    connection: Connection,
+    app: Application[Any],
+    projections: Sequence[Projection],
+    shadow: str,
+    batch: int,
+    progress: Progress | None,
+) -> int:
+    """Fill the shadow tables from the log, one transaction per batch, until a batch comes
+    back short (the swap applies whatever is logged after that)."""
+    at = 0
+    while True:
+        with connection.begin():
+            read = read_batch(app, at, batch)
+            if read is None:
+                return at
+            _apply(connection, projections, shadow, read)
+        at = read.last
+        if progress is not None:
+            progress(at, _head(app, at))
+        if len(read.ids) < batch:
+            return at
+
+
+def _tail(
+    connection: Connection,
+    app: Application[Any],
+    projections: Sequence[Projection],
+    shadow: str,
+    at: int,
+    batch: int,
+) -> int:
+    """Apply everything after `at` to the shadow tables, in the caller's transaction."""
+    while (read := read_batch(app, at, batch)) is not None:
+        _apply(connection, projections, shadow, read)
+        at = read.last
+    return at
+
+
+def _apply(
+    connection: Connection, projections: Sequence[Projection], shadow: str, read: Batch
+) -> None:
+    with _translated(connection, shadow):
+        for projection in projections:
+            projection.apply(connection, read.events)
+
+
+def _head(app: Application[Any], at: int) -> int:
+    return max(at, app.recorder.max_notification_id() or 0)
+
+
+@contextmanager
+def _translated(connection: Connection, schema: str) -> Iterator[None]:
+    connection.execution_options(schema_translate_map={None: schema})
+    try:
+        yield
+    finally:
+        connection.execution_options(schema_translate_map=None)
+
+
+@contextmanager
+def _shadow(connection: Connection, tables: Sequence[Table]) -> Iterator[str]:
+    """A fresh, empty shadow of `tables`; yields its schema name, removed afterwards."""
+    if connection.dialect.name == "postgresql":
+        shadow = f"redress_rebuild_{uuid4().hex[:12]}"
+        with connection.begin():
+            connection.exec_driver_sql(f"CREATE SCHEMA {shadow}")
+            with _translated(connection, shadow):
+                metadata.create_all(connection, tables=list(tables))
+        try:
+            yield shadow
+        finally:
+            with connection.begin():
+                connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {shadow} CASCADE")
+        return
+    yield from _sqlite_shadow(connection, tables)
+
+
+def _sqlite_shadow(connection: Connection, tables: Sequence[Table]) -> Iterator[str]:
+    database = connection.exec_driver_sql("PRAGMA database_list").all()[0][2]
+    path = Path(f"{database}.rebuild-{uuid4().hex[:12]}")
+    connection.exec_driver_sql("ATTACH DATABASE ? AS shadow", (str(path),))
+    try:
+        # A scratch file: no journal, no fsync. A crash leaves it behind, never half-swapped.
+        connection.exec_driver_sql("PRAGMA shadow.journal_mode=OFF")
+        connection.exec_driver_sql("PRAGMA shadow.synchronous=OFF")
+        connection.commit()
+        with connection.begin(), _translated(connection, "shadow"):
+            metadata.create_all(connection, tables=list(tables))
+        yield "shadow"
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("DETACH DATABASE shadow")
+        connection.commit()
+        with suppress(FileNotFoundError):
+            os.remove(path)
+
+
+def _swap(connection: Connection, shadow: str, tables: Sequence[Table]) -> None:
+    quote = connection.dialect.identifier_preparer.quote
+    if connection.dialect.name == "postgresql":
+        live = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+        for table in tables:
+            connection.exec_driver_sql(f"DROP TABLE {quote(live)}.{quote(table.name)}")
+            connection.exec_driver_sql(
+                f"ALTER TABLE {shadow}.{quote(table.name)} SET SCHEMA {quote(live)}"
+            )
+        return
+    for table in tables:
+        columns = ", ".join(quote(c.name) for c in table.columns)
+        connection.exec_driver_sql(f"DELETE FROM main.{quote(table.name)}")
+        connection.exec_driver_sql(
+            f"INSERT INTO main.{quote(table.name)} ({columns}) "
+            f"SELECT {columns} FROM shadow.{quote(table.name)}"
+        )

@@ -1,0 +1,75 @@
+"""Batched row access for projections: load the rows a batch touches in one query, change them
+in memory, write them back with one executemany per statement shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table, bindparam, delete, insert, select, update
+
+CHUNK = 500  # ids per IN (...) list: well inside every driver's parameter limit
+Row = dict[str, Any]
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def select_in(
+    connection: Connection, table: Table, key: Column[Any], ids: Iterable[str]
+) -> list[Row]:
+    """The rows whose `key` is one of `ids`."""
+    found: list[Row] = []
+    for part in chunks(sorted(set(ids))):
+        found.extend(
+            dict(r) for r in connection.execute(select(table).where(key.in_(part))).mappings()
+        )
+    return found
+
+
+def load(
+    connection: Connection, table: Table, key: Column[Any], ids: Iterable[str]
+) -> dict[str, Row]:
+    """The rows whose unique `key` is one of `ids`, keyed by it."""
+    return {row[key.name]: row for row in select_in(connection, table, key, ids)}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    if rows:
+        connection.execute(insert(table), list(rows))
+
+
+def update_rows(
+    connection: Connection, table: Table, keys: Sequence[str], rows: Sequence[Row]
+) -> None:
+    """UPDATE each row by its primary key `keys` (every row carries the same columns)."""
+    if not rows:
+        return
+    columns = [name for name in rows[0] if name not in keys]
+    statement = update(table).values({name: bindparam(f"v_{name}") for name in columns})
+    for name in keys:
+        statement = statement.where(table.c[name] == bindparam(f"k_{name}"))
+    connection.execute(
+        statement,
+        [
+            {**{f"v_{n}": row[n] for n in columns}, **{f"k_{n}": row[n] for n in keys}}
+            for row in rows
+        ],
+    )
+
+
+def delete_where_in(connection: Connection, key: Column[Any], ids: Iterable[str]) -> None:
+    table = key.table
+    assert isinstance(table, Table)
+    for part in chunks(sorted(set(ids))):
+        connection.execute(delete(table).where(key.in_(part)))
+
+
+def utc(instant: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every instant stored here is UTC."""
+    if instant is None:
+        return None
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

@@ -1,0 +1,31 @@
+"""The projector's composition root: the application (to read the log) and the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from services.application import Redress
+from services.db import sync_engine
+from services.settings import Settings
+
+
+@dataclass(frozen=True)
+class Plumbing:
+    app: Redress
+    engine: Engine
+
+
+@contextmanager
+def plumbing(settings: Settings) -> Iterator[Plumbing]:
+    """The log and the read-model database; their connections are closed afterwards."""
+    app = Redress(env=settings.eventsourcing_env())
+    engine = sync_engine(settings)
+    try:
+        yield Plumbing(app, engine)
+    finally:
+        engine.dispose()
+        app.close()
