@@ -45,13 +45,19 @@ def migrate() -> None:
 
 
 @app.command()
-def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    demo: Annotated[bool, typer.Option(help="seed realistic cases on every platform")] = False,
+) -> None:
     """Everything in one process: the embedded default."""
     from services.roles import background_roles
 
     settings = Settings()
     _prepare(settings)
     _announce(settings, host, port)
+    if demo:
+        _seed_demo(settings)
     roles = background_roles(settings)
     for role in roles:
         role.start()
@@ -115,6 +121,29 @@ def _announce(settings: Settings, host: str, port: int) -> None:
     console.print("  another admin key: redress keys create --role admin --subject NAME")
 
 
+def _seed_demo(settings: Settings) -> None:
+    from domain.money import ExchangeRates
+    from services.application import Redress
+    from services.demo import seed
+
+    redress = Redress(
+        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+    )
+    try:
+        filed = seed(redress, datetime.now(UTC))
+    finally:
+        redress.close()
+    if filed:
+        console.print(
+            f"  demo: {filed} cases on all five platforms; the scheduler is catching "
+            "up on their deadlines"
+        )
+        token = _create_key(settings, "staff", "demo-staff")
+        console.print(f"  demo staff token (dashboard, all cases): {token}", soft_wrap=True)
+    else:
+        console.print("  demo: already seeded")
+
+
 def _bootstrap_admin(settings: Settings) -> str | None:
     """On a database with no admin key, make one and show it once."""
     from services.case_api.auth import KeyStore
@@ -141,25 +170,33 @@ def keys_create(
     store: Annotated[list[str] | None, typer.Option(help="a store id in scope (repeat)")] = None,
 ) -> None:
     """Create an API key and print its token once."""
-    from services.case_api.auth import ROLES, KeyStore
-    from services.db import async_engine
+    from services.case_api.auth import ROLES
 
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
     settings = Settings()
     _prepare(settings)
 
+    typer.echo(_create_key(settings, role, subject, store or []))
+
+
+def _create_key(
+    settings: Settings, role: str, subject: str, stores: list[str] | None = None
+) -> str:
+    from services.case_api.auth import KeyStore
+    from services.db import async_engine
+
     async def create() -> str:
         engine = async_engine(settings)
         try:
             _key, token = await KeyStore(engine).create(
-                role, subject, store or [], datetime.now(UTC)
+                role, subject, stores or [], datetime.now(UTC)
             )
             return token
         finally:
             await engine.dispose()
 
-    typer.echo(asyncio.run(create()))
+    return asyncio.run(create())
 
 
 @app.command()
