@@ -26,9 +26,11 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
     """A sweeper on the configured database; its connections are closed afterwards."""
     app = open_application(settings)
     engine = sync_engine(settings)
+    swept = Sweeper(app, engine, batch=settings.scheduler_batch, workers=settings.scheduler_workers)
     try:
-        yield Sweeper(app, engine, batch=settings.scheduler_batch)
+        yield swept
     finally:
+        swept.close()
         engine.dispose()
         app.close()
 

@@ -8,11 +8,14 @@ from services.settings import Settings
 
 
 class SchedulerSettings(Settings):
-    """`REDRESS_SCHEDULER_INTERVAL`, `REDRESS_SCHEDULER_BATCH` on top of the shared settings."""
+    """`REDRESS_SCHEDULER_INTERVAL`, `_BATCH`, `_WORKERS` on top of the shared settings."""
 
     scheduler_interval: float = Field(
         1.0, gt=0, description="seconds between sweeps when nothing wakes the scheduler sooner"
     )
     scheduler_batch: int = Field(
         100, ge=1, description="deadlines claimed (and locked) per transaction"
+    )
+    scheduler_workers: int = Field(
+        4, ge=1, description="threads firing a claimed batch (keep below the pool size)"
     )

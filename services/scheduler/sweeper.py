@@ -10,6 +10,8 @@ Safety with any number of replicas (PostgreSQL):
   nobody claims them again, even before the index has caught up with the events they wrote;
 - only the earliest row of a case is claimable: a case's deadlines fire one at a time, in due
   order, each after the index has seen what the one before it did;
+- a batch is fired in parallel (distinct cases; the application's group commit shares the
+  transactions), except the timeouts that also change a store, fired one by one in due order;
 - the case itself ignores a deadline that is no longer pending (the last line of defence,
   e.g. after a crash between the firing and the `done` mark): such a timeout is not counted.
 """
@@ -17,6 +19,7 @@ Safety with any number of replicas (PostgreSQL):
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -47,6 +50,10 @@ LIMIT :batch
 # not waited for, so replicas share the due set without blocking each other.
 POSTGRES_LOCK = "FOR UPDATE OF d SKIP LOCKED"
 
+# Timeouts that also change the store's record (domain.store.react_to_case: a warning, a
+# protection payout). Fired in parallel, cases of one store would keep conflicting on it.
+STORE_ACTIONS = frozenset({"warn_and_escalate", "protection_refund"})
+
 MARK_DONE_SQL = """
 UPDATE scheduled_deadlines SET done = :done
 WHERE case_id = :case_id AND deadline_id = :deadline_id
@@ -70,8 +77,9 @@ class SweepReport:
 
 
 class Sweeper:
-    def __init__(self, app: Redress, engine: Engine, batch: int = 100) -> None:
+    def __init__(self, app: Redress, engine: Engine, batch: int = 100, workers: int = 4) -> None:
         self.app, self.engine, self.batch = app, engine, batch
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="timeout")
         sql = CLAIM_SQL + (POSTGRES_LOCK if engine.dialect.name == "postgresql" else "")
         self._claim = (
             text(sql)
@@ -98,6 +106,9 @@ class Sweeper:
                 break
         return report
 
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
     def refresh_pending(self) -> int:
         """Set the pending gauge from the index (a count: the runner does it now and then)."""
         count = index.pending_count(self.engine)
@@ -109,8 +120,7 @@ class Sweeper:
         with self.engine.begin() as connection:
             claimed = self._claim_due(connection, now, skipped)
             acted = []
-            for deadline in claimed:
-                outcome = self._fire(deadline, now)
+            for deadline, outcome in zip(claimed, self._fire_all(claimed, now), strict=True):
                 if outcome is None:
                     report.failed += 1
                     skipped.add(deadline.case_id)
@@ -133,6 +143,17 @@ class Sweeper:
         return [
             Claimed(r.case_id, r.deadline_id, r.kind, index.utc(r.due_at), r.action) for r in rows
         ]
+
+    def _fire_all(self, claimed: list[Claimed], now: datetime) -> list[bool | None]:
+        """Fire a batch (one deadline per case): in parallel, but store-changing timeouts in
+        one lane, in due order."""
+        serial = [d for d in claimed if d.action in STORE_ACTIONS]
+        parallel = [d for d in claimed if d.action not in STORE_ACTIONS]
+        lane = self._pool.submit(lambda: [self._fire(d, now) for d in serial])
+        fired = self._pool.map(lambda d: self._fire(d, now), parallel)
+        outcomes = dict(zip(parallel, fired, strict=True))
+        outcomes.update(zip(serial, lane.result(), strict=True))
+        return [outcomes[d] for d in claimed]
 
     def _fire(self, deadline: Claimed, now: datetime) -> bool | None:
         """True if the case recorded the timeout, False if it was no longer pending, None if

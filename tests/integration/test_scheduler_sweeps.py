@@ -126,8 +126,8 @@ def test_a_timeout_that_raises_is_logged_skipped_and_retried_by_the_next_sweep(
     cases = biggrey_cases(h, 3)
     flaky = FailsOnce(env=SchedulerSettings(database_url=database_url).eventsourcing_env())
     flaky.failing = cases[1]
+    sweeper = Sweeper(flaky, h.sweeper.engine, batch=2)
     try:
-        sweeper = Sweeper(flaky, h.sweeper.engine, batch=2)
         with caplog.at_level(logging.ERROR, "services.scheduler.sweeper"):
             report = sweeper.run_due(EXTRA_TIME)
         assert (report.fired, report.failed) == (4, 1)
@@ -141,6 +141,7 @@ def test_a_timeout_that_raises_is_logged_skipped_and_retried_by_the_next_sweep(
             ("Escalated", EXTRA_TIME),
         ]
     finally:
+        sweeper.close()
         flaky.close()
 
 
