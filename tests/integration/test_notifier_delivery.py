@@ -6,6 +6,7 @@ Time is driven with the notifier's injected clock (`Clock.advance`), never by sl
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,17 +15,18 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.cryptography import AESCipher
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
 from domain.actors import Actor, By
 from domain.filing import Order
 from domain.money import Money
-from services.application import NewCase
-from services.db import migrate
+from services.application import NewCase, Redress
+from services.db import async_engine, migrate
 from services.notifier.receiver import Answer, Received, Receiver
 from services.notifier.retry import DEFAULT_DELAYS, RetrySchedule
-from services.notifier.runner import Notifier
+from services.notifier.runner import Notifier, NotifierRole
 from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
 from services.notifier.subscriptions import Subscriptions
@@ -89,6 +91,18 @@ class World:
         return list(reversed(page["items"]))
 
 
+def register(app: Redress) -> None:
+    app.register_store(
+        By.at(ADMIN, datetime.now(UTC)),
+        store_id=STORE,
+        platform="geli",
+        name="Shop",
+        certified=True,
+        country="CN",
+        timezone="Asia/Shanghai",
+    )
+
+
 @pytest.fixture
 def settings(database_url: str) -> NotifierSettings:
     settings = NotifierSettings(database_url=database_url, webhook_allowed_hosts="127.0.0.1")
@@ -101,15 +115,7 @@ async def world(settings: NotifierSettings) -> AsyncIterator[World]:
     clock = Clock()
     schedule = RetrySchedule(rng=random.Random(7))
     notifier = Notifier(settings, clock=clock, schedule=schedule)
-    notifier.app.register_store(
-        By.at(ADMIN, datetime.now(UTC)),
-        store_id=STORE,
-        platform="geli",
-        name="Shop",
-        certified=True,
-        country="CN",
-        timezone="Asia/Shanghai",
-    )
+    register(notifier.app)
     yield World(notifier, clock)
     await notifier.aclose()
 
@@ -332,3 +338,83 @@ async def test_recovery_redelivers_what_failed_since_then(world: World, receiver
     [delivery] = await world.deliveries(endpoint_id)
     assert delivery["status"] == "delivered"
     assert delivery["attempts"][-1]["status_code"] == 200
+
+
+class RebindingResolver:
+    """DNS that answers a public address at first and loopback afterwards (DNS rebinding)."""
+
+    def __init__(self) -> None:
+        self.answers = ["93.184.216.34", "127.0.0.1"]
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        return [self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]]
+
+
+async def test_the_address_is_checked_again_at_delivery(
+    settings: NotifierSettings, world: World, receiver: Receiver
+) -> None:
+    resolver = RebindingResolver()
+    notifier = Notifier(settings, clock=world.clock, resolver=resolver)
+    try:
+        await notifier.sender.guard.check("http://rebind.example/hooks")  # public at first
+        endpoint_id, _ = await world.subscribe(f"http://rebind.example:{receiver.port}/hooks")
+        world.case()
+        await notifier.run_once()
+    finally:
+        await notifier.aclose()
+
+    assert receiver.count() == 0
+    [delivery] = await world.deliveries(endpoint_id)
+    [attempt] = delivery["attempts"]
+    assert attempt["status_code"] is None
+    assert attempt["error"].startswith("refused:") and "loopback" in attempt["error"]
+
+
+async def test_secrets_are_sealed_at_rest_when_a_key_is_set(
+    database_url: str, receiver: Receiver
+) -> None:
+    key = AESCipher.create_key(32)
+    settings = NotifierSettings(
+        database_url=database_url, webhook_allowed_hosts="127.0.0.1", encryption_key=key
+    )
+    migrate(settings)
+    notifier = Notifier(settings)
+    try:
+        world = World(notifier, Clock())
+        world.subscriptions = Subscriptions(notifier.async_engine, SecretBox(key))
+        register(notifier.app)
+        endpoint_id, secret = await world.subscribe(receiver.url)
+        world.case()
+        await notifier.run_once()
+        stored = (await world.endpoint(endpoint_id)).secret
+    finally:
+        await notifier.aclose()
+    assert stored.startswith("aesgcm:") and secret not in stored
+    assert len(receiver.verified(secret)) == 1
+
+
+def test_the_serve_role_delivers_in_the_background(
+    settings: NotifierSettings, receiver: Receiver
+) -> None:
+    async def subscribe() -> str:
+        engine = async_engine(settings)
+        try:
+            subscriptions = Subscriptions(engine, SecretBox(None))
+            _, secret = await subscriptions.create(
+                ("admin", "root"), receiver.url, ["store.*"], None, datetime.now(UTC)
+            )
+        finally:
+            await engine.dispose()
+        return secret
+
+    secret = asyncio.run(subscribe())
+    role = NotifierRole(settings.model_copy(update={"notifier_poll_interval": 0.05}))
+    role.start()
+    app = Redress(env=settings.eventsourcing_env())
+    try:
+        register(app)
+        receiver.wait_for(1)
+    finally:
+        app.close()
+        role.stop()
+    assert receiver.verified(secret)[0]["type"] == "store.registered"
