@@ -17,5 +17,5 @@ class SchedulerSettings(Settings):
         100, ge=1, description="deadlines claimed (and locked) per transaction"
     )
     scheduler_workers: int = Field(
-        4, ge=1, description="threads firing a claimed batch (keep below the pool size)"
+        12, ge=1, description="threads firing a claimed batch (keep within the event store pool)"
     )
