@@ -1,0 +1,257 @@
+"""Scheduler quality bars (issue 4), each beside a baseline measured in the same run:
+
+- 10,000 deadlines due at once are cleared in <= 10 s (baseline: the library's own
+  get + change + save of 10,000 one-event aggregates from one thread: the floor of a timeout);
+- with 1,000,000 pending deadlines the scheduler's peak RSS stays <= 200 MB and does not grow
+  with the count (baseline: the same run-due over 10,000 pending);
+- lateness p99 <= 1 s at 100 deadlines due per second, seen from outside the scheduler
+  (baseline: the observer's own polling period).
+
+python -m benchmarks --only scheduler, or python -m benchmarks.scheduler_bench
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+import orjson
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, percentile
+from domain.actors import Actor, By
+from domain.calendar import BusinessCalendar
+from domain.case import Case
+from domain.filing import Order
+from services.db import migrate
+from services.scheduler import bootstrap
+from services.scheduler.settings import SchedulerSettings
+
+SECTION = "scheduler"
+CONSUMER, ADMIN = Actor("consumer", "bench"), Actor("admin", "bench")
+DECISION = timedelta(hours=48)  # globalbuy: a silent merchant's request is approved after 48 h
+POLL = 0.02
+
+
+# -- seeding -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def database() -> Iterator[SchedulerSettings]:
+    with fresh_database("sched") as url:
+        settings = SchedulerSettings(database_url=url)
+        migrate(settings)
+        yield settings
+
+
+def seed(settings: SchedulerSettings, due: list[datetime]) -> None:
+    """One globalbuy case per instant, whose merchant-decision deadline falls due then."""
+    with bootstrap.sweeper(settings) as sweeper:
+        app = sweeper.app
+        app.register_store(
+            By.at(ADMIN, datetime(2025, 1, 1, tzinfo=UTC)),
+            store_id="gb-1",
+            platform="globalbuy",
+            name="bench",
+            certified=False,
+            country="CN",
+            timezone="Asia/Shanghai",
+        )
+        policy, calendar = app.policies["globalbuy"], BusinessCalendar("CN", "Asia/Shanghai")
+        for start in range(0, len(due), 250):  # many aggregates per save: one lock, one commit
+            cases = []
+            for at in due[start : start + 250]:
+                submitted = at - DECISION
+                order = Order("o", Decimal("10"), "CNY", completed_at=submitted - timedelta(1))
+                cases.append(
+                    Case.submit(
+                        policy,
+                        By.at(CONSUMER, submitted),
+                        store_id="gb-1",
+                        consumer_id=CONSUMER.id,
+                        kind="return_request",
+                        order=order,
+                        description="bench",
+                        calendar=calendar,
+                        certified=False,
+                    )
+                )
+            app.save(*cases)
+        sweeper.catch_up()
+
+
+# -- 10,000 due at once ------------------------------------------------------------------------
+
+
+class Thing(Aggregate):
+    @event("Made")
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Touched")
+    def touch(self) -> None:
+        self.count += 1
+
+
+def library_get_save(settings: SchedulerSettings, count: int) -> float:
+    """Seconds for the library to get, change and save `count` aggregates from one thread."""
+    app: Application = Application(env=settings.eventsourcing_env())
+    things = [Thing() for _ in range(count)]
+    for start in range(0, count, 250):
+        app.save(*things[start : start + 250])
+    started = time.perf_counter()
+    for thing in things:
+        found = app.repository.get(thing.id)
+        found.touch()
+        app.save(found)
+    elapsed = time.perf_counter() - started
+    app.close()
+    return elapsed
+
+
+def clear_due_at_once(count: int = 10_000) -> Figure:
+    now = datetime.now(UTC)
+    with database() as settings:
+        seed(settings, [now - timedelta(minutes=5)] * count)
+        with bootstrap.sweeper(settings) as sweeper:
+            started = time.perf_counter()
+            report = sweeper.run_due(now)
+            elapsed = time.perf_counter() - started
+        assert report.fired == count, report
+        floor = library_get_save(settings, count)
+    return Figure(
+        SECTION,
+        f"clear {count:,} deadlines due at once",
+        elapsed,
+        "s",
+        baseline=f"library get+save ×{count:,}",
+        baseline_value=floor,
+        target="<= 10 s",
+        met=elapsed <= 10,
+        extra={"per s": count / elapsed},
+    )
+
+
+# -- memory with 1,000,000 pending -------------------------------------------------------------
+
+
+def pad_index(settings: SchedulerSettings, count: int) -> None:
+    """Pending deadlines far in the future, written straight into the index (fast to make;
+    the scheduler reads them exactly as if the log had put them there)."""
+    url = "postgresql://" + settings.database_url.split("://", 1)[1]
+    with psycopg.connect(url) as db, db.cursor() as cursor:
+        due = datetime(2100, 1, 1, tzinfo=UTC)
+        with cursor.copy(
+            "COPY scheduled_deadlines (case_id, deadline_id, kind, due_at, action) FROM STDIN"
+        ) as copy:
+            for _ in range(count):
+                copy.write_row(
+                    (str(uuid4()), "merchant_decision-1", "merchant_decision", due, "auto_approve")
+                )
+
+
+def run_due_peak_rss(pending: int, due: int = 1_000) -> float:
+    """Peak RSS (MB) of `redress scheduler run-due` firing `due` over `pending` others."""
+    now = datetime.now(UTC)
+    with database() as settings:
+        seed(settings, [now - timedelta(minutes=5)] * due)
+        pad_index(settings, pending)
+        env = {**os.environ, "REDRESS_DATABASE_URL": settings.database_url}
+        command = [str(VENV_BIN / "redress"), "scheduler", "run-due", "--now", now.isoformat()]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output = process.stdout.read().decode() if process.stdout else ""
+        assert process.returncode == 0 and output.strip() == f"fired {due}", output
+    return usage.ru_maxrss / 1024
+
+
+def memory_with_a_million_pending() -> Figure:
+    small, large = run_due_peak_rss(10_000), run_due_peak_rss(1_000_000)
+    return Figure(
+        SECTION,
+        "peak RSS of run-due with 1,000,000 pending",
+        large,
+        "MB",
+        baseline="10,000 pending",
+        baseline_value=small,
+        target="<= 200 MB, flat",
+        met=large <= 200 and large <= small * 1.2,
+    )
+
+
+# -- lateness at 100 due per second ------------------------------------------------------------
+
+
+def observe(url: str, expected: int, stop: threading.Event) -> list[float]:
+    """Poll the log for the scheduler's events; lateness = when we saw one - its due_at."""
+    lateness: list[float] = []
+    last = 0
+    with psycopg.connect(url, autocommit=True) as db:
+        while len(lateness) < expected and not stop.is_set():
+            rows = db.execute(
+                "SELECT notification_id, state FROM redress_events WHERE notification_id > %s"
+                " AND topic = 'domain.case_events:AutoApproved' ORDER BY notification_id",
+                (last,),
+            ).fetchall()
+            seen = datetime.now(UTC)
+            for notification_id, state in rows:
+                occurred = orjson.loads(state)["occurred_at"]["_data_"]
+                lateness.append((seen - datetime.fromisoformat(occurred)).total_seconds())
+                last = notification_id
+            time.sleep(POLL)
+    return lateness
+
+
+def lateness_at_100_per_second(seconds: int = 20, rate: int = 100) -> Figure:
+    first = datetime.now(UTC) + timedelta(seconds=15)
+    due = [first + timedelta(seconds=i / rate) for i in range(seconds * rate)]
+    with database() as settings:
+        seed(settings, due)
+        url = "postgresql://" + settings.database_url.split("://", 1)[1]
+        env = {**os.environ, "REDRESS_DATABASE_URL": settings.database_url}
+        with open(ROOT / "benchmarks" / "results" / "scheduler.log", "wb") as log:
+            scheduler = subprocess.Popen(
+                [str(VENV_BIN / "redress"), "scheduler"], env=env, stdout=log, stderr=log
+            )
+            stop = threading.Event()
+            timer = threading.Timer(seconds + 60, stop.set)
+            timer.start()
+            try:
+                lateness = observe(url, len(due), stop)
+            finally:
+                timer.cancel()
+                scheduler.send_signal(signal.SIGTERM)
+                scheduler.wait(60)
+    assert len(lateness) == len(due), f"saw {len(lateness)} of {len(due)}"
+    p99 = percentile(lateness, 99)
+    return Figure(
+        SECTION,
+        f"lateness p99 at {rate} due/s",
+        p99,
+        "s",
+        baseline="observer poll period",
+        baseline_value=POLL,
+        target="<= 1 s",
+        met=p99 <= 1.0,
+        extra={"p50": percentile(lateness, 50), "max": max(lateness)},
+    )
+
+
+def run() -> list[Figure]:
+    return [clear_due_at_once(), memory_with_a_million_pending(), lateness_at_100_per_second()]
+
+
+if __name__ == "__main__":
+    for figure in run():
+        print(figure)
