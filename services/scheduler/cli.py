@@ -37,22 +37,23 @@ def run(ctx: typer.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
     if ctx.invoked_subcommand is not None:
         return
-    from services.scheduler import bootstrap
-    from services.scheduler.runner import SchedulerRunner, utc_now
+    from services.observability import configure_logging
+    from services.scheduler.role import SchedulerRole
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     settings = _prepare()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with bootstrap.sweeper(settings) as sweeper:
-        wakeup = bootstrap.wakeup_for(settings, sweeper.app)
-        runner = SchedulerRunner(sweeper, utc_now, settings.scheduler_interval, wakeup)
-        runner.start()
-        typer.echo(f"scheduler running (every {settings.scheduler_interval:g} s)")
+    role = SchedulerRole(settings)
+    role.start()
+    typer.echo(f"scheduler running (every {settings.scheduler_interval:g} s)")
+    try:
         while not stop.wait(1.0):
             pass
-        runner.stop()
+    finally:
+        role.stop()
 
 
 @scheduler_app.command("run-due")

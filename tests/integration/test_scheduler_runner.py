@@ -12,9 +12,11 @@ import pytest
 from test_scheduler_harness import Harness, local
 
 from services.scheduler import bootstrap
+from services.scheduler.role import SchedulerRole
 from services.scheduler.runner import SchedulerRunner
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.wakeup import InProcessWakeup, PostgresWakeup, Wakeup
+from services.settings import Settings
 
 SUBMITTED = local("2025-03-03 10:00", "Europe/London")
 FIRST_RESPONSE = local("2025-03-06 00:00", "Europe/London")
@@ -69,3 +71,14 @@ def test_a_deadline_due_before_the_next_tick_fires_at_its_due_time(h: Harness) -
         runner.stop()
     assert h.events(case_id)[1] == ("Reminded", FIRST_RESPONSE)
     assert runner.sweeps == 2  # the first found nothing due and brought the second forward
+
+
+def test_the_role_serve_runs_fires_what_is_due_and_stops(h: Harness, database_url: str) -> None:
+    case_id = h.submit("biggrey", "warranty_claim", SUBMITTED)
+    role = SchedulerRole(Settings(database_url=database_url), clock=lambda: FIRST_RESPONSE)
+    role.start()
+    try:
+        eventually(lambda: len(h.events(case_id)) == 2)
+    finally:
+        role.stop()
+    assert h.events(case_id)[1] == ("Reminded", FIRST_RESPONSE)
