@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -21,9 +21,9 @@ from builders import (
     policy,
     refused,
     submit,
-    types,
 )
 
+from domain.calendar import BusinessCalendar
 from domain.case import Case
 from domain.money import Money
 
@@ -232,4 +232,9 @@ def test_geli_calendar_is_china_in_asia_shanghai_with_business_hours_8_to_22() -
     spec = GELI.calendar
     assert (spec.country, spec.timezone) == ("CN", "Asia/Shanghai")
     assert [t.isoformat() for t in spec.business_hours] == ["08:00:00", "22:00:00"]
-    assert types(submit("geli", "return_request")) == ["Submitted"]
+
+
+def test_a_case_keeps_the_business_hours_of_its_calendar() -> None:
+    window = BusinessCalendar("CN", "Asia/Shanghai", time(9), time(18))
+    case = submit("geli", "return_request", calendar=window)
+    assert case.calendar == window  # deadlines armed later use the same window
