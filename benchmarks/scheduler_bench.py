@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import orjson
 import psycopg
@@ -105,13 +105,13 @@ class Thing(Aggregate):
 
 def library_get_save(settings: SchedulerSettings, count: int) -> float:
     """Seconds for the library to get, change and save `count` aggregates from one thread."""
-    app: Application = Application(env=settings.eventsourcing_env())
+    app: Application[UUID] = Application(env=settings.eventsourcing_env())
     things = [Thing() for _ in range(count)]
     for start in range(0, count, 250):
         app.save(*things[start : start + 250])
     started = time.perf_counter()
     for thing in things:
-        found = app.repository.get(thing.id)
+        found: Thing = app.repository.get(thing.id)
         found.touch()
         app.save(found)
     elapsed = time.perf_counter() - started
