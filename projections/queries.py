@@ -140,6 +140,7 @@ def _first_responses(connection: Connection, scope: Scope, by: str | None) -> di
                 "p90_seconds": float(row[-1]),
             }
             for row in connection.execute(query.group_by(*keys))
+            if row[-3]  # without groups, no answered case still gives one row of NULLs
         }
     values: dict[Any, list[float]] = defaultdict(list)
     for row in connection.execute(select(*keys, seconds).where(responded).order_by(*keys, seconds)):
@@ -233,7 +234,18 @@ def scorecards(
     query = select(store_scorecards).where(Scope(platform).on(store_scorecards))
     if after is not None:
         query = query.where(s.store_id > after)
-    stores = connection.execute(query.order_by(s.store_id).limit(limit)).mappings().all()
+    rows = connection.execute(query.order_by(s.store_id).limit(limit)).mappings().all()
+    return _cards(connection, rows)
+
+
+def scorecards_of(connection: Connection, store_ids: Sequence[str]) -> list[Block]:
+    """The scorecards of these stores (those registered), in id order."""
+    s = store_scorecards.c
+    query = select(store_scorecards).where(s.store_id.in_(list(store_ids))).order_by(s.store_id)
+    return _cards(connection, connection.execute(query).mappings().all())
+
+
+def _cards(connection: Connection, stores: Sequence[Any]) -> list[Block]:
     ids = [row["store_id"] for row in stores]
     blocks = stats(connection, Scope(store_ids=ids), by="store_id") if ids else {}
     return [

@@ -22,9 +22,11 @@ from services.case_api.routes import (
     api_keys,
     case_commands,
     cases,
+    dashboard,
     events,
     health,
     platforms,
+    stats,
     stores,
     webhooks,
 )
@@ -82,7 +84,18 @@ def create_app(
     )
     app.state.services = built
     problems.install(app)
-    for module in (health, api_keys, stores, cases, case_commands, platforms, webhooks, events):
+    for module in (
+        health,
+        api_keys,
+        stores,
+        cases,
+        case_commands,
+        platforms,
+        webhooks,
+        events,
+        stats,
+        dashboard,
+    ):
         app.include_router(module.router)
     app.add_middleware(
         RequestBodies,

@@ -1,0 +1,197 @@
+"""The ops dashboard: a server-rendered page over the statistics read models.
+
+Sign-in: `/dashboard?token=…` once (an ops or staff key); the token then travels in an
+HttpOnly, SameSite=Strict cookie scoped to /dashboard, and the address bar loses it. The page
+reloads its figures every `REFRESH_SECONDS` from `/dashboard/live`, the same template
+rendered without the frame. Jinja escapes every value; a strict Content-Security-Policy
+allows only this app's own scripts and styles (Chart.js is served from here too).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from domain.case_events import STATUSES, TERMINAL
+from domain.policies import PLATFORMS
+from projections import reports
+from services.case_api.auth import Principal
+from services.case_api.deps import Services, Svc
+from services.case_api.routes.stats import fresh
+from services.case_api.schemas import Platform
+
+router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=HERE / "templates")
+STATIC = {
+    "chart.umd.min.js": "text/javascript",
+    "dashboard.js": "text/javascript",
+    "dashboard.css": "text/css",
+}
+COOKIE = "redress_dashboard"
+REFRESH_SECONDS = 10
+ATTENTION = 12  # stores listed as needing attention
+SHOWN = 15  # deadlines at risk listed
+OPEN_STATUSES = [s for s in STATUSES if s not in TERMINAL]
+MISSED = ("reminders", "warnings", "sla_escalations", "auto_approvals")
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+Token = Annotated[str | None, Cookie(alias=COOKIE)]
+
+
+async def _viewer(svc: Services, token: str | None) -> Principal | None:
+    principal = await svc.keys.authenticate(token) if token else None
+    if principal is None or svc.limiter.retry_after(principal.key_id) is not None:
+        return None
+    return principal
+
+
+def _refusal(request: Request, status: int, reason: str) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "signin.html", {"reason": reason}, status_code=status, headers=HEADERS
+    )
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard(
+    request: Request,
+    svc: Svc,
+    platform: Platform | None = None,
+    token: str | None = None,
+    cookie: Token = None,
+) -> Response:
+    """The dashboard page (ops, staff)."""
+    if token is not None:
+        return await _sign_in(request, svc, token, platform)
+    return await _page(request, svc, cookie, platform, "dashboard.html")
+
+
+@router.get("/dashboard/live", response_class=HTMLResponse)
+async def live(
+    request: Request, svc: Svc, platform: Platform | None = None, cookie: Token = None
+) -> Response:
+    """The page's figures alone, for its periodic refresh."""
+    return await _page(request, svc, cookie, platform, "live.html")
+
+
+@router.get("/dashboard/static/{name}")
+async def static(name: str) -> Response:
+    if name not in STATIC:
+        return Response(status_code=404)
+    return FileResponse(
+        HERE / "static" / name,
+        media_type=STATIC[name],
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+async def _sign_in(request: Request, svc: Services, token: str, platform: str | None) -> Response:
+    principal = await svc.keys.authenticate(token)
+    if principal is None:
+        return _refusal(request, 401, "That token is not valid.")
+    if principal.role not in ("ops", "staff"):
+        return _refusal(request, 403, "The dashboard is for ops and staff keys.")
+    target = "/dashboard" + (f"?platform={platform}" if platform else "")
+    response = RedirectResponse(target, status_code=303, headers=HEADERS)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=12 * 3600,
+        path="/dashboard",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def _page(
+    request: Request, svc: Services, cookie: str | None, platform: str | None, template: str
+) -> Response:
+    principal = await _viewer(svc, cookie)
+    if principal is None:
+        return _refusal(request, 401, "Sign in with an ops or staff token.")
+    if principal.role not in ("ops", "staff"):
+        return _refusal(request, 403, "The dashboard is for ops and staff keys.")
+    now = svc.clock()
+    view = await run_in_threadpool(fresh, svc, lambda c: _read(c, now, platform))
+    context = {
+        **view,
+        "platforms": PLATFORMS,
+        "refresh": REFRESH_SECONDS,
+        "shown": SHOWN,
+        "f": FORMATS,
+    }
+    return templates.TemplateResponse(request, template, context, headers=HEADERS)
+
+
+def _read(connection: Any, now: datetime, platform: str | None) -> dict[str, Any]:
+    overview = reports.overview(connection, now, platform)
+    by_platform = reports.platforms(connection)["items"]
+    if platform:
+        by_platform = [p for p in by_platform if p["platform"] == platform]
+    return {
+        **overview,
+        "chart": chart(by_platform),
+        "attention": reports.needing_attention(connection, platform, ATTENTION),
+        "now": now,
+    }
+
+
+def chart(by_platform: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the page's charts draw, per platform."""
+
+    def series(pick: Any) -> list[Any]:
+        return [pick(p) for p in by_platform]
+
+    def hours(key: str) -> list[float | None]:
+        return series(
+            lambda p: (
+                None
+                if p["first_response"][key] is None
+                else round(p["first_response"][key] / 3600, 1)
+            )
+        )
+
+    return {
+        "platforms": series(lambda p: p["platform"]),
+        "open": {s: series(lambda p, s=s: p["by_status"][s]) for s in OPEN_STATUSES},
+        "median_hours": hours("median_seconds"),
+        "p90_hours": hours("p90_seconds"),
+        "missed": {k: series(lambda p, k=k: p[k]) for k in MISSED},
+    }
+
+
+def duration(seconds: float | None) -> str:
+    """3 d 4 h, 5 h 12 m, 42 m, 30 s; an em dash when unknown."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} m"
+    return f"{minutes} m" if minutes else f"{secs} s"
+
+
+def until(due: datetime, now: datetime) -> str:
+    seconds = (due - now).total_seconds()
+    return f"overdue {duration(-seconds)}" if seconds <= 0 else f"in {duration(seconds)}"
+
+
+FORMATS = {"duration": duration, "until": until, "number": "{:,}".format}

@@ -1,0 +1,103 @@
+"""GET /dashboard over HTTP: signing in with `?token=` once, then a cookie; ops and staff only;
+every piece of user text escaped; its own scripts and styles, nothing from elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import Api, case_body
+
+from projections.registry import PROJECTIONS
+from projections.tracking import follow
+from services.application import Redress
+from services.db import sync_engine
+
+HOSTILE = '<script>alert("store")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def hostile_store(api: Api) -> Iterator[str]:
+    """A store whose name is markup, with a case: the dashboard must show it as text."""
+    store_id = f"evil-{api.store('biggrey')}"
+    answer = api.admin.post(
+        "/v1/stores",
+        json={
+            "id": store_id,
+            "platform": "biggrey",
+            "name": HOSTILE,
+            "certified": False,
+            "country": "GB",
+            "timezone": "Europe/London",
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    consumer = api.as_role("consumer")
+    assert consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).is_success
+    app, engine = Redress(env=api.settings.eventsourcing_env()), sync_engine(api.settings)
+    follow(engine, app, PROJECTIONS)
+    engine.dispose()
+    app.close()
+    yield store_id
+
+
+def signed_in(api: Api, role: str = "ops") -> httpx.Client:
+    browser = api.client()
+    answer = browser.get("/dashboard", params={"token": api.key(role), "platform": "biggrey"})
+    assert answer.status_code == 303
+    return browser
+
+
+def test_a_token_signs_in_once_then_a_strict_cookie_carries_it(api: Api) -> None:
+    browser = api.client()
+    token = api.key("ops")
+    answer = browser.get("/dashboard", params={"token": token, "platform": "geli"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/dashboard?platform=geli"  # the token leaves the URL
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"redress_dashboard={token};")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/dashboard" in cookie
+    page = browser.get("/dashboard", params={"platform": "geli"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<option value="geli" selected>' in page.text
+
+
+def test_only_ops_and_staff_may_look(api: Api) -> None:
+    anonymous = api.client().get("/dashboard")
+    assert anonymous.status_code == 401 and 'name="token"' in anonymous.text
+    consumer = api.client().get("/dashboard", params={"token": api.key("consumer")})
+    assert consumer.status_code == 403 and "set-cookie" not in consumer.headers
+    forged = api.client().get("/dashboard", params={"token": "rdk_nope_nope"})
+    assert forged.status_code == 401
+    assert signed_in(api, "staff").get("/dashboard").status_code == 200
+    assert api.client().get("/dashboard/live").status_code == 401
+
+
+def test_user_text_is_escaped(api: Api, hostile_store: str) -> None:
+    page = signed_in(api).get("/dashboard", params={"platform": "biggrey"})
+    assert page.status_code == 200
+    assert HOSTILE not in page.text and "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&#34;store&#34;)&lt;/script&gt;" in page.text
+    assert hostile_store in page.text
+
+
+def test_the_page_allows_only_its_own_scripts_and_styles(api: Api) -> None:
+    page = signed_in(api).get("/dashboard")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "http://" not in page.text and "https://" not in page.text
+    for asset in ("chart.umd.min.js", "dashboard.js", "dashboard.css"):
+        assert f"/dashboard/static/{asset}" in page.text
+        served = api.client().get(f"/dashboard/static/{asset}")
+        assert served.status_code == 200 and len(served.content) > 1000
+    assert api.client().get("/dashboard/static/../app.py").status_code == 404
+    assert api.client().get("/dashboard/static/secrets.txt").status_code == 404
+
+
+def test_the_live_fragment_carries_the_figures(api: Api, hostile_store: str) -> None:
+    live = signed_in(api).get("/dashboard/live", params={"platform": "biggrey"})
+    assert live.status_code == 200
+    assert 'id="kpis"' in live.text and 'id="chart-data"' in live.text
+    assert "<html" not in live.text and HOSTILE not in live.text
