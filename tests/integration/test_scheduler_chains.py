@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
-from test_scheduler_harness import CONSUMER, STAFF, STORE, Harness, local
+from test_scheduler_harness import BACKENDS, CONSUMER, STAFF, STORE, Harness, local
 
 from domain.errors import NotYetAllowed
 
@@ -25,10 +25,17 @@ LONDON, PARIS, SHANGHAI, HONG_KONG = (
 )
 
 
-@pytest.fixture
-def h(database_url: str) -> Iterator[Harness]:
-    with Harness.open(database_url) as harness:
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Harness]:
+    with Harness.per_backend(request, tmp_path_factory) as harness:
         yield harness
+
+
+@pytest.fixture
+def h(shared: Harness) -> Harness:
+    return shared.reset()
 
 
 # -- biggrey -----------------------------------------------------------------------------------

@@ -3,12 +3,15 @@
 `Harness.open(url)` migrates the database and builds the scheduler's own composition root, so
 the tests go through `Redress` (register a store, submit, act) and the `Sweeper` that
 `redress scheduler run-due` runs. No tests here; the other test_scheduler_* modules import it.
+
+A module keeps one database per backend (`Harness.per_backend`) and empties it before each
+test (`reset`): a fresh PostgreSQL database and its migrations cost far more than the test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,15 +19,18 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select, text
+from support.postgres import fresh_database
 
 from domain.actors import Actor, By
 from domain.filing import Order
-from projections.tables import scheduled_deadlines
+from projections.tables import projection_positions, scheduled_deadlines
 from services.scheduler import bootstrap, index
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper, SweepReport
 
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ADMIN, STAFF = Actor("admin", "a-1"), Actor("staff", "st-1")
 CONSUMER, STORE = Actor("consumer", "c-1"), Actor("store", "s-1")
 
@@ -36,6 +42,7 @@ def local(when: str, zone: str) -> datetime:
 
 @dataclass
 class Harness:
+    url: str
     sweeper: Sweeper
 
     @classmethod
@@ -46,7 +53,29 @@ class Harness:
         settings = SchedulerSettings(database_url=url, scheduler_batch=batch)
         migrate(settings)
         with bootstrap.sweeper(settings) as sweeper:
-            yield cls(sweeper)
+            yield cls(url, sweeper)
+
+    @classmethod
+    @contextmanager
+    def per_backend(
+        cls, request: pytest.FixtureRequest, tmp: pytest.TempPathFactory, batch: int = 100
+    ) -> Iterator[Harness]:
+        """For a module-scoped fixture parametrized with BACKENDS."""
+        with ExitStack() as stack:
+            if request.param == "sqlite":
+                url = f"sqlite:///{tmp.mktemp('scheduler') / 'redress.db'}"
+            else:
+                url = stack.enter_context(fresh_database(request.getfixturevalue("postgres_url")))
+            yield stack.enter_context(cls.open(url, batch))
+
+    def reset(self) -> Harness:
+        """Forget every event, deadline and position: the next test starts from nothing."""
+        events = "redress_events" if self.url.startswith("postgres") else "stored_events"
+        with self.sweeper.engine.begin() as connection:
+            connection.execute(text(f"DELETE FROM {events}"))
+            connection.execute(delete(scheduled_deadlines))
+            connection.execute(delete(projection_positions))
+        return self
 
     @property
     def app(self) -> Any:

@@ -84,7 +84,7 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
     h.store("biggrey", certified=False)
     cases = [h.submit("biggrey", "complaint", SUBMITTED) for _ in range(60)]
     until = SUBMITTED + timedelta(days=40)
-    env = {**os.environ, "REDRESS_DATABASE_URL": postgres_database, "REDRESS_SCHEDULER_BATCH": "5"}
+    env = {**os.environ, "REDRESS_DATABASE_URL": postgres_database, "REDRESS_SCHEDULER_BATCH": "20"}
     argv = [str(REDRESS), "scheduler", "run-due", "--now", until.isoformat()]
 
     doomed = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

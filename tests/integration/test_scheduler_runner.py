@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
-from test_scheduler_harness import Harness, local
+from test_scheduler_harness import BACKENDS, Harness, local
 
 from services.scheduler import bootstrap
 from services.scheduler.role import SchedulerRole
@@ -23,11 +23,18 @@ FIRST_RESPONSE = local("2025-03-06 00:00", "Europe/London")
 AN_HOUR = 3600.0
 
 
-@pytest.fixture
-def h(database_url: str) -> Iterator[Harness]:
-    with Harness.open(database_url) as harness:
-        harness.store("biggrey")
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Harness]:
+    with Harness.per_backend(request, tmp_path_factory) as harness:
         yield harness
+
+
+@pytest.fixture
+def h(shared: Harness) -> Harness:
+    shared.reset().store("biggrey")
+    return shared
 
 
 def eventually(condition: Callable[[], bool], within: float = 30.0) -> None:
@@ -37,12 +44,10 @@ def eventually(condition: Callable[[], bool], within: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-def test_a_case_whose_deadline_is_already_due_wakes_the_scheduler(
-    h: Harness, database_url: str
-) -> None:
+def test_a_case_whose_deadline_is_already_due_wakes_the_scheduler(h: Harness) -> None:
     wakeup: Wakeup
-    if database_url.startswith("postgresql"):  # LISTEN/NOTIFY: any writer, any process
-        wakeup = bootstrap.wakeup_for(SchedulerSettings(database_url=database_url), h.app)
+    if h.url.startswith("postgresql"):  # LISTEN/NOTIFY: any writer, any process
+        wakeup = bootstrap.wakeup_for(SchedulerSettings(database_url=h.url), h.app)
     else:  # SQLite: the writer in this process rings
         wakeup = InProcessWakeup()
         wakeup.watch(h.app)
@@ -73,9 +78,9 @@ def test_a_deadline_due_before_the_next_tick_fires_at_its_due_time(h: Harness) -
     assert runner.sweeps == 2  # the first found nothing due and brought the second forward
 
 
-def test_the_role_serve_runs_fires_what_is_due_and_stops(h: Harness, database_url: str) -> None:
+def test_the_role_serve_runs_fires_what_is_due_and_stops(h: Harness) -> None:
     case_id = h.submit("biggrey", "warranty_claim", SUBMITTED)
-    role = SchedulerRole(Settings(database_url=database_url), clock=lambda: FIRST_RESPONSE)
+    role = SchedulerRole(Settings(database_url=h.url), clock=lambda: FIRST_RESPONSE)
     role.start()
     try:
         eventually(lambda: len(h.events(case_id)) == 2)

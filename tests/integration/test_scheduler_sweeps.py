@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 from prometheus_client import REGISTRY
-from test_scheduler_harness import STORE, Harness, local
+from test_scheduler_harness import BACKENDS, STORE, Harness, local
 from typer.testing import CliRunner
 
 from services.application import Redress
@@ -24,10 +24,17 @@ FIRST_RESPONSE = local("2025-03-06 00:00", LONDON)  # 2 full work days later
 EXTRA_TIME = local("2025-03-11 00:00", LONDON)  # 3 more
 
 
-@pytest.fixture
-def h(database_url: str) -> Iterator[Harness]:
-    with Harness.open(database_url, batch=3) as harness:
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Harness]:
+    with Harness.per_backend(request, tmp_path_factory, batch=3) as harness:
         yield harness
+
+
+@pytest.fixture
+def h(shared: Harness) -> Harness:
+    return shared.reset()
 
 
 def biggrey_cases(h: Harness, count: int, *, certified: bool = True) -> list[UUID]:
@@ -35,11 +42,9 @@ def biggrey_cases(h: Harness, count: int, *, certified: bool = True) -> list[UUI
     return [h.submit("biggrey", "warranty_claim", SUBMITTED) for _ in range(count)]
 
 
-def test_run_due_twice_at_the_same_instant_fires_nothing_the_second_time(
-    h: Harness, database_url: str
-) -> None:
+def test_run_due_twice_at_the_same_instant_fires_nothing_the_second_time(h: Harness) -> None:
     cases = biggrey_cases(h, 4)
-    runner, env = CliRunner(), {"REDRESS_DATABASE_URL": database_url}
+    runner, env = CliRunner(), {"REDRESS_DATABASE_URL": h.url}
     argv = ["scheduler", "run-due", "--now", "2025-03-12T00:00:00+00:00"]
     first = runner.invoke(cli, argv, env=env)
     assert (first.exit_code, first.output.strip()) == (0, "fired 8"), first.output
@@ -121,10 +126,10 @@ class FailsOnce(Redress):
 
 
 def test_a_timeout_that_raises_is_logged_skipped_and_retried_by_the_next_sweep(
-    h: Harness, database_url: str, caplog: pytest.LogCaptureFixture
+    h: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     cases = biggrey_cases(h, 3)
-    flaky = FailsOnce(env=SchedulerSettings(database_url=database_url).eventsourcing_env())
+    flaky = FailsOnce(env=SchedulerSettings(database_url=h.url).eventsourcing_env())
     flaky.failing = cases[1]
     sweeper = Sweeper(flaky, h.sweeper.engine, batch=2)
     try:
