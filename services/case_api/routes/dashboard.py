@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Request
+from fastapi import APIRouter, Cookie, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -69,13 +69,14 @@ async def dashboard(
     request: Request,
     svc: Svc,
     platform: Platform | None = None,
+    refresh: Annotated[int, Query(ge=1, le=3600)] = REFRESH_SECONDS,
     token: str | None = None,
     cookie: Token = None,
 ) -> Response:
-    """The dashboard page (ops, staff)."""
+    """The dashboard page (ops, staff); it reloads its figures every `refresh` seconds."""
     if token is not None:
         return await _sign_in(request, svc, token, platform)
-    return await _page(request, svc, cookie, platform, "dashboard.html")
+    return await _page(request, svc, cookie, platform, "dashboard.html", refresh)
 
 
 @router.get("/dashboard/live", response_class=HTMLResponse)
@@ -118,7 +119,12 @@ async def _sign_in(request: Request, svc: Services, token: str, platform: str | 
 
 
 async def _page(
-    request: Request, svc: Services, cookie: str | None, platform: str | None, template: str
+    request: Request,
+    svc: Services,
+    cookie: str | None,
+    platform: str | None,
+    template: str,
+    refresh: int = REFRESH_SECONDS,
 ) -> Response:
     principal = await _viewer(svc, cookie)
     if principal is None:
@@ -130,7 +136,7 @@ async def _page(
     context = {
         **view,
         "platforms": PLATFORMS,
-        "refresh": REFRESH_SECONDS,
+        "refresh": refresh,
         "shown": SHOWN,
         "f": FORMATS,
     }
