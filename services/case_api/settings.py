@@ -12,6 +12,9 @@ class ApiSettings(Settings):
         50.0, ge=0, description="sustained requests per second per API key (0: no limit)"
     )
     rate_limit_burst: int = Field(100, ge=1, description="requests a key may burst above it")
+    ready_max_projection_lag: int = Field(
+        100_000, ge=0, description="/readyz fails above this many unapplied events (0: never)"
+    )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body")
 
     @classmethod

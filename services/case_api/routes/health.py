@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 from sqlalchemy import text
 
-from services.case_api.deps import Svc, json_response
+from projections.queries import position
+from projections.registry import NAMES
+from projections.tracking import head
+from services.case_api.deps import Services, Svc, json_response
 from services.case_api.problems import Problem
 from services.case_api.routes import problems
+from services.case_api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
+PROJECTION_LAG = Gauge(
+    "redress_projection_lag_events", "Events in the log not yet applied by every read model"
+)
 
 
 @router.get("/healthz")
@@ -20,12 +30,22 @@ async def healthz() -> Response:
     return json_response({"status": "ok"})
 
 
+def projection_lag(svc: Services) -> int:
+    """Events in the log that some read model has not applied yet."""
+    with svc.sync_engine.connect() as connection:
+        applied = position(connection, NAMES)
+    lag = max(0, head(svc.redress) - applied)
+    PROJECTION_LAG.set(lag)
+    return lag
+
+
 @router.get("/readyz", responses=problems())
 async def readyz(svc: Svc) -> Response:
-    """The database answers."""
+    """The database answers, and the read models are not too far behind the log."""
     try:
         async with svc.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+        lag = await run_in_threadpool(projection_lag, svc)
     except Exception as exc:  # any driver error: not ready
         raise Problem(
             503,
@@ -34,10 +54,23 @@ async def readyz(svc: Svc) -> Response:
             slug="unavailable",
             headers={"Retry-After": "2"},
         ) from None
-    return json_response({"status": "ready"})
+    limit = ApiSettings.of(svc.settings).ready_max_projection_lag
+    if limit and lag > limit:
+        raise Problem(
+            503,
+            "Service Unavailable",
+            f"the read models are {lag} events behind "
+            f"the log (limit {limit}); is a projector running?",
+            slug="lagging",
+            headers={"Retry-After": "5"},
+            projection_lag=lag,
+        )
+    return json_response({"status": "ready", "database": "ok", "projection_lag": lag})
 
 
 @router.get("/metrics", response_class=Response)
-async def metrics() -> Response:
+async def metrics(svc: Svc) -> Response:
     """Prometheus metrics of this process."""
+    with contextlib.suppress(Exception):  # the lag gauge is best effort; the rest still answers
+        await run_in_threadpool(projection_lag, svc)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -290,4 +290,6 @@ def test_stores_keys_platforms_and_health(api: Api) -> None:
     assert set(policies) == {"biggrey", "globalbuy", "geli", "bigben", "buyippee"}
     client = api.client()
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready"
+    assert ready["projection_lag"] >= 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import Api, case_body
+from conftest import ADMIN_TOKEN, Api, case_body, running_api
 
+from services.case_api.settings import ApiSettings
 from services.observability import JsonFormatter, redact
 
 
@@ -47,3 +48,22 @@ def test_log_lines_never_contain_secrets(secret: str) -> None:
     for fragment in ("0123456789abcdef_AbCdEf", "MfKQ9r8G", "sometoken", "hunter2"):
         assert fragment not in line
     assert redact("nothing secret") == "nothing secret"
+
+
+def test_readyz_fails_when_the_read_models_fall_too_far_behind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = ApiSettings(
+        database_url=f"sqlite:///{tmp_path / 'r.db'}",
+        admin_token=ADMIN_TOKEN,
+        ready_max_projection_lag=2,
+    )
+    with running_api(settings) as api:
+        assert api.client().get("/readyz").status_code == 200
+        store_id = api.store("biggrey")  # no projector runs here: every event is unapplied
+        consumer = api.as_role("consumer")
+        for _ in range(2):
+            consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+        lagging = api.client().get("/readyz")
+        assert lagging.status_code == 503
+        assert lagging.json()["projection_lag"] == 3
+        assert "projector" in lagging.json()["detail"]
+        assert "redress_projection_lag_events 3.0" in api.client().get("/metrics").text
