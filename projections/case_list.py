@@ -37,7 +37,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         connection,
         case_list,
         case_list.c.case_id,
-        (str(e.originator_id) for e in case_events if not isinstance(e, Submitted)),
+        _earlier_cases(case_events),
     )
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
@@ -72,3 +72,9 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "updated_at": event.occurred_at,
         "next_due_at": next_due(event),
     }
+
+
+def _earlier_cases(events: Sequence[CaseEvent]) -> set[str]:
+    """Cases these events change that were filed before them (so have rows already)."""
+    filed = {str(e.originator_id) for e in events if isinstance(e, Submitted)}
+    return {str(e.originator_id) for e in events} - filed

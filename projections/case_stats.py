@@ -59,7 +59,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         connection,
         case_stats,
         case_stats.c.case_id,
-        (str(e.originator_id) for e in case_events if not isinstance(e, Submitted)),
+        _earlier_cases(case_events),
     )
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
@@ -87,7 +87,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         [{"case_id": case_id, **{c: row[c] for c in MUTABLE}} for case_id, row in changed.items()],
     )
     _add_refunds(connection, refunds)
-    _replace_deadlines(connection, latest, {**changed, **new})
+    _replace_deadlines(connection, latest, changed, new)
 
 
 def _submitted(case_id: str, event: Submitted) -> Row:
@@ -144,10 +144,14 @@ def _add_refunds(connection: Connection, deltas: dict[RefundKey, tuple[str, Deci
 
 
 def _replace_deadlines(
-    connection: Connection, latest: dict[str, CaseEvent], cases: dict[str, Row]
+    connection: Connection,
+    latest: dict[str, CaseEvent],
+    changed: dict[str, Row],
+    new: dict[str, Row],
 ) -> None:
     """Each case's pending deadlines are the ones its latest event lists."""
-    delete_where_in(connection, pending_deadlines.c.case_id, latest)
+    cases = {**changed, **new}
+    delete_where_in(connection, pending_deadlines.c.case_id, set(latest) - set(new))
     rows = [
         {
             "case_id": case_id,
@@ -162,3 +166,9 @@ def _replace_deadlines(
         for deadline in event.deadlines
     ]
     insert_rows(connection, pending_deadlines, rows)
+
+
+def _earlier_cases(events: Sequence[CaseEvent]) -> set[str]:
+    """Cases these events change that were filed before them (so have rows already)."""
+    filed = {str(e.originator_id) for e in events if isinstance(e, Submitted)}
+    return {str(e.originator_id) for e in events} - filed

@@ -18,6 +18,8 @@ The projections' own code writes the shadow tables unchanged: SQLAlchemy's
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -66,19 +68,56 @@ def _build(
     progress: Progress | None,
 ) -> int:
     """Fill the shadow tables from the log, one transaction per batch, until a batch comes
-    back short (the swap applies whatever is logged after that)."""
+    back short (the swap applies whatever is logged after that). The next batch is read and
+    decoded while this one is written."""
     at = 0
-    while True:
-        with connection.begin():
-            read = read_batch(app, at, batch)
-            if read is None:
-                return at
-            _apply(connection, projections, shadow, read)
-        at = read.last
-        if progress is not None:
-            progress(at, _head(app, at))
-        if len(read.ids) < batch:
-            return at
+    with _reader(app, batch) as batches:
+        for read in batches:
+            with connection.begin():
+                _apply(connection, projections, shadow, read)
+            at = read.last
+            if progress is not None:
+                progress(at, _head(app, at))
+    return at
+
+
+@contextmanager
+def _reader(app: Application[Any], batch: int) -> Iterator[Iterator[Batch]]:
+    """Batches from the start of the log until one comes back short, read one ahead in a
+    thread (reading waits on the database, and so does writing: the two overlap)."""
+    ahead: queue.Queue[Batch | BaseException | None] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def read_all() -> None:
+        at = 0
+        try:
+            while not stop.is_set():
+                read = read_batch(app, at, batch)
+                if read is not None:
+                    ahead.put(read)
+                    at = read.last
+                if read is None or len(read.ids) < batch:
+                    break
+            ahead.put(None)
+        except BaseException as failure:  # handed to the consumer, which raises it
+            ahead.put(failure)
+
+    def batches() -> Iterator[Batch]:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    thread = threading.Thread(target=read_all, name="rebuild-reader", daemon=True)
+    thread.start()
+    try:
+        yield batches()
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a reader waiting to hand over a batch
+            with suppress(queue.Empty):
+                ahead.get_nowait()
+            thread.join(0.05)
 
 
 def _tail(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 from sqlalchemy import Column, Connection, Table, bindparam, delete, insert, select, update
 
 CHUNK = 500  # ids per IN (...) list: well inside every driver's parameter limit
+COPY_FROM = 64  # rows from which an insert on PostgreSQL is a COPY
 Row = dict[str, Any]
 
 
@@ -38,8 +40,25 @@ def load(
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
-    if rows:
+    if len(rows) >= COPY_FROM and connection.dialect.name == "postgresql":
+        _copy(connection, table, rows)
+    elif rows:
         connection.execute(insert(table), list(rows))
+
+
+def _copy(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """PostgreSQL's COPY: several times faster than multi-row INSERTs for a rebuild's bulk.
+    It goes to the table the connection's `schema_translate_map` names (a rebuild's shadow)."""
+    translate = connection.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(table.schema, table.schema)
+    quote = connection.dialect.identifier_preparer.quote
+    target = quote(table.name) if schema is None else f"{quote(schema)}.{quote(table.name)}"
+    columns = list(rows[0])
+    statement = f"COPY {target} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    driver = cast(psycopg.Connection[Any], connection.connection.dbapi_connection)
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def update_rows(

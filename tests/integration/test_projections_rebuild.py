@@ -52,7 +52,7 @@ def test_rebuilding_twice_gives_identical_tables_with_the_migrated_schema(
     migrated: tuple[Redress, Engine],
 ) -> None:
     app, engine = migrated
-    busy_workload(app)
+    busy_workload(app, cases=70)  # enough rows that PostgreSQL's rebuild writes with COPY
     catch_up(app, engine)
     followed = snapshot(engine)
     head = rebuild(engine, app, PROJECTIONS, batch=13)

@@ -1,0 +1,201 @@
+"""Projection quality bars (issue 5), each beside a baseline measured in the same run:
+
+- `redress projections rebuild` at >= 20,000 events/s on PostgreSQL (baseline: reading and
+  decoding the same log without applying it, the floor of any rebuild);
+- projector lag p99 <= 500 ms at 300 commands/s: from a command's commit to the moment the
+  read models' tracked position covers it, seen from outside the projector (baseline: the
+  observer's own polling period).
+
+python -m benchmarks --only projections, or python -m benchmarks.projections_bench
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+
+from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, percentile
+from domain.actors import Actor, By
+from domain.calendar import BusinessCalendar
+from domain.case import Case
+from domain.filing import Order
+from projections.rebuild import rebuild
+from projections.registry import PROJECTIONS
+from projections.tracking import read_batch
+from services.application import Redress
+from services.db import migrate, sync_engine
+from services.settings import Settings
+
+SECTION = "projections"
+EVENTS = int(os.environ.get("REDRESS_BENCH_PROJECTION_EVENTS", "200000"))
+RATE, SECONDS, POLL = 300, 20.0, 0.005
+CONSUMER, STORE, ADMIN = Actor("consumer", "bench"), Actor("store", "shop"), Actor("admin", "b")
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+CALENDAR = BusinessCalendar("GB", "Europe/London")
+
+
+@contextmanager
+def database() -> Iterator[Settings]:
+    with fresh_database("proj") as url:
+        settings = Settings(database_url=url)
+        migrate(settings)
+        yield settings
+
+
+def case_history(app: Redress, n: int) -> Case:
+    """A case with four events: filed, answered, a message, closed by the store."""
+    policy = app.policies["biggrey"]
+    at = T0 + timedelta(minutes=n)
+    order = Order(f"o-{n}", Decimal("120.00"), "USD", delivered_at=at - timedelta(days=3))
+    case = Case.submit(
+        policy,
+        By.at(CONSUMER, at),
+        store_id=f"shop-{n % 50}",
+        consumer_id=f"c-{n}",
+        kind="complaint",
+        order=order,
+        description="broken",
+        calendar=CALENDAR,
+        certified=True,
+    )
+    case.respond(policy, By.at(STORE, at + timedelta(hours=5)), "on it")
+    case.post_message(policy, By.at(CONSUMER, at + timedelta(hours=6)), "thanks")
+    case.store_close(policy, By.at(STORE, at + timedelta(hours=9)), "repair")
+    return case
+
+
+def seed(app: Redress, events: int) -> None:
+    for n in range(50):
+        app.register_store(
+            By.at(ADMIN, T0),
+            store_id=f"shop-{n}",
+            platform="biggrey",
+            name=f"Shop {n}",
+            certified=True,
+            country="GB",
+            timezone="Europe/London",
+        )
+    cases = events // 4
+    for start in range(0, cases, 250):
+        app.save(*(case_history(app, n) for n in range(start, min(cases, start + 250))))
+
+
+def rebuild_figures(settings: Settings) -> list[Figure]:
+    app, engine = Redress(env=settings.eventsourcing_env()), sync_engine(settings)
+    try:
+        seed(app, EVENTS)
+        logged = app.recorder.max_notification_id() or 0
+        started, at = time.perf_counter(), 0
+        while (read := read_batch(app, at, 2000)) is not None:
+            at = read.last
+        floor = logged / (time.perf_counter() - started)
+        started = time.perf_counter()
+        rebuild(engine, app, PROJECTIONS)
+        rate = logged / (time.perf_counter() - started)
+    finally:
+        engine.dispose()
+        app.close()
+    return [
+        Figure(
+            SECTION,
+            f"rebuild of every read model ({logged:,} events)",
+            rate,
+            "events/s",
+            baseline="read + decode the log only",
+            baseline_value=floor,
+            target=">= 20,000 events/s",
+            met=rate >= 20_000,
+        )
+    ]
+
+
+def lag_figures(settings: Settings) -> list[Figure]:
+    """Commands at RATE/s for SECONDS while `redress projector` runs; an observer polls the
+    tracked position and notes when each command's event became visible."""
+    env = {**os.environ, "REDRESS_DATABASE_URL": settings.database_url}
+    log = open(ROOT / "benchmarks" / "results" / "projector.log", "w")  # noqa: SIM115
+    projector = subprocess.Popen(
+        [str(VENV_BIN / "redress"), "projector"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    app = Redress(env=settings.eventsourcing_env())
+    committed: list[tuple[int, float]] = []  # (notification id, when its save returned)
+    visible: list[tuple[int, float]] = []  # (position, when the observer saw it)
+    stop = threading.Event()
+    observer = threading.Thread(target=observe, args=(settings, visible, stop), daemon=True)
+    try:
+        time.sleep(3)  # the projector starts and catches up with the seed
+        observer.start()
+        started = time.perf_counter()
+        for n in range(int(RATE * SECONDS)):
+            pause = started + n / RATE - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            recordings = app.save(case_history(app, 10_000_000 + n))
+            committed.append((max(r.notification.id for r in recordings), time.perf_counter()))
+        time.sleep(2)
+    finally:
+        stop.set()
+        observer.join(10)
+        projector.terminate()
+        projector.wait(30)
+        app.close()
+    lags = lags_of(committed, visible)
+    p99 = percentile(lags, 99) * 1000
+    return [
+        Figure(
+            SECTION,
+            f"projector lag p99 at {RATE} commands/s ({len(lags):,} commands)",
+            p99,
+            "ms",
+            baseline="observer polling period",
+            baseline_value=POLL * 1000,
+            target="<= 500 ms",
+            met=p99 <= 500,
+            extra={"p50 ms": percentile(lags, 50) * 1000, "max ms": max(lags) * 1000},
+        )
+    ]
+
+
+def observe(settings: Settings, seen: list[tuple[int, float]], stop: threading.Event) -> None:
+    url = "postgresql://" + settings.database_url.split("://", 1)[1]
+    with psycopg.connect(url, autocommit=True) as connection:
+        while not stop.is_set():
+            row = connection.execute("SELECT min(position) FROM projection_positions").fetchone()
+            seen.append((int(row[0] or 0) if row else 0, time.perf_counter()))
+            time.sleep(POLL)
+
+
+def lags_of(committed: list[tuple[int, float]], visible: list[tuple[int, float]]) -> list[float]:
+    lags, cursor = [], 0
+    for notification, at in committed:
+        while cursor < len(visible) and visible[cursor][0] < notification:
+            cursor += 1
+        if cursor < len(visible):
+            lags.append(max(0.0, visible[cursor][1] - at))
+    return lags
+
+
+def run() -> list[Figure]:
+    figures: list[Figure] = []
+    with database() as settings:
+        figures += rebuild_figures(settings)
+    with database() as settings:
+        figures += lag_figures(settings)
+    return figures
+
+
+def main() -> None:
+    for figure in run():
+        print(figure)
+
+
+if __name__ == "__main__":
+    main()
