@@ -7,6 +7,7 @@ Methods return plain data, never aggregates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
@@ -28,8 +29,11 @@ from domain.store import Store, react_to_case, store_uuid
 from services.case_view import case_state, history_entry
 from services.group_commit import GroupCommit
 from services.observability import EVENTS_APPENDED
+from services.transcodings import CalendarAsDict, DeadlineAsDict
 
 MAX_CONFLICT_RETRIES = 8
+SNAPSHOT_INTERVAL = 100
+log = logging.getLogger(__name__)
 
 
 class CaseNotFound(Exception):
@@ -81,7 +85,7 @@ class Redress(Application[UUID]):
         policies: Mapping[str, Policy] | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
-        super().__init__(env=env)
+        super().__init__(env={"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
         self.policies = policies or default_policies()
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
@@ -222,8 +226,29 @@ class Redress(Application[UUID]):
             store = self._store(case.store_id)
             if react_to_case(store, str(case.id), pending):
                 self.save(case, store)
+                self._maybe_snapshot(case, len(pending))
                 return
         self.save(case)
+        self._maybe_snapshot(case, len(pending))
+
+    def _maybe_snapshot(self, case: Case, saved: int) -> None:
+        """Every SNAPSHOT_INTERVAL events, store the case's state, so current and past
+        states of long cases are rebuilt from the nearest snapshot, not from the start.
+        Best effort: the events are already committed, and a missing snapshot costs time only."""
+        if (
+            self.snapshots is None
+            or case.version // SNAPSHOT_INTERVAL == (case.version - saved) // SNAPSHOT_INTERVAL
+        ):
+            return
+        try:
+            self.snapshots.put([Case.Snapshot.take(case)])
+        except (IntegrityError, OperationalError) as failure:
+            log.warning("no snapshot of case %s at version %d: %s", case.id, case.version, failure)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DeadlineAsDict())
+        transcoder.register(CalendarAsDict())
 
     # -- reads -------------------------------------------------------------------------------
 
