@@ -4,7 +4,8 @@ Every body is read once, up to the size limit (413 above it). A POST with an
 `Idempotency-Key` is recorded as running before it executes: the same key and body later
 replays the stored response (`Idempotent-Replayed: true`), another body gets 422, and a
 request that arrives while the first is still running gets 409. Keys are scoped to the
-caller's credentials and kept for 24 hours. 5xx answers are not kept, so they can be retried.
+caller's credentials and kept for 24 hours. 5xx answers are not kept, so they can be retried;
+nor is 429 (the request never ran: the client is told to send it again, with the same key).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MAX_BODY = 64 * 1024
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=2)  # a "running" row older than this died with its process
 KEPT_HEADERS = ("content-type", "etag", "location")
+NOT_KEPT = frozenset({429})  # rate limited: the request never ran, the client must retry it
 
 
 class RequestBodies:
@@ -216,7 +218,7 @@ class RequestBodies:
             await send({"type": "http.response.body", "body": body})
 
     async def _settle(self, ident: tuple[str, str], captured: _Capture) -> None:
-        if captured.status is None or captured.status >= 500:
+        if captured.status is None or captured.status >= 500 or captured.status in NOT_KEPT:
             await self._forget(ident)
             return
         async with self.engine.begin() as connection:

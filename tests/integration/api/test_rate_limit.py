@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,3 +49,23 @@ def test_the_bucket_refills_at_the_configured_rate() -> None:
     assert limiter.retry_after("k") is None
     assert limiter.retry_after("k") == 1
     assert RateLimiter(rate=0, burst=1).retry_after("k") is None
+
+
+def test_a_rate_limited_command_runs_when_retried_with_its_idempotency_key(limited: Api) -> None:
+    # 429 means "not executed, retry later": the answer must not be kept for the key, or the
+    # retry the client was told to make would replay the 429 for the next 24 hours.
+    client = limited.client(limited.key("admin", "idem-admin"))
+    store = {"platform": "geli", "certified": True, "country": "CN", "timezone": "Asia/Shanghai"}
+    answers = [
+        client.post("/v1/stores", json={"id": f"rl-{n}", "name": f"Shop {n}", **store})
+        for n in range(5)
+    ]
+    assert [a.status_code for a in answers] == [201] * 5
+    body = {"id": "rl-retried", "name": "Retried", **store}
+    headers = {"Idempotency-Key": "rl-retried-1"}
+    refused = client.post("/v1/stores", json=body, headers=headers)
+    assert refused.status_code == 429
+    time.sleep(int(refused.headers["retry-after"]))
+    retried = client.post("/v1/stores", json=body, headers=headers)
+    assert retried.status_code == 201, retried.text
+    assert "idempotent-replayed" not in retried.headers
