@@ -42,7 +42,7 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
     while True:
         try:
             return Redress(
-                env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+                env=_event_store_env(settings), rates=ExchangeRates(settings.exchange_rates)
             )
         except InternalError as error:
             attempt += 1
@@ -50,6 +50,15 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
                 raise
             log.warning("event store not ready (%s); retrying", error)
             time.sleep(backoff.delay(attempt))
+
+
+def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
+    """Room in the event store's pool for every firing thread (each reads its case), beside
+    the group commit's writer; the library's default overflow is 10."""
+    env = settings.eventsourcing_env()
+    if not settings.is_sqlite:
+        env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
+    return env
 
 
 def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:

@@ -14,8 +14,10 @@ class SchedulerSettings(Settings):
         1.0, gt=0, description="seconds between sweeps when nothing wakes the scheduler sooner"
     )
     scheduler_batch: int = Field(
-        100, ge=1, description="deadlines claimed (and locked) per transaction"
+        200, ge=1, description="deadlines claimed (and locked) per transaction"
     )
     scheduler_workers: int = Field(
-        12, ge=1, description="threads firing a claimed batch (keep within the event store pool)"
+        16,
+        ge=1,
+        description="threads firing a claimed batch (firing waits on I/O: commits are shared)",
     )

@@ -77,7 +77,7 @@ class SweepReport:
 
 
 class Sweeper:
-    def __init__(self, app: Redress, engine: Engine, batch: int = 100, workers: int = 12) -> None:
+    def __init__(self, app: Redress, engine: Engine, batch: int = 200, workers: int = 16) -> None:
         self.app, self.engine, self.batch = app, engine, batch
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="timeout")
         sql = CLAIM_SQL + (POSTGRES_LOCK if engine.dialect.name == "postgresql" else "")
