@@ -20,7 +20,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, select, text
 from support.postgres import fresh_database
 
 from domain.actors import Actor, By
@@ -70,9 +70,11 @@ class Harness:
 
     def reset(self) -> Harness:
         """Forget every event, deadline and position: the next test starts from nothing."""
-        events = "redress_events" if self.url.startswith("postgres") else "stored_events"
+        stores = ("redress_events", "redress_snapshots", "stored_events", "snapshots")
         with self.sweeper.engine.begin() as connection:
-            connection.execute(text(f"DELETE FROM {events}"))
+            for table in stores:
+                if inspect(connection).has_table(table):
+                    connection.execute(text(f"DELETE FROM {table}"))
             connection.execute(delete(scheduled_deadlines))
             connection.execute(delete(projection_positions))
         return self
