@@ -24,6 +24,7 @@ def run(ctx: typer.Context) -> None:
     from services.notifier.settings import NotifierSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     settings = NotifierSettings()
     wait_for_database(settings)
     migrate(settings)
@@ -40,4 +41,7 @@ def run(ctx: typer.Context) -> None:
         finally:
             await notifier.aclose()
 
-    asyncio.run(main())
+    import uvloop
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main())

@@ -16,36 +16,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
-from sqlalchemy import and_, exists, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.notifier.retry import RetrySchedule, parse_retry_after
+from services.notifier.recorder import DISABLE_AFTER, Recorder, Result
+from services.notifier.retry import RetrySchedule
+from services.notifier.sender import Sender
 from services.notifier.signing import SecretBox, signature_headers
-from services.notifier.ssrf import Guard, Refused, Target
 from services.notifier.tables import (
     ACTIVE,
-    DELIVERED,
-    DISABLED,
-    FAILED,
     PENDING,
     utc,
-    webhook_attempts,
     webhook_deliveries,
     webhook_endpoints,
 )
 
 log = logging.getLogger(__name__)
-RESPONSE_KEPT = 1024
-DISABLE_AFTER = timedelta(days=5)
-CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
-USER_AGENT = "Redress-Webhooks/0.1"
 Clock = Callable[[], datetime]
 
 
@@ -63,19 +54,6 @@ class Endpoint:
     id: str
     url: str
     secrets: tuple[str, ...]  # the current one first, then a rotated-out one still valid
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status_code: int | None
-    latency_ms: int
-    error: str | None = None
-    response: str | None = None
-    retry_after: timedelta | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
 
 
 def claim_statement(
@@ -123,76 +101,6 @@ def claim_statement(
     )
 
 
-class Sender:
-    """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies."""
-
-    def __init__(self, guard: Guard, timeout: float) -> None:
-        self.guard, self.timeout = guard, timeout
-        self.client = httpx.AsyncClient(
-            timeout=timeout,
-            follow_redirects=False,
-            trust_env=False,
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-        )
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
-    async def send(self, url: str, body: bytes, headers: dict[str, str], now: datetime) -> Outcome:
-        started = time.perf_counter()
-        try:
-            target = await self.guard.resolve(url)
-            async with asyncio.timeout(self.timeout):
-                return await self._post(target, body, headers, now, started)
-        except Refused as refused:
-            return Outcome(None, _ms(started), f"refused: {refused.reason}"[:500])
-        except (TimeoutError, httpx.TimeoutException):
-            return Outcome(None, _ms(started), f"timed out after {self.timeout:g} s")
-        except httpx.HTTPError as failed:
-            return Outcome(None, _ms(started), f"{type(failed).__name__}: {failed}"[:500])
-
-    async def _post(
-        self, target: Target, body: bytes, headers: dict[str, str], now: datetime, started: float
-    ) -> Outcome:
-        url = httpx.URL(target.url)
-        default_port = 443 if target.scheme == "https" else 80
-        host = target.host if ":" not in target.host else f"[{target.host}]"
-        host_header = host if target.port == default_port else f"{host}:{target.port}"
-        request = self.client.build_request(
-            "POST",
-            url.copy_with(host=target.address),
-            content=body,
-            headers={
-                **headers,
-                "Host": host_header,
-                "Content-Type": CONTENT_TYPE,
-                "User-Agent": USER_AGENT,
-            },
-            extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
-        )
-        response = await self.client.send(request, stream=True)
-        try:
-            head = b""
-            async for chunk in response.aiter_bytes():
-                head += chunk
-                if len(head) >= RESPONSE_KEPT:
-                    break
-        finally:
-            await response.aclose()
-        code = response.status_code
-        return Outcome(
-            code,
-            _ms(started),
-            None if 200 <= code < 300 else f"HTTP {code}",
-            head[:RESPONSE_KEPT].decode("utf-8", "replace"),
-            parse_retry_after(response.headers.get("retry-after"), now),
-        )
-
-
-def _ms(started: float) -> int:
-    return int((time.perf_counter() - started) * 1000)
-
-
 class Deliverer:
     def __init__(
         self,
@@ -210,8 +118,7 @@ class Deliverer:
     ) -> None:
         self.engine, self.sender, self.box, self.clock = engine, sender, box, clock
         self.worker, self.lease, self.batch = worker, lease, batch
-        self.schedule = schedule or RetrySchedule()
-        self.disable_after = disable_after
+        self.recorder = Recorder(engine, worker, schedule or RetrySchedule(), disable_after)
         self.in_flight = asyncio.Semaphore(concurrency)
 
     async def run_batch(self) -> int:
@@ -263,87 +170,9 @@ class Deliverer:
             now = self.clock()
             headers = signature_headers(claimed.event_id, body, now, endpoint.secrets)
             outcome = await self.sender.send(endpoint.url, body, headers, now)
+        result = Result(claimed.id, claimed.endpoint_id, claimed.retry_step, outcome, self.clock())
         try:
-            await self.record(claimed, outcome, self.clock())
+            await self.recorder.record(result)
         except Exception:
             log.exception("could not record the attempt of delivery %s", claimed.id)
             raise
-
-    async def record(self, claimed: Claimed, outcome: Outcome, now: datetime) -> None:
-        """Log the attempt and settle the delivery and its endpoint, in one transaction."""
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                insert(webhook_attempts).values(
-                    delivery_id=claimed.id,
-                    at=now,
-                    status_code=outcome.status_code,
-                    latency_ms=outcome.latency_ms,
-                    error=outcome.error,
-                    response=outcome.response,
-                )
-            )
-            ours = and_(
-                webhook_deliveries.c.id == claimed.id,
-                webhook_deliveries.c.claimed_by == self.worker,
-            )
-            settled = {
-                "attempts": webhook_deliveries.c.attempts + 1,
-                "retry_step": claimed.retry_step + 1,
-                "claimed_by": None,
-                "claimed_until": None,
-                "last_status_code": outcome.status_code,
-                "last_error": outcome.error,
-            }
-            if outcome.ok:
-                settled.update(status=DELIVERED, delivered_at=now)
-                await connection.execute(update(webhook_deliveries).where(ours).values(settled))
-                await self._succeeded(connection, claimed.endpoint_id)
-                return
-            retry_at = self.schedule.next_attempt(claimed.retry_step + 1, now, outcome.retry_after)
-            if retry_at is None:
-                settled["status"] = FAILED
-            else:
-                settled["next_attempt_at"] = retry_at
-            await connection.execute(update(webhook_deliveries).where(ours).values(settled))
-            await self._failed(connection, claimed.endpoint_id, outcome, now)
-
-    @staticmethod
-    async def _succeeded(connection: AsyncConnection, endpoint_id: str) -> None:
-        await connection.execute(
-            update(webhook_endpoints)
-            .where(
-                webhook_endpoints.c.id == endpoint_id, webhook_endpoints.c.failing_since.isnot(None)
-            )
-            .values(failing_since=None)
-        )
-
-    async def _failed(
-        self, connection: AsyncConnection, endpoint_id: str, outcome: Outcome, now: datetime
-    ) -> None:
-        """Note when the endpoint began failing; disable it on 410 or after 5 days of it."""
-        endpoint = webhook_endpoints.c
-        await connection.execute(
-            update(webhook_endpoints)
-            .where(endpoint.id == endpoint_id, endpoint.failing_since.is_(None))
-            .values(failing_since=now)
-        )
-        since = utc(
-            (
-                await connection.execute(
-                    select(endpoint.failing_since).where(endpoint.id == endpoint_id)
-                )
-            ).scalar()
-        )
-        if outcome.status_code == 410:
-            reason = "gone"
-        elif since is not None and now - since >= self.disable_after:
-            reason = "failing"
-        else:
-            return
-        disabled = await connection.execute(
-            update(webhook_endpoints)
-            .where(endpoint.id == endpoint_id, endpoint.status == ACTIVE)
-            .values(status=DISABLED, disabled_reason=reason, disabled_at=now, notice_pending=True)
-        )
-        if disabled.rowcount:
-            log.warning("webhook endpoint %s disabled (%s)", endpoint_id, reason)

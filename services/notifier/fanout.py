@@ -5,6 +5,9 @@ For every logged event the outside world sees, one delivery row per matching sub
 subscription was made), and one outbox row per email. The rows are written by
 `projections.tracking.catch_up` in the same transaction that advances the notifier's position,
 so a crash can neither lose them nor write them twice.
+
+Disabled endpoints keep receiving rows (they wait, unclaimed): when the owner recovers the
+endpoint, nothing that happened while it was disabled is missing. Deleted ones receive none.
 """
 
 from __future__ import annotations

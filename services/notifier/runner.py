@@ -23,12 +23,13 @@ from sqlalchemy import select, update
 from domain.money import ExchangeRates
 from services.application import Redress
 from services.db import async_engine, sync_engine
-from services.notifier.delivery import Deliverer, Sender
+from services.notifier.delivery import Deliverer
 from services.notifier.email import EmailComposer, SmtpServer
 from services.notifier.fanout import FanOut
 from services.notifier.notices import EndpointNotice
 from services.notifier.outbox import Outbox
 from services.notifier.retry import RetrySchedule
+from services.notifier.sender import Sender
 from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
 from services.notifier.ssrf import Guard, Resolver
@@ -69,7 +70,11 @@ class Notifier:
             env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
         )
         self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
-        self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)
+        self.sender = Sender(
+            Guard(settings.allowed_hosts, resolver),
+            settings.webhook_timeout,
+            settings.notifier_concurrency,
+        )
         schedule = schedule or RetrySchedule()
         self.deliverer = Deliverer(
             self.async_engine,

@@ -38,8 +38,9 @@ class Notifier:
     guard: Guard
 
     @classmethod
-    def of(cls, svc: Services) -> Notifier:
-        settings = NotifierSettings.of(svc.settings)
+    def of(cls, svc: Services, settings: NotifierSettings | None = None) -> Notifier:
+        """From the API's services; `settings` default to the process's (environment)."""
+        settings = settings or NotifierSettings.of(svc.settings)
         return cls(
             settings,
             Subscriptions(svc.engine, SecretBox(settings.encryption_key)),

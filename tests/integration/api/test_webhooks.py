@@ -15,6 +15,7 @@ from conftest import ADMIN_TOKEN, Api, Clock, case_body, free_port
 from standardwebhooks.webhooks import Webhook
 
 from services.case_api.app import create_app
+from services.case_api.routes import webhooks
 from services.db import migrate
 from services.notifier.receiver import Answer, Receiver
 from services.notifier.runner import Notifier
@@ -54,11 +55,9 @@ def settings(backend_url: str) -> NotifierSettings:
 def api(settings: NotifierSettings) -> Iterator[Api]:
     """The shared harness's API, with the notifier's settings (loopback receivers allowed)."""
     clock, port = Clock(), free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, clock=clock), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
+    app = create_app(settings, clock=clock)
+    app.state.notifier = webhooks.Notifier.of(app.state.services, settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -1,0 +1,101 @@
+"""Sending one delivery: POST the body to a vetted address, 15 s in all, no redirects, no
+proxies; keep the status, the latency and the first 1 KiB of the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+
+from services.notifier.retry import parse_retry_after
+from services.notifier.ssrf import Guard, Refused, Target
+
+RESPONSE_KEPT = 1024
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+USER_AGENT = "Redress-Webhooks/0.1"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    latency_ms: int
+    error: str | None = None
+    response: str | None = None
+    retry_after: timedelta | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class Sender:
+    """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies."""
+
+    def __init__(self, guard: Guard, timeout: float, concurrency: int = 64) -> None:
+        self.guard, self.timeout = guard, timeout
+        self.client = httpx.AsyncClient(
+            timeout=timeout,
+            follow_redirects=False,
+            trust_env=False,
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def send(self, url: str, body: bytes, headers: dict[str, str], now: datetime) -> Outcome:
+        started = time.perf_counter()
+        try:
+            target = await self.guard.resolve(url)
+            async with asyncio.timeout(self.timeout):
+                return await self._post(target, body, headers, now, started)
+        except Refused as refused:
+            return Outcome(None, _ms(started), f"refused: {refused.reason}"[:500])
+        except (TimeoutError, httpx.TimeoutException):
+            return Outcome(None, _ms(started), f"timed out after {self.timeout:g} s")
+        except httpx.HTTPError as failed:
+            return Outcome(None, _ms(started), f"{type(failed).__name__}: {failed}"[:500])
+
+    async def _post(
+        self, target: Target, body: bytes, headers: dict[str, str], now: datetime, started: float
+    ) -> Outcome:
+        url = httpx.URL(target.url)
+        default_port = 443 if target.scheme == "https" else 80
+        host = target.host if ":" not in target.host else f"[{target.host}]"
+        host_header = host if target.port == default_port else f"{host}:{target.port}"
+        request = self.client.build_request(
+            "POST",
+            url.copy_with(host=target.address),
+            content=body,
+            headers={
+                **headers,
+                "Host": host_header,
+                "Content-Type": CONTENT_TYPE,
+                "User-Agent": USER_AGENT,
+            },
+            extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            head = b""
+            async for chunk in response.aiter_bytes():
+                head += chunk
+                if len(head) >= RESPONSE_KEPT:
+                    break
+        finally:
+            await response.aclose()
+        code = response.status_code
+        return Outcome(
+            code,
+            _ms(started),
+            None if 200 <= code < 300 else f"HTTP {code}",
+            head[:RESPONSE_KEPT].decode("utf-8", "replace"),
+            parse_retry_after(response.headers.get("retry-after"), now),
+        )
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
