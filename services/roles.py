@@ -6,6 +6,8 @@ it. In production each role runs as its own process instead (`redress scheduler`
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Protocol
 
 from services.settings import Settings
@@ -25,8 +27,26 @@ def background_roles(settings: Settings) -> list[Role]:
     """Every role `serve` runs in-process (each role module registers itself here)."""
     from services.notifier.runner import NotifierRole
     from services.projector.role import ProjectorRole
+    from services.scheduler.role import SchedulerRole
 
-    roles: list[Role] = []
-    roles.append(ProjectorRole(settings))
-    roles.append(NotifierRole(settings))
-    return roles
+    return [ProjectorRole(settings), SchedulerRole(settings), NotifierRole(settings)]
+
+
+def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:
+    """A role as its own process: JSON logs, optional /metrics, and SIGTERM drains it."""
+    from prometheus_client import start_http_server
+
+    from services.observability import configure_logging
+
+    configure_logging()
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    role.start()
+    print(banner, flush=True)
+    try:
+        stop.wait()
+    finally:
+        role.stop()

@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     exchange_rates: dict[str, Decimal] = Field(
         default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps'
     )
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="background roles serve Prometheus /metrics on this port (the API "
+        "serves /metrics on its own port)",
+    )
     db_pool_size: int = Field(5, ge=1, description="connections per pool (each process has a few)")
 
     @field_validator("database_url")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -37,23 +35,16 @@ def run(ctx: typer.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
     if ctx.invoked_subcommand is not None:
         return
-    from services.observability import configure_logging
+    from services.roles import run_until_signalled
     from services.scheduler.role import SchedulerRole
 
-    configure_logging()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     settings = _prepare()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    role = SchedulerRole(settings)
-    role.start()
-    typer.echo(f"scheduler running (every {settings.scheduler_interval:g} s)")
-    try:
-        while not stop.wait(1.0):
-            pass
-    finally:
-        role.stop()
+    run_until_signalled(
+        SchedulerRole(settings),
+        settings,
+        f"scheduler running (every {settings.scheduler_interval:g} s)",
+    )
 
 
 @scheduler_app.command("run-due")
