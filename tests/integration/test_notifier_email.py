@@ -20,6 +20,8 @@ from domain.filing import Order
 from domain.money import Money
 from services.application import NewCase
 from services.db import migrate
+from services.notifier.email import EmailComposer
+from services.notifier.email_templates import MAILED
 from services.notifier.receiver import free_port
 from services.notifier.runner import Notifier
 from services.notifier.settings import NotifierSettings
@@ -88,6 +90,8 @@ async def test_parties_are_mailed_on_escalation_closing_and_refund(
     case_id = UUID(app.submit_case(By.at(Actor("consumer", CONSUMER), now), new)["id"])
     by = By.at(STAFF, datetime.now(UTC))
     app.act(case_id, by, lambda case, policy: case.escalate(policy, by, "needs a look"))
+    store_by = By.at(Actor("store", "clerk"), datetime.now(UTC))
+    app.act(case_id, store_by, lambda case, policy: case.store_close(policy, store_by, "refund"))
     money = Money(Decimal("80.00"), "USD")
     app.act(case_id, by, lambda case, policy: case.refund(policy, by, money, "store"))
 
@@ -99,6 +103,7 @@ async def test_parties_are_mailed_on_escalation_closing_and_refund(
         [
             (CONSUMER, f"Case {case_id} has been escalated"),
             (store_address, f"Case {case_id} has been escalated"),
+            (CONSUMER, f"The store has answered your case {case_id}"),
             (CONSUMER, f"Refund recorded on case {case_id}"),
             (store_address, f"Refund recorded on case {case_id}"),
         ]
@@ -107,4 +112,33 @@ async def test_parties_are_mailed_on_escalation_closing_and_refund(
     assert "80.00 USD" in refund_mail and "paid by the store" in refund_mail
 
     await notifier.run_once()  # nothing is sent twice
-    assert len(mails(smtp_server[1])) == 4
+    assert len(mails(smtp_server[1])) == 5
+
+
+@pytest.mark.parametrize("name", sorted(MAILED))
+def test_every_mailed_event_has_a_template_that_renders(name: str) -> None:
+    template, audience = MAILED[name]
+    data = {
+        "count": 2,
+        "reason": "deadline",
+        "note": None,
+        "decision": "refund",
+        "refund_amount": "10.00",
+        "amount": "10.00",
+        "currency": "USD",
+        "payer": "store",
+    }
+    composer = EmailComposer(None, None)
+    for role in audience:
+        text = composer.env.get_template(template).render(
+            case_id="c-1",
+            store_id="s-1",
+            consumer_id="u-1",
+            recipient_role=role,
+            event=name,
+            occurred_at="2026-11-22T00:00:00+00:00",
+            data=data,
+            reason="closed",
+        )
+        subject, _, body = text.partition("\n\n")
+        assert subject.startswith("Subject: ") and "c-1" in subject and body.strip()
