@@ -24,7 +24,6 @@ def run(ctx: typer.Context) -> None:
     from services.notifier.settings import NotifierSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     settings = NotifierSettings()
     wait_for_database(settings)
     migrate(settings)

@@ -4,6 +4,7 @@ proxies; keep the status, the latency and the first 1 KiB of the answer."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,8 @@ class Sender:
     """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies."""
 
     def __init__(self, guard: Guard, timeout: float, concurrency: int = 64) -> None:
+        # httpx logs every request at INFO; the attempt log is the record of deliveries.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self.guard, self.timeout = guard, timeout
         self.client = httpx.AsyncClient(
             timeout=timeout,
