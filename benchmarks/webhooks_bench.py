@@ -1,0 +1,284 @@
+"""Notifier quality bars (issue 6), each beside a baseline measured in the same run:
+
+- >= 500 deliveries/s to a local receiver, by one `redress notifier` process on PostgreSQL
+  (baseline: the same receiver fed by plain httpx POSTs, 64 in flight, from one process: what
+  the receiver itself takes on this machine);
+- p99 from commit to receipt <= 1 s at 100 events/s (baseline: p99 of a direct POST round trip
+  to the receiver).
+
+The receiver runs in its own process (uvicorn) and records the first arrival of each
+`webhook-id` (wall clock) and how many arrivals repeated an id.
+
+python -m benchmarks --only webhooks, or python -m benchmarks.webhooks_bench
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from benchmarks.harness import ROOT, VENV_BIN, Figure, free_port, fresh_database, percentile
+from domain.actors import Actor, By
+from domain.filing import Order
+from services.application import NewCase, Redress
+from services.db import async_engine, migrate
+from services.notifier.settings import NotifierSettings
+from services.notifier.signing import SecretBox
+from services.notifier.subscriptions import Subscriptions
+
+SECTION = "webhooks"
+STORE, STAFF = "bench-store", Actor("staff", "bench")
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+# -- the receiver (its own process) ------------------------------------------------------------
+
+
+def serve_receiver(port: int) -> None:
+    import orjson
+    import uvicorn
+
+    arrivals: dict[str, float] = {}
+    repeats = 0
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        nonlocal repeats
+        if scope["type"] != "http":
+            return
+        more = True
+        while more:
+            more = (await receive()).get("more_body", False)
+        if scope["method"] == "GET":
+            body = orjson.dumps({"arrivals": arrivals, "repeats": repeats})
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": body})
+            return
+        headers = dict(scope["headers"])
+        message_id = headers.get(b"webhook-id", b"").decode()
+        if message_id in arrivals:
+            repeats += 1
+        else:
+            arrivals[message_id] = time.time()
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+@contextlib.contextmanager
+def receiver() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.webhooks_bench", "receiver", str(port)], cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}/hooks"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(url, timeout=1)
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the receiver did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def stats(url: str) -> tuple[dict[str, float], int]:
+    found = httpx.get(url, timeout=60).json()
+    return found["arrivals"], found["repeats"]
+
+
+def wait_for(url: str, count: int, timeout: float) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    while True:
+        arrivals, _ = stats(url)
+        if len(arrivals) >= count:
+            return arrivals
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {len(arrivals)} of {count} deliveries arrived")
+        time.sleep(0.5)
+
+
+# -- the notifier and the events ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def notifier_process(settings: NotifierSettings) -> Iterator[None]:
+    env = {
+        **os.environ,
+        "REDRESS_DATABASE_URL": settings.database_url,
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    with open(RESULTS / "notifier.log", "wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "redress"), "notifier"], env=env, stdout=log, stderr=log
+        )
+        try:
+            yield
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
+
+
+@contextlib.contextmanager
+def world() -> Iterator[tuple[NotifierSettings, Redress]]:
+    with fresh_database("hooks") as url:
+        settings = NotifierSettings(database_url=url)
+        migrate(settings)
+        app = Redress(env=settings.eventsourcing_env())
+        try:
+            app.register_store(
+                By.at(Actor("admin", "bench"), datetime.now(UTC)),
+                store_id=STORE,
+                platform="geli",
+                name="Bench",
+                certified=True,
+                country="CN",
+                timezone="Asia/Shanghai",
+            )
+            yield settings, app
+        finally:
+            app.close()
+
+
+def subscribe(settings: NotifierSettings, url: str) -> None:
+    async def create() -> None:
+        engine = async_engine(settings)
+        try:
+            await Subscriptions(engine, SecretBox(settings.encryption_key)).create(
+                ("admin", "bench"), url, ["*"], None, datetime.now(UTC)
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create())
+
+
+def file_case(app: Redress, n: int) -> UUID:
+    now = datetime.now(UTC)
+    order = Order(f"ord-{n}", Decimal("50.00"), "USD", now - timedelta(days=2))
+    new = NewCase("geli", STORE, f"consumer-{n}", "return_request", order, "It broke.")
+    return UUID(app.submit_case(By.at(Actor("consumer", f"consumer-{n}"), now), new)["id"])
+
+
+def post_messages(app: Redress, case_id: UUID, count: int) -> int:
+    """`count` messages on a case in one save; returns its version."""
+    case: Any = app.repository.get(case_id)
+    policy = app.policies[case.platform]
+    for n in range(count):
+        case.post_message(policy, By.at(STAFF, datetime.now(UTC)), f"message {n}")
+    app.save(case)
+    return int(case.version)
+
+
+# -- the figures -------------------------------------------------------------------------------
+
+
+def raw_post_rate(url: str, count: int = 3000, in_flight: int = 64) -> float:
+    async def fire() -> float:
+        async with httpx.AsyncClient() as client:
+            gate = asyncio.Semaphore(in_flight)
+
+            async def one(n: int) -> None:
+                async with gate:
+                    await client.post(url, content=b"{}", headers={"webhook-id": f"raw-{n}"})
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(n) for n in range(count)))
+            return count / (time.perf_counter() - started)
+
+    return asyncio.run(fire())
+
+
+def raw_post_p99(url: str, count: int = 500) -> float:
+    times = []
+    with httpx.Client() as client:
+        for n in range(count):
+            started = time.perf_counter()
+            client.post(url, content=b"{}", headers={"webhook-id": f"rtt-{n}"})
+            times.append(time.perf_counter() - started)
+    return percentile(times, 99)
+
+
+def throughput(cases: int = 1000, messages: int = 4) -> Figure:
+    expected = cases * (messages + 1)
+    with receiver() as url, world() as (settings, app):
+        baseline = raw_post_rate(url)
+        subscribe(settings, url)
+        for n in range(cases):
+            post_messages(app, file_case(app, n), messages)
+        with notifier_process(settings):
+            arrivals = wait_for(url, expected + 3000, timeout=600)  # and the raw posts
+            _, repeats = stats(url)
+    times = sorted(t for k, t in arrivals.items() if not k.startswith("raw-"))
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    return Figure(
+        SECTION,
+        f"deliveries/s ({expected:,} queued, 1 notifier)",
+        rate,
+        "/s",
+        baseline="plain httpx POSTs, 64 in flight",
+        baseline_value=baseline,
+        target=">= 500/s",
+        met=rate >= 500,
+        extra={"repeats": repeats},
+    )
+
+
+def latency_at(rate: int = 100, seconds: int = 20, cases: int = 50) -> Figure:
+    with receiver() as url, world() as (settings, app):
+        baseline = raw_post_p99(url)
+        subscribe(settings, url)
+        ids = [file_case(app, n) for n in range(cases)]
+        committed: dict[str, float] = {}
+        with notifier_process(settings):
+            wait_for(url, 500 + cases, timeout=120)  # the notifier is up and caught up
+            started = time.monotonic()
+            for n in range(rate * seconds):
+                time.sleep(max(0.0, started + n / rate - time.monotonic()))
+                case_id = ids[n % cases]
+                version = post_messages(app, case_id, 1)
+                committed[f"{case_id}:{version}"] = time.time()
+            arrivals = wait_for(url, 500 + cases + len(committed), timeout=120)
+    latencies = [arrivals[k] - t for k, t in committed.items()]
+    p99 = percentile(latencies, 99)
+    return Figure(
+        SECTION,
+        f"commit-to-receipt p99 at {rate} events/s",
+        p99,
+        "s",
+        baseline="direct POST round trip p99",
+        baseline_value=baseline,
+        target="<= 1 s",
+        met=p99 <= 1.0,
+        extra={"p50": percentile(latencies, 50), "max": max(latencies)},
+    )
+
+
+def run() -> list[Figure]:
+    RESULTS.mkdir(exist_ok=True)
+    return [throughput(), latency_at()]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["receiver"]:
+        serve_receiver(int(sys.argv[2]))
+    else:
+        for figure in run():
+            print(figure)
