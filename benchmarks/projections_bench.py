@@ -50,8 +50,8 @@ def database() -> Iterator[Settings]:
         yield settings
 
 
-def case_history(app: Redress, n: int) -> Case:
-    """A case with four events: filed, answered, a message, closed by the store."""
+def case_history(app: Redress, n: int, events: int = 4) -> Case:
+    """A case with up to four events: filed, answered, a message, closed by the store."""
     policy = app.policies["biggrey"]
     at = T0 + timedelta(minutes=n)
     order = Order(f"o-{n}", Decimal("120.00"), "USD", delivered_at=at - timedelta(days=3))
@@ -66,9 +66,13 @@ def case_history(app: Redress, n: int) -> Case:
         calendar=CALENDAR,
         certified=True,
     )
-    case.respond(policy, By.at(STORE, at + timedelta(hours=5)), "on it")
-    case.post_message(policy, By.at(CONSUMER, at + timedelta(hours=6)), "thanks")
-    case.store_close(policy, By.at(STORE, at + timedelta(hours=9)), "repair")
+    steps = [
+        lambda: case.respond(policy, By.at(STORE, at + timedelta(hours=5)), "on it"),
+        lambda: case.post_message(policy, By.at(CONSUMER, at + timedelta(hours=6)), "thanks"),
+        lambda: case.store_close(policy, By.at(STORE, at + timedelta(hours=9)), "repair"),
+    ]
+    for step in steps[: events - 1]:
+        step()
     return case
 
 
@@ -138,7 +142,7 @@ def lag_figures(settings: Settings) -> list[Figure]:
             pause = started + n / RATE - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            recordings = app.save(case_history(app, 10_000_000 + n))
+            recordings = app.save(case_history(app, 10_000_000 + n, events=1))  # one command
             committed.append((max(r.notification.id for r in recordings), time.perf_counter()))
         time.sleep(2)
     finally:

@@ -8,22 +8,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from domain.case import Case
 from domain.case_events import AWAITING_STORE, CaseEvent, Submitted
+from projections.cases import Statuses, case_events, earlier_cases
 from projections.rows import Row, insert_rows, load, update_rows
 from projections.tables import case_list
 
 NAME = "case_list"
 TABLES = (case_list,)
-
-
-def status_after(status: str, event: CaseEvent) -> str:
-    """Let the domain's own event logic decide the new status, on a bare case."""
-    shell = Case.__new__(Case)
-    Case.__init__(shell)
-    shell.status = status
-    event.evolve(shell)
-    return shell.status
 
 
 def next_due(event: CaseEvent) -> datetime | None:
@@ -32,17 +23,12 @@ def next_due(event: CaseEvent) -> datetime | None:
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
-    case_events = [e for e in events if isinstance(e, CaseEvent)]
-    known = load(
-        connection,
-        case_list,
-        case_list.c.case_id,
-        _earlier_cases(case_events),
-    )
+    keyed = case_events(events)
+    known = load(connection, case_list, case_list.c.case_id, earlier_cases(keyed))
+    statuses = Statuses()
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
-    for event in case_events:
-        case_id = str(event.originator_id)
+    for case_id, event in keyed:
         if isinstance(event, Submitted):
             new[case_id] = _submitted(case_id, event)
             continue
@@ -50,7 +36,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         if row is None:
             row = changed[case_id] = {"case_id": case_id, "status": known[case_id]["status"]}
         row.update(
-            status=status_after(row["status"], event),
+            status=statuses.after(case_id, row["status"], event),
             version=event.originator_version,
             updated_at=event.occurred_at,
             next_due_at=next_due(event),
@@ -72,9 +58,3 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "updated_at": event.occurred_at,
         "next_due_at": next_due(event),
     }
-
-
-def _earlier_cases(events: Sequence[CaseEvent]) -> set[str]:
-    """Cases these events change that were filed before them (so have rows already)."""
-    filed = {str(e.originator_id) for e in events if isinstance(e, Submitted)}
-    return {str(e.originator_id) for e in events} - filed

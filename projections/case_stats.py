@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from domain.case_events import (
+    AWAITING_STORE,
     AutoApproved,
     CaseEvent,
     DecisionMade,
@@ -31,7 +32,7 @@ from domain.case_events import (
     Submitted,
     Warned,
 )
-from projections.case_list import status_after
+from projections.cases import Statuses, case_events, earlier_cases
 from projections.rows import (
     Row,
     delete_where_in,
@@ -52,21 +53,16 @@ RefundKey = tuple[str, str, str]  # store_id, currency, payer
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
-    case_events = [e for e in events if isinstance(e, CaseEvent)]
-    if not case_events:
+    keyed = case_events(events)
+    if not keyed:
         return
-    known = load(
-        connection,
-        case_stats,
-        case_stats.c.case_id,
-        _earlier_cases(case_events),
-    )
+    known = load(connection, case_stats, case_stats.c.case_id, earlier_cases(keyed))
+    statuses = Statuses()
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
     refunds: dict[RefundKey, tuple[str, Decimal, int]] = {}
     latest: dict[str, CaseEvent] = {}
-    for event in case_events:
-        case_id = str(event.originator_id)
+    for case_id, event in keyed:
         latest[case_id] = event
         if isinstance(event, Submitted):
             new[case_id] = _submitted(case_id, event)
@@ -74,7 +70,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         row = new.get(case_id) or changed.get(case_id)
         if row is None:
             row = changed[case_id] = dict(known[case_id])
-        _count(row, event)
+        _count(row, event, statuses.after(case_id, row["status"], event))
         if isinstance(event, Refunded):
             key = (row["store_id"], event.currency, event.payer)
             _platform, amount, count = refunds.get(key, (row["platform"], Decimal(0), 0))
@@ -95,7 +91,7 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "case_id": case_id,
         "platform": event.platform,
         "store_id": event.store_id,
-        "status": status_after("awaiting_store", event),
+        "status": AWAITING_STORE,
         "submitted_at": event.occurred_at,
         "first_response_at": None,
         "first_response_seconds": None,
@@ -103,8 +99,8 @@ def _submitted(case_id: str, event: Submitted) -> Row:
     }
 
 
-def _count(row: Row, event: CaseEvent) -> None:
-    row["status"] = status_after(row["status"], event)
+def _count(row: Row, event: CaseEvent, status: str) -> None:
+    row["status"] = status
     if isinstance(event, FIRST_RESPONSES) and row["first_response_at"] is None:
         submitted = utc(row["submitted_at"])
         assert submitted is not None
@@ -166,9 +162,3 @@ def _replace_deadlines(
         for deadline in event.deadlines
     ]
     insert_rows(connection, pending_deadlines, rows)
-
-
-def _earlier_cases(events: Sequence[CaseEvent]) -> set[str]:
-    """Cases these events change that were filed before them (so have rows already)."""
-    filed = {str(e.originator_id) for e in events if isinstance(e, Submitted)}
-    return {str(e.originator_id) for e in events} - filed

@@ -17,7 +17,7 @@ from typing import Any
 from eventsourcing.application import Application
 from sqlalchemy import Engine
 
-from projections.tracking import BATCH, Projection, step, transaction
+from projections.tracking import BATCH, Projection, behind, step, transaction
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ class Projector:
         """Apply everything logged so far, one transaction per batch, stopping early when
         asked to; returns how many notifications were read."""
         total = 0
+        if not behind(self.engine, self.app, self.projections):
+            return total
         while not self._stopping.is_set():
             with transaction(self.engine) as connection:
                 read = step(connection, self.app, self.projections, self.batch)

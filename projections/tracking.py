@@ -123,6 +123,20 @@ def step(
     return len(read.ids)
 
 
+def behind(engine: Engine, app: Application[Any], projections: Sequence[Projection]) -> bool:
+    """Whether the log holds events some projection has not applied: a check that takes no
+    lock, so idle followers do not contend with writers for SQLite's write lock."""
+    names = [p.name for p in projections]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(projection_positions.c.name, projection_positions.c.position).where(
+                projection_positions.c.name.in_(names)
+            )
+        ).all()
+    found = {name: int(at) for name, at in rows}
+    return min(found.get(name, 0) for name in names) < head(app)
+
+
 def follow(
     engine: Engine,
     app: Application[Any],
@@ -131,6 +145,8 @@ def follow(
 ) -> int:
     """Apply everything after the tracked positions, one transaction per batch; returns how
     many notifications were read."""
+    if not behind(engine, app, projections):
+        return 0
     total = 0
     while True:
         with transaction(engine) as connection:

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -91,7 +91,7 @@ def test_a_batch_that_fails_midway_rolls_back_whole_and_a_restart_converges(
 
 
 def test_a_projector_process_killed_mid_batch_converges_after_a_restart(
-    migrated: tuple[Redress, Engine], database_url: str
+    migrated: tuple[Redress, Engine], database_url: str, tmp_path: Path
 ) -> None:
     app, engine = migrated
     work = busy_workload(app, cases=10)
@@ -117,19 +117,23 @@ def test_a_projector_process_killed_mid_batch_converges_after_a_restart(
                 "REDRESS_DATABASE_URL": database_url,
                 "REDRESS_PROJECTOR_BATCH": "10",
             },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=(log := (tmp_path / "projector.log").open("w")),
+            stderr=subprocess.STDOUT,
         )
         try:
             # PostgreSQL: wait until the projector waits for our lock, in the middle of its
             # batch. SQLite: wait until it committed a batch, and kill it in the next one.
-            until(lambda: lock_waits(engine) > 0 if postgres else tracked(engine) > start)
+            until(
+                lambda: lock_waits(engine) > 0 if postgres else tracked(engine) > start,
+                lambda: (tmp_path / "projector.log").read_text(),
+            )
             projector.send_signal(signal.SIGKILL)
             projector.wait(timeout=30)
         finally:
             if projector.poll() is None:
                 projector.kill()
                 projector.wait(timeout=30)
+            log.close()
         blocker.rollback()
     if postgres:
         assert tracked(engine) == start  # the batch it died in left nothing behind
@@ -151,8 +155,8 @@ def lock_waits(engine: Engine) -> int:
     return int(waiting)
 
 
-def until(condition: object, timeout: float = 60.0) -> None:
+def until(condition: Callable[[], bool], output: Callable[[], str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "the projector made no progress"
+    while not condition():
+        assert time.monotonic() < deadline, f"the projector made no progress:\n{output()}"
         time.sleep(0.01)

@@ -21,7 +21,6 @@ from fastapi.templating import Jinja2Templates
 from domain.case_events import STATUSES, TERMINAL
 from domain.policies import PLATFORMS
 from projections import reports
-from services.case_api.auth import Principal
 from services.case_api.deps import Services, Svc
 from services.case_api.routes.stats import fresh
 from services.case_api.schemas import Platform
@@ -49,13 +48,6 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 Token = Annotated[str | None, Cookie(alias=COOKIE)]
-
-
-async def _viewer(svc: Services, token: str | None) -> Principal | None:
-    principal = await svc.keys.authenticate(token) if token else None
-    if principal is None or svc.limiter.retry_after(principal.key_id) is not None:
-        return None
-    return principal
 
 
 def _refusal(request: Request, status: int, reason: str) -> HTMLResponse:
@@ -126,11 +118,13 @@ async def _page(
     template: str,
     refresh: int = REFRESH_SECONDS,
 ) -> Response:
-    principal = await _viewer(svc, cookie)
+    principal = await svc.keys.authenticate(cookie) if cookie else None
     if principal is None:
         return _refusal(request, 401, "Sign in with an ops or staff token.")
     if principal.role not in ("ops", "staff"):
         return _refusal(request, 403, "The dashboard is for ops and staff keys.")
+    if (wait := svc.limiter.retry_after(principal.key_id)) is not None:
+        return _refusal(request, 429, f"Too many requests with this key; retry in {wait} s.")
     now = svc.clock()
     view = await run_in_threadpool(fresh, svc, lambda c: _read(c, now, platform))
     context = {
