@@ -91,6 +91,7 @@
     if (typeof Chart === "undefined") {
       return;
     }
+    Chart.defaults.datasets.bar.maxBarThickness = 48;
     var wanted = configs(data());
     Object.keys(wanted).forEach(function (id) {
       var chart = charts[id];
