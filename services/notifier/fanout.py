@@ -63,9 +63,9 @@ class Subscription:
             return False
         if kind == ENDPOINT_DISABLED and scope.subject == self.id:
             return False  # a disabled endpoint is not told through itself
-        if self.store_ids is None:
+        if self.store_ids is None:  # an admin's subscription: every store
             return True
-        return scope.store_ids is None or not self.store_ids.isdisjoint(scope.store_ids)
+        return scope.store_ids is not None and not self.store_ids.isdisjoint(scope.store_ids)
 
 
 def subscriptions(connection: Connection) -> list[Subscription]:

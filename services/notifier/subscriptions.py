@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notifier.signing import SecretBox, new_secret
 from services.notifier.tables import (
@@ -54,6 +54,7 @@ class Subscriptions:
         now: datetime,
     ) -> tuple[dict[str, Any], str]:
         """A new active endpoint and its secret (returned here only)."""
+        now = now.astimezone(UTC)
         endpoint_id, secret = f"wh_{secrets.token_hex(12)}", new_secret()
         async with self.engine.begin() as connection:
             await connection.execute(
@@ -92,7 +93,7 @@ class Subscriptions:
 
     async def rotate(self, endpoint_id: str, now: datetime) -> tuple[str, datetime]:
         """A new secret; the current one keeps signing (second signature) for 24 hours."""
-        secret, until = new_secret(), now + ROTATION_OVERLAP
+        secret, until = new_secret(), now.astimezone(UTC) + ROTATION_OVERLAP
         async with self.engine.begin() as connection:
             await connection.execute(
                 update(E)
@@ -117,29 +118,21 @@ class Subscriptions:
         async with self.engine.connect() as connection:
             rows = list(await connection.execute(query.order_by(D.c.id.desc()).limit(limit + 1)))
             page = rows[:limit]
-            attempts: dict[int, list[dict[str, Any]]] = {row.id: [] for row in page}
-            if page:
-                found = await connection.execute(
-                    select(webhook_attempts)
-                    .where(webhook_attempts.c.delivery_id.in_(list(attempts)))
-                    .order_by(webhook_attempts.c.id)
-                )
-                for a in found:
-                    attempts[a.delivery_id].append(
-                        {
-                            "at": utc(a.at),
-                            "status_code": a.status_code,
-                            "latency_ms": a.latency_ms,
-                            "error": a.error,
-                            "response": a.response,
-                        }
-                    )
+            attempts = await _attempts(connection, [row.id for row in page])
         return {
             "items": [delivery_view(row, attempts[row.id]) for row in page],
             "next_cursor": str(page[-1].id) if len(rows) > limit else None,
         }
 
-    async def retry(self, endpoint_id: str, delivery_id: int, now: datetime) -> Any:
+    async def delivery(self, endpoint_id: str, delivery_id: int) -> dict[str, Any] | None:
+        async with self.engine.connect() as connection:
+            query = select(D).where(D.c.id == delivery_id, D.c.endpoint_id == endpoint_id)
+            row = (await connection.execute(query)).first()
+            if row is None:
+                return None
+            return delivery_view(row, (await _attempts(connection, [row.id]))[row.id])
+
+    async def retry(self, endpoint_id: str, delivery_id: int, now: datetime) -> bool:
         """Send one delivery again, at once and with a fresh schedule (whatever its status)."""
         async with self.engine.begin() as connection:
             done = await connection.execute(
@@ -147,12 +140,11 @@ class Subscriptions:
                 .where(D.c.id == delivery_id, D.c.endpoint_id == endpoint_id)
                 .values(_requeued(now))
             )
-            if not done.rowcount:
-                return None
-            return (await connection.execute(select(D).where(D.c.id == delivery_id))).first()
+            return bool(done.rowcount)
 
     async def recover(self, endpoint_id: str, since: datetime, now: datetime) -> int:
         """Enable the endpoint again and requeue every delivery that failed since `since`."""
+        since = since.astimezone(UTC)  # SQLite compares instants as UTC text
         async with self.engine.begin() as connection:
             await connection.execute(
                 update(E)
@@ -182,7 +174,31 @@ class Subscriptions:
             return int(found.scalar_one())
 
 
+async def _attempts(connection: AsyncConnection, ids: list[int]) -> dict[int, list[Any]]:
+    """Every attempt of each delivery, oldest first."""
+    found: dict[int, list[Any]] = {delivery_id: [] for delivery_id in ids}
+    if not ids:
+        return found
+    rows = await connection.execute(
+        select(webhook_attempts)
+        .where(webhook_attempts.c.delivery_id.in_(ids))
+        .order_by(webhook_attempts.c.id)
+    )
+    for a in rows:
+        found[a.delivery_id].append(
+            {
+                "at": utc(a.at),
+                "status_code": a.status_code,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+                "response": a.response,
+            }
+        )
+    return found
+
+
 def _requeued(now: datetime) -> dict[str, Any]:
+    now = now.astimezone(UTC)
     return {
         "status": PENDING,
         "retry_step": 0,

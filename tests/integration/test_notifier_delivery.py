@@ -56,10 +56,17 @@ class World:
         self.subscriptions = Subscriptions(notifier.async_engine, SecretBox(None))
 
     async def subscribe(
-        self, url: str, types: list[str] | None = None, stores: list[str] | None = None
+        self,
+        url: str,
+        types: list[str] | None = None,
+        stores: list[str] | None = None,
+        *,
+        every_store: bool = False,
     ) -> tuple[str, str]:
+        owner = ("admin", "root") if every_store else ("store", "owner")
+        scope = None if every_store else stores or [STORE]
         created, secret = await self.subscriptions.create(
-            ("store", "owner"), url, types or ["*"], stores or [STORE], self.clock()
+            owner, url, types or ["*"], scope, self.clock()
         )
         return created["id"], secret
 
@@ -259,6 +266,22 @@ async def test_410_disables_the_endpoint_and_tells_the_owner(
     world.clock.advance(timedelta(hours=1))
     await world.notifier.run_once()
     assert [e["type"] for e in receiver.events()].count("case.submitted") == 1
+
+
+async def test_an_admins_endpoint_notice_goes_to_admin_subscriptions_only(
+    world: World, receiver: Receiver
+) -> None:
+    gone, _ = await world.subscribe(receiver.url + "/gone", every_store=True)
+    await world.subscribe(receiver.url + "/store", types=["webhook.*"])
+    await world.subscribe(receiver.url + "/admin", types=["webhook.*"], every_store=True)
+    receiver.respond = lambda r: Answer(410 if r.event["type"].startswith("case.") else 204)
+    world.case()
+
+    await world.notifier.run_once()
+    told = [r.headers["webhook-id"] for r in receiver.received if r.event["subject"] == gone]
+    assert len(told) == 1
+    assert receiver.events()[-1]["type"] == "webhook.endpoint_disabled"
+    assert sum(1 for r in receiver.received if r.event["type"].startswith("webhook.")) == 1
 
 
 async def test_five_days_of_failure_disable_the_endpoint(world: World, receiver: Receiver) -> None:

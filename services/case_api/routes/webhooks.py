@@ -20,7 +20,7 @@ from services.notifier.feed import Feed
 from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
 from services.notifier.ssrf import Guard, Refused
-from services.notifier.subscriptions import Subscriptions, delivery_view, public
+from services.notifier.subscriptions import Subscriptions, public
 from services.notifier.tables import DISABLED
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -262,10 +262,10 @@ async def retry_delivery(
         )
     if not delivery_id.isdigit() or int(delivery_id) > MAX_ID:
         raise not_found(f"delivery {delivery_id[:40]}")
-    found = await notifier(request, svc).subscriptions.retry(row.id, int(delivery_id), svc.clock())
-    if found is None:
+    subscriptions = notifier(request, svc).subscriptions
+    if not await subscriptions.retry(row.id, int(delivery_id), svc.clock()):
         raise not_found(f"delivery {delivery_id}")
-    return json_response(delivery_view(found, []), 202)
+    return json_response(await subscriptions.delivery(row.id, int(delivery_id)), 202)
 
 
 @router.post(
