@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
 from typing import Annotated
 
 import typer
@@ -43,22 +40,12 @@ def _prepare() -> ProjectorSettings:
 
 def projector() -> None:
     """Keep every read model in step with the event log, until SIGTERM or Ctrl-C."""
-    from contextlib import ExitStack
+    from services.projector.role import ProjectorRole
+    from services.roles import run_until_signalled
 
-    from services.projector.role import projector as build
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _prepare()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    with ExitStack() as stack:
-        running = build(settings, stack)
-        running.start()
-        typer.echo(f"projector running (polling every {settings.projector_interval:g} s)")
-        stop.wait()
-        running.stop()
-        typer.echo(f"projector stopped after applying {running.applied} events")
+    banner = f"projector running (polling every {settings.projector_interval:g} s)"
+    run_until_signalled(ProjectorRole(settings), settings, banner)
 
 
 class RateColumn(ProgressColumn):
