@@ -330,7 +330,7 @@ def property_database(database_url: str) -> Iterator[tuple[Redress, Engine]]:
 
 
 @settings(
-    max_examples=15,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
