@@ -31,6 +31,10 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     psycopg_pool.PoolTimeout,
     ConnectionError,
 )
+# SQLSTATE classes that mean the same from a driver error SQLAlchemy could not classify
+# (asyncpg's "the database system is starting up" arrives as a bare DBAPIError): connection
+# exception, insufficient resources (too many connections), operator intervention (shutdown).
+UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
 TYPE_BASE = "https://redress.dev/problems/"
 
 
@@ -199,3 +203,10 @@ def install(app: FastAPI) -> None:
                 slug="internal",
             )
         )
+
+    @app.exception_handler(sa_exc.DBAPIError)
+    async def _driver_error(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
+        sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+        if sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+            return await _unavailable(request, exc)
+        return await _unexpected(request, exc)
