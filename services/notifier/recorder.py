@@ -136,12 +136,15 @@ class Recorder:
 
     async def _track_endpoints(self, connection: AsyncConnection, batch: list[Result]) -> None:
         """Per endpoint, the latest attempt decides: a success ends its run of failures."""
-        for result in batch:
+        for result in sorted(batch, key=lambda r: r.endpoint_id):
             if result.outcome.status_code == 410:
                 await self._disable(connection, result.endpoint_id, "gone", result.at)
         latest = {r.endpoint_id: r for r in sorted(batch, key=lambda r: r.at)}
-        healthy = [e for e, r in latest.items() if r.outcome.ok]
-        failing = {e: r for e, r in latest.items() if not r.outcome.ok}
+        # Endpoint rows change only when an endpoint starts or stops failing, and each step
+        # takes them in id order, so notifiers rarely contend; should two deadlock, PostgreSQL
+        # rolls one batch back and its deliveries are attempted again once their lease ends.
+        healthy = sorted(e for e, r in latest.items() if r.outcome.ok)
+        failing = {e: r for e, r in sorted(latest.items()) if not r.outcome.ok}
         if healthy:
             await connection.execute(
                 update(E)
