@@ -8,14 +8,20 @@ Methods return plain data, never aggregates.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
+from eventsourcing.persistence import (
+    IntegrityError,
+    InternalError,
+    JSONTranscoder,
+    OperationalError,
+)
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
@@ -33,6 +39,7 @@ from services.transcodings import CalendarAsDict, DeadlineAsDict
 
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
+START_ATTEMPTS = 5
 log = logging.getLogger(__name__)
 
 
@@ -85,7 +92,18 @@ class Redress(Application[UUID]):
         policies: Mapping[str, Policy] | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
-        super().__init__(env={"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
+        env = {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                super().__init__(env=env)
+                break
+            except InternalError as error:
+                # Processes starting together on PostgreSQL race on the library's start-up
+                # DDL ("tuple concurrently updated"); the loser tries again.
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.warning("event store not ready (%s); retrying", error)
+                time.sleep(0.2 * attempt)
         self.policies = policies or default_policies()
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
@@ -107,6 +125,18 @@ class Redress(Application[UUID]):
         for event in events:
             EVENTS_APPENDED.labels(type(event).__name__).inc()
         return recordings
+
+    def forget_cached(self) -> None:
+        """Drop the in-memory aggregates. Only needed when stored events were removed under a
+        running process (a test's reset, a database restored from an older backup)."""
+        cache = self.repository.cache
+        if isinstance(cache, LRUCache):
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+        elif cache is not None:
+            cache.cache.clear()
 
     def close(self) -> None:
         self._group_commit.close()
@@ -257,11 +287,11 @@ class Redress(Application[UUID]):
     ) -> dict[str, Any]:
         if at is not None:
             version = self._version_at(case_id, at)
-        return case_state(self._case(case_id, version))
+        return case_state(self._case(case_id, version, copy=False))
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""
-        case = self._case(case_id)
+        case = self._case(case_id, copy=False)
         return case.platform, case.store_id, case.consumer_id
 
     def history(self, case_id: UUID) -> list[dict[str, Any]]:
@@ -293,9 +323,10 @@ class Redress(Application[UUID]):
             raise CaseNotFound(str(case_id))
         return version
 
-    def _case(self, case_id: UUID, version: int | None = None) -> Case:
+    def _case(self, case_id: UUID, version: int | None = None, *, copy: bool = True) -> Case:
+        """The case (a private copy to change when `copy`; reads share the cached one)."""
         try:
-            case: object = self.repository.get(case_id, version=version)
+            case: object = self.repository.get(case_id, version=version, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise CaseNotFound(str(case_id)) from None
         if not isinstance(case, Case):

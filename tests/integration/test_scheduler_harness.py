@@ -77,6 +77,9 @@ class Harness:
                     connection.execute(text(f"DELETE FROM {table}"))
             connection.execute(delete(scheduled_deadlines))
             connection.execute(delete(projection_positions))
+        # The application's aggregate cache trusts that stored events are never deleted;
+        # this reset deletes them, so the cache goes too.
+        self.app.forget_cached()
         return self
 
     @property
