@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 # The heavy imports wait until the command runs, so `redress --help` stays fast.
@@ -16,31 +14,13 @@ def run(ctx: typer.Context) -> None:
     """Run the notifier until SIGTERM or Ctrl-C (any number may run on one PostgreSQL)."""
     if ctx.invoked_subcommand is not None:
         return
-    import asyncio
-    import signal
-
     from services.db import migrate, wait_for_database
-    from services.notifier.runner import Notifier
+    from services.notifier.runner import NotifierRole
     from services.notifier.settings import NotifierSettings
+    from services.roles import run_until_signalled
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = NotifierSettings()
     wait_for_database(settings)
     migrate(settings)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        notifier = Notifier(settings)
-        typer.echo(f"notifier {notifier.worker} running")
-        try:
-            await notifier.run(stop)
-        finally:
-            await notifier.aclose()
-
-    import uvloop
-
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(main())
+    role = NotifierRole(settings)
+    run_until_signalled(role, settings, f"notifier running ({settings.notifier_workers} loops)")

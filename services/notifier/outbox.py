@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.notifier import metrics
 from services.notifier.email import SmtpServer
 from services.notifier.retry import RetrySchedule
 from services.notifier.tables import DELIVERED, FAILED, PENDING, notifier_emails
@@ -72,6 +73,7 @@ class Outbox:
             rows = (await connection.execute(statement)).all()
         for row in rows:
             error = await self._send(row.recipient, row.subject, row.body)
+            metrics.mails.labels("sent" if error is None else "failed").inc()
             await self._record(row.id, row.attempts, error, self.clock())
         return len(rows)
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.notifier import metrics
 from services.notifier.retry import RetrySchedule
 from services.notifier.sender import Outcome
 from services.notifier.tables import (
@@ -98,10 +99,15 @@ class Recorder:
             raise result.error
 
     async def _write(self, batch: list[Result]) -> None:
+        settled = [self._settled(r) for r in batch]
         async with self.engine.begin() as connection:
             await connection.execute(insert(webhook_attempts), [self._attempt(r) for r in batch])
-            await connection.execute(_SETTLE, [self._settled(r) for r in batch])
+            await connection.execute(_SETTLE, settled)
             await self._track_endpoints(connection, batch)
+        for result, values in zip(batch, settled, strict=True):
+            status = values["d_status"]
+            metrics.attempts.labels("retrying" if status == PENDING else status).inc()
+            metrics.latency.observe(result.outcome.latency_ms / 1000)
 
     @staticmethod
     def _attempt(result: Result) -> dict[str, Any]:
@@ -177,4 +183,5 @@ class Recorder:
             .values(status=DISABLED, disabled_reason=reason, disabled_at=at, notice_pending=True)
         )
         if disabled.rowcount:
+            metrics.disabled.labels(reason).inc()
             log.warning("webhook endpoint %s disabled (%s)", endpoint_id, reason)

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import uvloop
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select, update
 
 from domain.money import ExchangeRates
 from services.application import Redress
 from services.db import async_engine, sync_engine
+from services.notifier import metrics
 from services.notifier.delivery import Deliverer
 from services.notifier.email import EmailComposer, SmtpServer
 from services.notifier.fanout import FanOut
@@ -109,7 +111,9 @@ class Notifier:
     # -- one step each ---------------------------------------------------------------------
 
     def fan_out(self) -> int:
-        return self.fanout.run(self.engine)
+        read = self.fanout.run(self.engine)
+        metrics.fanned_out.inc(read)
+        return read
 
     async def emit_notices(self) -> int:
         """Record `webhook.endpoint_disabled` for every endpoint disabled since the last look."""
@@ -226,11 +230,14 @@ class NotifierRole:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
+        self._failed: Exception | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._main, name="notifier", daemon=True)
         self._thread.start()
         self._ready.wait(30)
+        if self._failed is not None:
+            raise RuntimeError("the notifier could not start") from self._failed
 
     def stop(self, timeout: float = 25.0) -> None:
         if self._loop is not None and self._stop is not None:
@@ -239,12 +246,16 @@ class NotifierRole:
             self._thread.join(timeout)
 
     def _main(self) -> None:
-        asyncio.run(self._serve())
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(self._serve())
 
     async def _serve(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         try:
             notifier = Notifier(self.settings)
+        except Exception as failed:  # `start` raises it in the caller's thread
+            self._failed = failed
+            return
         finally:
             self._ready.set()
         try:

@@ -441,3 +441,9 @@ def test_the_serve_role_delivers_in_the_background(
         app.close()
         role.stop()
     assert receiver.verified(secret)[0]["type"] == "store.registered"
+
+
+def test_a_role_that_cannot_start_says_so(settings: NotifierSettings) -> None:
+    broken = settings.model_copy(update={"smtp_url": "http://not-smtp.example"})
+    with pytest.raises(RuntimeError, match="could not start"):
+        NotifierRole(broken).start()
