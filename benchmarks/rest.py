@@ -74,6 +74,7 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
                     "p50_ms": post["p50_ms"],
                     "p99_ms": post["p99_ms"],
                     "errors": post["errors"],
+                    "statuses": post["statuses"],
                 },
             )
         )
