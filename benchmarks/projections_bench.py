@@ -15,7 +15,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +32,7 @@ from projections.registry import PROJECTIONS
 from projections.tracking import read_batch
 from services.application import Redress
 from services.db import migrate, sync_engine
+from services.projector.parallel import rebuild_side_by_side
 from services.settings import Settings
 
 SECTION = "projections"
@@ -66,7 +67,7 @@ def case_history(app: Redress, n: int, events: int = 4) -> Case:
         calendar=CALENDAR,
         certified=True,
     )
-    steps = [
+    steps: list[Callable[[], None]] = [
         lambda: case.respond(policy, By.at(STORE, at + timedelta(hours=5)), "on it"),
         lambda: case.post_message(policy, By.at(CONSUMER, at + timedelta(hours=6)), "thanks"),
         lambda: case.store_close(policy, By.at(STORE, at + timedelta(hours=9)), "repair"),
@@ -103,6 +104,9 @@ def rebuild_figures(settings: Settings) -> list[Figure]:
         floor = logged / (time.perf_counter() - started)
         started = time.perf_counter()
         rebuild(engine, app, PROJECTIONS)
+        one_process = logged / (time.perf_counter() - started)
+        started = time.perf_counter()
+        rebuild_side_by_side(settings, PROJECTIONS, lambda *_: None)  # what the CLI runs
         rate = logged / (time.perf_counter() - started)
     finally:
         engine.dispose()
@@ -110,13 +114,14 @@ def rebuild_figures(settings: Settings) -> list[Figure]:
     return [
         Figure(
             SECTION,
-            f"rebuild of every read model ({logged:,} events)",
+            f"`projections rebuild` of every read model ({logged:,} events)",
             rate,
             "events/s",
             baseline="read + decode the log only",
             baseline_value=floor,
             target=">= 20,000 events/s",
             met=rate >= 20_000,
+            extra={"in one process, events/s": one_process},
         )
     ]
 

@@ -13,6 +13,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -59,43 +60,47 @@ class RateColumn(ProgressColumn):
 
 
 Name = Annotated[str | None, typer.Argument(help="one read model (default: all of them)")]
+Workers = Annotated[
+    int | None, typer.Option(help="processes rebuilding side by side (default: one per core)")
+]
+COLUMNS = (
+    TextColumn("[bold]{task.description}"),
+    BarColumn(),
+    MofNCompleteColumn(),
+    RateColumn(),
+    TimeElapsedColumn(),
+    TextColumn("ETA"),
+    TimeRemainingColumn(),
+)
 
 
 @projections_app.command("rebuild")
-def rebuild(name: Name = None) -> None:
+def rebuild(name: Name = None, workers: Workers = None) -> None:
     """Rebuild read models from the log into shadow tables, then swap them in.
 
     Safe while the API and the projector run: they use the old tables until the swap.
     """
-    from projections.rebuild import rebuild as run
     from projections.registry import UnknownProjection, named
-    from services.projector.bootstrap import plumbing
+    from services.projector.parallel import rebuild_side_by_side
 
     try:
         chosen = named(None if name is None else [name])
     except UnknownProjection as unknown:
         raise typer.BadParameter(str(unknown), param_hint="NAME") from None
     settings = _prepare()
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
-    label = ", ".join(p.name for p in chosen)
-    with plumbing(settings) as wired, Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"rebuilding {label}", total=None)
-        at = run(
-            wired.engine,
-            wired.app,
-            chosen,
-            progress=lambda done, head: progress.update(task, completed=done, total=head),
-        )
-        progress.update(task, completed=at, total=max(at, 1))
-    console.print(f"[green]rebuilt[/] {label} up to position {at}")
+    tasks: dict[str, TaskID] = {}
+    with Progress(*COLUMNS, console=console) as progress:
+
+        def report(group: str, done: int, head: int) -> None:
+            if group not in tasks:
+                tasks[group] = progress.add_task(f"rebuilding {group}", total=None)
+            progress.update(tasks[group], completed=done, total=head)
+
+        reached = rebuild_side_by_side(settings, chosen, report, workers)
+        for group, at in reached.items():
+            report(group, at, max(at, 1))
+    for group, at in reached.items():
+        console.print(f"[green]rebuilt[/] {group} up to position {at}")
 
 
 @projections_app.command("status")

@@ -158,11 +158,16 @@ def test_the_rebuild_command_shows_progress_and_swaps(
     app, engine = open_app(database_url), open_engine(database_url)
     try:
         busy_workload(app, cases=5)
-        answer = CliRunner().invoke(cli, ["projections", "rebuild"], env={"COLUMNS": "150"})
+        wide = {"COLUMNS": "150"}
+        answer = CliRunner().invoke(cli, ["projections", "rebuild", "--workers", "2"], env=wide)
         assert answer.exit_code == 0, answer.output
-        assert "events/s" in answer.output and "rebuilt case_list, case_stats" in answer.output
+        assert "events/s" in answer.output and "ETA" in answer.output
+        assert "rebuilt case_list, store_scorecards" in answer.output  # two processes
+        assert "rebuilt case_stats" in answer.output
         with engine.connect() as connection:
             assert position(connection, NAMES) == app.recorder.max_notification_id()
+        one = CliRunner().invoke(cli, ["projections", "rebuild", "case_list"], env=wide)
+        assert one.exit_code == 0 and "rebuilt case_list up to position" in one.output
         unknown = CliRunner().invoke(cli, ["projections", "rebuild", "nope"])
         assert unknown.exit_code == 2 and "no projection 'nope'" in unknown.output
         status = CliRunner().invoke(cli, ["projections", "status"])
