@@ -373,10 +373,12 @@ class Case(Aggregate):
         recorded_at: datetime,
         rates: ExchangeRates = NO_RATES,
     ) -> bool:
-        """Act on an expired deadline, at its due_at. A deadline no longer pending changes
-        nothing (a duplicate or late timeout): returns False."""
+        """Act on an expired deadline, at its due_at. A deadline no longer pending (a duplicate
+        or late timeout), or not yet due at `recorded_at`, changes nothing: returns False."""
         deadline = self.pending(deadline_id)
         if deadline is None:  # ending events drop deadlines; one pending now was armed after
+            return False
+        if deadline.due_at > recorded_at:  # e.g. a stale index row for a resumed deadline
             return False
         by = By(SCHEDULER, deadline.due_at, recorded_at)
         fired: dict[str, Any] = {"timeout": deadline, "deadline_id": deadline.id}

@@ -33,6 +33,7 @@ from services.case_api.routes import (
 from services.case_api.settings import ApiSettings
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog, configure_logging
+from services.scheduler.wakeup import IN_PROCESS
 from services.settings import Settings
 
 
@@ -45,6 +46,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     redress = Redress(
         env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
     )
+    # In one process (`redress serve`), the scheduler hears of new deadlines at once.
+    IN_PROCESS.watch(redress)
     engine, engine_async = sync_engine(settings), async_engine(settings)
     return Services(
         settings=settings,

@@ -78,3 +78,13 @@ def test_deadline_ids_are_unique_across_a_long_chain() -> None:
     fired = run_scheduler(case)
     assert len(fired) > 10
     assert len({d.id for d in fired}) == len(fired)
+
+
+def test_a_timeout_before_the_deadline_is_due_changes_nothing() -> None:
+    case = submit("biggrey", "warranty_claim")
+    pending = deadline(case, "first_response")
+    before = (case.version, list(case.deadlines))
+    early = pending.due_at - timedelta(microseconds=1)
+    assert not case.time_out(BIGGREY, pending.id, early)
+    assert (case.version, list(case.deadlines)) == before
+    assert case.time_out(BIGGREY, pending.id, pending.due_at)
