@@ -57,7 +57,7 @@ def serve(
     _prepare(settings)
     _announce(settings, host, port)
     if demo:
-        _seed_demo(settings)
+        _seed_demo(settings, f"http://{host}:{port}")
     roles = background_roles(settings)
     for role in roles:
         role.start()
@@ -113,6 +113,11 @@ def _announce(settings: Settings, host: str, port: int) -> None:
     url = f"http://{host}:{port}"
     console.print(f"[bold]Redress[/] on {url}  (database: {_safe_url(settings)})")
     console.print(f"  API docs: {url}/docs")
+    console.print(
+        f"  dashboard: {url}/dashboard?token=<an ops or staff token>  (make one: "
+        "redress keys create --role ops --subject NAME)",
+        soft_wrap=True,
+    )
     token = _bootstrap_admin(settings)
     if token:
         console.print(f"  admin token (shown once, stored hashed): {token}", soft_wrap=True)
@@ -121,7 +126,7 @@ def _announce(settings: Settings, host: str, port: int) -> None:
     console.print("  another admin key: redress keys create --role admin --subject NAME")
 
 
-def _seed_demo(settings: Settings) -> None:
+def _seed_demo(settings: Settings, url: str) -> None:
     from domain.money import ExchangeRates
     from services.application import Redress
     from services.demo import seed
@@ -136,10 +141,12 @@ def _seed_demo(settings: Settings) -> None:
     if filed:
         console.print(
             f"  demo: {filed} cases on all five platforms; the scheduler is catching "
-            "up on their deadlines"
+            "up on their deadlines",
+            soft_wrap=True,
         )
         token = _create_key(settings, "staff", "demo-staff")
         console.print(f"  demo staff token (dashboard, all cases): {token}", soft_wrap=True)
+        console.print(f"  open the dashboard: {url}/dashboard?token={token}", soft_wrap=True)
     else:
         console.print("  demo: already seeded")
 
