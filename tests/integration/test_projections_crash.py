@@ -16,9 +16,8 @@ from sqlalchemy import Engine, select, text
 from test_projections import busy_workload, catch_up, open_app, open_engine, projected, replayed
 
 from projections import case_stats
-from projections.queries import position
 from projections.registry import NAMES, PROJECTIONS
-from projections.tables import case_list
+from projections.tables import case_list, projection_positions
 from projections.tables import case_stats as case_stats_table
 from projections.tracking import Projection, follow
 from services.application import Redress
@@ -44,10 +43,13 @@ def migrated(database_url: str) -> Iterator[tuple[Redress, Engine]]:
 
 
 def tracked(engine: Engine) -> int:
-    with engine.connect() as connection:
-        positions = {position(connection, [name]) for name in NAMES}
+    with engine.connect() as connection:  # one statement: one consistent reading
+        rows = connection.execute(
+            select(projection_positions.c.position).where(projection_positions.c.name.in_(NAMES))
+        ).scalars()
+        positions = set(rows) or {0}
     assert len(positions) == 1, "the projections move together"
-    return positions.pop()
+    return int(positions.pop())
 
 
 def listed_cases_match_position(app: Redress, engine: Engine) -> bool:
