@@ -9,8 +9,8 @@ The projections' own code writes the shadow tables unchanged: SQLAlchemy's
 `schema_translate_map` points their tables at the shadow schema.
 
 - PostgreSQL: the shadow is a schema of its own holding tables with the live names, indexes
-  and constraints; the swap drops each live table and moves its shadow into the live schema
-  (`ALTER TABLE … SET SCHEMA`, a catalogue change, instant at any size).
+  (built once the tables are filled) and constraints; the swap drops each live table and
+  moves its shadow into the live schema (`ALTER TABLE … SET SCHEMA`, a catalogue change).
 - SQLite: the shadow is an attached scratch database file; the swap copies its rows over the
   live rows within one write transaction (readers see the old rows or the new, never a mix).
 """
@@ -48,11 +48,7 @@ def rebuild(
     tables = [table for p in projections for table in p.tables]
     with engine.connect() as connection, _shadow(connection, tables) as shadow:
         at = _build(connection, app, projections, shadow, batch, progress)
-        if connection.dialect.name == "postgresql":  # SQLite's shadow is only copied from
-            with connection.begin(), _translated(connection, shadow):
-                for table in tables:
-                    for index in table.indexes:
-                        connection.execute(CreateIndex(index))
+        _index(connection, shadow, tables)
         with connection.begin():
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -204,6 +200,17 @@ def _create(connection: Connection, tables: Sequence[Table]) -> None:
     which is faster than keeping them up to date row by row."""
     for table in tables:
         connection.execute(CreateTable(table))
+
+
+def _index(connection: Connection, shadow: str, tables: Sequence[Table]) -> None:
+    """PostgreSQL: the filled shadow tables get their indexes, outside the swap's lock.
+    (SQLite's shadow is only copied from, into live tables that have theirs.)"""
+    if connection.dialect.name != "postgresql":
+        return
+    with connection.begin(), _translated(connection, shadow):
+        for table in tables:
+            for index in table.indexes:
+                connection.execute(CreateIndex(index))
 
 
 def _swap(connection: Connection, shadow: str, tables: Sequence[Table]) -> None:
