@@ -21,8 +21,11 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 # A positive decimal string: no exponent, no NaN or Infinity, at most 3 decimal places here
 # (the currency's own exponent is checked by the model).
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,3})?$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+# No NUL (0x00) in text: PostgreSQL cannot store it, so a read model holding the text would
+# fail on it for good (the projector stuck on that event); no one means to send it anyway.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=NO_NUL)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
 Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
@@ -59,7 +62,7 @@ class CaseCreate(In):
     order: OrderIn
     description: Text
     language: Language | None = None
-    goods_category: Annotated[str, StringConstraints(max_length=64)] | None = None
+    goods_category: Annotated[str, StringConstraints(max_length=64, pattern=NO_NUL)] | None = None
     shelf_life_days: int | None = Field(None, ge=0, le=36_500)
     days_left_at_signing: int | None = Field(None, ge=0, le=36_500)
     plan: Literal["basic", "plus", "super_care"] | None = None
@@ -108,7 +111,7 @@ class StoreClose(In):
 
 
 class Reject(In):
-    explanation: Annotated[str, StringConstraints(max_length=10_000)]
+    explanation: Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
 
 
 class Escalate(In):

@@ -72,6 +72,8 @@ class Parsed:
 
 def parse(url: str) -> Parsed:
     """Syntax only: scheme, no user info, a host, and no numeric tricks."""
+    if any(ch <= " " or ch == "\x7f" for ch in url):
+        raise Refused("the URL holds spaces or control characters")
     try:
         parts = urlsplit(url)
         port = parts.port

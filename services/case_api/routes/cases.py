@@ -92,9 +92,9 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
 async def list_cases_route(
     principal: CurrentPrincipal,
     svc: Svc,
-    platform: str | None = None,
+    platform: Identifier | None = None,
     store_id: Identifier | None = None,
-    status: str | None = None,
+    status: Identifier | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:

@@ -158,6 +158,8 @@ def _manages(principal: Principal, row: Any) -> bool:
 
 async def _owned(principal: Principal, request: Request, svc: Services, endpoint_id: str) -> Any:
     require_role(principal, "store", "admin")
+    if "\x00" in endpoint_id:  # no endpoint has one, and PostgreSQL text cannot hold it
+        raise not_found(f"webhook {endpoint_id[:60]}")
     row = await notifier(request, svc).subscriptions.get(endpoint_id[:40])
     if row is None or not _manages(principal, row):
         raise not_found(f"webhook {endpoint_id[:60]}")
