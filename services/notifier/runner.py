@@ -72,11 +72,7 @@ class Notifier:
             env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
         )
         self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
-        self.sender = Sender(
-            Guard(settings.allowed_hosts, resolver),
-            settings.webhook_timeout,
-            settings.notifier_concurrency,
-        )
+        self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)
         schedule = schedule or RetrySchedule()
         self.deliverer = Deliverer(
             self.async_engine,

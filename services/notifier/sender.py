@@ -32,29 +32,40 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class Sender:
-    """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies."""
+@dataclass(frozen=True)
+class Origin:
+    client: httpx.AsyncClient
+    slots: asyncio.Semaphore
 
-    def __init__(self, guard: Guard, timeout: float, concurrency: int = 64) -> None:
+
+class Sender:
+    """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies.
+
+    Each origin (scheme, address, port, name) has its own small connection pool and at most
+    `per_origin` requests in flight: a slow receiver cannot take every connection, and the
+    HTTP client never queues requests inside its pool (whose bookkeeping grows with both).
+    """
+
+    def __init__(self, guard: Guard, timeout: float, per_origin: int = 16) -> None:
         # httpx logs every request at INFO; the attempt log is the record of deliveries.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        self.guard, self.timeout = guard, timeout
-        self.client = httpx.AsyncClient(
-            timeout=timeout,
-            follow_redirects=False,
-            trust_env=False,
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        )
+        self.guard, self.timeout, self.per_origin = guard, timeout, per_origin
+        self._origins: dict[tuple[str, str, int, str], Origin] = {}
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        for origin in self._origins.values():
+            await origin.client.aclose()
+        self._origins.clear()
 
     async def send(self, url: str, body: bytes, headers: dict[str, str], now: datetime) -> Outcome:
         started = time.perf_counter()
         try:
             target = await self.guard.resolve(url)
-            async with asyncio.timeout(self.timeout):
-                return await self._post(target, body, headers, now, started)
+            origin = self._origin(target)
+            async with origin.slots:  # waiting for a slot is not part of the 15 s
+                started = time.perf_counter()
+                async with asyncio.timeout(self.timeout):
+                    return await self._post(origin.client, target, body, headers, now, started)
         except Refused as refused:
             return Outcome(None, _ms(started), f"refused: {refused.reason}"[:500])
         except (TimeoutError, httpx.TimeoutException):
@@ -62,14 +73,34 @@ class Sender:
         except httpx.HTTPError as failed:
             return Outcome(None, _ms(started), f"{type(failed).__name__}: {failed}"[:500])
 
+    def _origin(self, target: Target) -> Origin:
+        key = (target.scheme, target.address, target.port, target.host)
+        if (found := self._origins.get(key)) is None:
+            client = httpx.AsyncClient(
+                timeout=self.timeout,
+                follow_redirects=False,
+                trust_env=False,
+                limits=httpx.Limits(
+                    max_connections=self.per_origin, max_keepalive_connections=self.per_origin
+                ),
+            )
+            found = self._origins[key] = Origin(client, asyncio.Semaphore(self.per_origin))
+        return found
+
+    @staticmethod
     async def _post(
-        self, target: Target, body: bytes, headers: dict[str, str], now: datetime, started: float
+        client: httpx.AsyncClient,
+        target: Target,
+        body: bytes,
+        headers: dict[str, str],
+        now: datetime,
+        started: float,
     ) -> Outcome:
         url = httpx.URL(target.url)
         default_port = 443 if target.scheme == "https" else 80
         host = target.host if ":" not in target.host else f"[{target.host}]"
         host_header = host if target.port == default_port else f"{host}:{target.port}"
-        request = self.client.build_request(
+        request = client.build_request(
             "POST",
             url.copy_with(host=target.address),
             content=body,
@@ -81,7 +112,7 @@ class Sender:
             },
             extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
         )
-        response = await self.client.send(request, stream=True)
+        response = await client.send(request, stream=True)
         try:
             head = b""
             async for chunk in response.aiter_bytes():
