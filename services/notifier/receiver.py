@@ -26,6 +26,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     arrived: float = field(default_factory=time.monotonic)
+    path: str = ""
 
     @property
     def event(self) -> dict[str, Any]:
@@ -138,7 +139,7 @@ class Receiver:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        received = Received(headers, b"".join(chunks))
+        received = Received(headers, b"".join(chunks), path=scope["path"])
         with self._lock:
             self.arrivals += 1
         while not self._released.is_set():

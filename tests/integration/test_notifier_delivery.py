@@ -203,6 +203,23 @@ async def test_a_failing_delivery_holds_back_later_ones_of_its_case_only(
     assert versions(receiver.events(), failing) == [1, 1, 2, 3]
 
 
+async def test_a_failing_endpoint_holds_back_nothing_on_another_endpoint(
+    world: World, receiver: Receiver
+) -> None:
+    await world.subscribe(receiver.url + "/failing")
+    await world.subscribe(receiver.url + "/healthy")
+    receiver.respond = lambda r: Answer(503 if r.path.endswith("/failing") else 204)
+    case_id = world.case()
+    world.message(case_id)
+
+    await world.notifier.run_once()
+
+    healthy = [r.event for r in receiver.received if r.path.endswith("/healthy")]
+    failing = [r.event for r in receiver.received if r.path.endswith("/failing")]
+    assert versions(healthy, case_id) == [1, 2]
+    assert versions(failing, case_id) == [1]
+
+
 async def test_retries_follow_the_schedule_then_the_delivery_fails(
     world: World, receiver: Receiver
 ) -> None:
