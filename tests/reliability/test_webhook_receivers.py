@@ -1,0 +1,128 @@
+"""Bad webhook receivers do not hold up good ones: with one receiver that takes 20 s to answer,
+one that is down and one that answers garbage (not HTTP at all), a healthy receiver subscribed
+to the same events gets every delivery while the slow one is still hanging. The others' failed
+attempts are logged and retried later. Real `redress api` and `redress notifier` processes."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from conftest import Report
+from support.processes import Fleet, wait_until
+from traffic import World, client
+
+from services.notifier.receiver import Receiver, free_port
+
+SLOW = 20.0  # seconds the slow receiver takes
+CASES = 6
+
+
+class Garbage(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.request.sendall(b"\x00\xffnot http at all\r\n\r\n\x07")
+
+
+@pytest.fixture
+def garbage_url() -> Iterator[str]:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Garbage) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks"
+        server.shutdown()
+        thread.join(timeout=30)
+
+
+def test_slow_down_and_garbage_receivers_do_not_delay_a_healthy_one(
+    postgres_database: str,
+    fleet: Callable[..., Fleet],
+    garbage_url: str,
+    report: Report,
+) -> None:
+    # The notifier waits longer than the slow receiver takes, so its requests stay in flight.
+    processes = fleet(
+        postgres_database, REDRESS_WEBHOOK_TIMEOUT=str(SLOW + 10), REDRESS_NOTIFIER_LEASE="60"
+    )
+    api = processes.api()
+    processes.start("notifier")
+    world = World.create(api.url, consumers=1)
+    consumer = world.consumers[next(iter(world.consumers))]
+    store_id = next(s for s, platform in world.stores if platform == "geli")
+    with Receiver() as healthy, Receiver() as slow, client(world, world.store_agent) as store:
+        slow.hold()
+        release = threading.Timer(SLOW, slow.release)  # it answers after 20 s
+        down = f"http://127.0.0.1:{free_port()}/hooks"  # nothing listens there
+        endpoints = {
+            name: _subscribe(store, url, store_id)
+            for name, url in (
+                ("slow", slow.url),
+                ("down", down),
+                ("garbage", garbage_url),
+                ("healthy", healthy.url),
+            )
+        }
+        with client(world, consumer) as alice:
+            _file(alice, store_id)
+            wait_until(lambda: slow.arrivals >= 1, 60, f"the slow receiver:\n{processes.logs()}")
+            release.start()
+            for _ in range(CASES - 1):
+                _file(alice, store_id)
+        try:
+            wait_until(lambda: healthy.count() >= CASES, SLOW, "the healthy receiver")
+            # ...while the slow receiver has answered nothing yet, and the notifier is still
+            # waiting for it (no attempt of the slow endpoint is logged).
+            assert slow.count() == 0 and slow.arrivals >= 1
+            assert _attempts(store, endpoints["slow"]) == []
+        finally:
+            release.cancel()
+            slow.release()
+        wait_until(lambda: slow.count() >= CASES, 120, "the slow receiver, answering now")
+        failed = {
+            name: _attempts(store, endpoints[name]) for name in ("down", "garbage", "healthy")
+        }
+    assert {e["type"] for e in healthy.events()} == {"case.submitted"}
+    assert failed["healthy"] and all(a["status_code"] == 204 for a in failed["healthy"])
+    for name in ("down", "garbage"):
+        assert failed[name], f"no attempt to the {name} receiver was logged"
+        assert all(a["status_code"] is None and a["error"] for a in failed[name]), failed[name]
+    report.add(
+        "webhook_receivers",
+        faults_injected=3,
+        deliveries_to_healthy=healthy.count(),
+        failed_attempts={name: len(failed[name]) for name in ("down", "garbage")},
+    )
+
+
+def _subscribe(store: httpx.Client, url: str, store_id: str) -> str:
+    answer = store.post(
+        "/v1/webhooks",
+        json={"url": url, "event_types": ["case.submitted"], "store_ids": [store_id]},
+    )
+    assert answer.status_code == 201, answer.text
+    endpoint: str = answer.json()["id"]
+    return endpoint
+
+
+def _file(consumer: httpx.Client, store_id: str) -> None:
+    answer = consumer.post(
+        "/v1/cases",
+        json={
+            "platform": "geli",
+            "store_id": store_id,
+            "kind": "return_request",
+            "order": {"reference": "G-1", "amount": "99.00", "currency": "CNY"},
+            "description": "Wrong size.",
+        },
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def _attempts(store: httpx.Client, endpoint: str) -> list[dict[str, Any]]:
+    answer = store.get(f"/v1/webhooks/{endpoint}/deliveries")
+    assert answer.status_code == 200, answer.text
+    return [attempt for item in answer.json()["items"] for attempt in item["attempts"]]
