@@ -10,6 +10,18 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///var/redress.db"
+
+
+def _placeholder(value: str) -> bool:
+    lowered = unquote(value).strip().lower()
+    return (
+        lowered in PLACEHOLDER_SECRETS
+        or "changeme" in lowered
+        or "change-me" in lowered
+        or lowered.startswith(("replace", "your-", "<"))
+    )
+
+
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "admin", "password", "test"}
 
 
@@ -57,14 +69,20 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
-        if (
-            self.environment != "development"
-            and self.admin_token is not None
-            and self.admin_token.lower() in PLACEHOLDER_SECRETS
-        ):
-            raise ValueError(
-                f"REDRESS_ADMIN_TOKEN is a placeholder; set a real secret in {self.environment}"
-            )
+        """Outside development, refuse secrets copied from an example file."""
+        if self.environment == "development":
+            return self
+        password = urlsplit(self.database_url).password if "://" in self.database_url else None
+        secrets = {
+            "REDRESS_ADMIN_TOKEN": self.admin_token,
+            "REDRESS_ENCRYPTION_KEY": self.encryption_key,
+            "the password in REDRESS_DATABASE_URL": password,
+        }
+        for name, value in secrets.items():
+            if value is not None and _placeholder(value):
+                raise ValueError(
+                    f"{name} is a placeholder; set a real secret in {self.environment}"
+                )
         return self
 
     @property
