@@ -36,6 +36,9 @@ MAX_BODY = 64 * 1024
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=2)  # a "running" row older than this died with its process
 KEPT_HEADERS = ("content-type", "etag", "location")
+# Answers that carry a secret shown once (API tokens, webhook secrets) say so with this header;
+# their bodies are never stored, so a replay cannot show the secret again.
+SHOWN_ONCE = {"Cache-Control": "no-store"}
 NOT_KEPT = frozenset({429})  # rate limited: the request never ran, the client must retry it
 
 
@@ -207,6 +210,19 @@ class RequestBodies:
                     headers={"Retry-After": "1"},
                 ),
             )
+        elif row.body is None:
+            location = (row.headers or {}).get("location")
+            await self._answer(
+                scope,
+                send,
+                Problem(
+                    409,
+                    "Already Done",
+                    "this request already succeeded; its answer held a secret that is shown "
+                    "only once and was not kept" + (f" (see {location})" if location else ""),
+                    slug="idempotency-secret-not-kept",
+                ),
+            )
         else:
             headers = [(k.encode(), v.encode()) for k, v in (row.headers or {}).items()]
             headers.append((b"idempotent-replayed", b"true"))
@@ -229,7 +245,10 @@ class RequestBodies:
                     state="done",
                     status_code=captured.status,
                     headers=captured.kept_headers(),
-                    body=b"".join(captured.body).decode("utf-8", errors="replace"),
+                    # None: the answer held a secret shown once, which is never stored.
+                    body=None
+                    if captured.shown_once()
+                    else b"".join(captured.body).decode("utf-8", errors="replace"),
                 )
             )
 
@@ -285,6 +304,9 @@ class _Capture:
     async def deliver(self, send: Send) -> None:
         for message in self.messages:
             await send(message)
+
+    def shown_once(self) -> bool:
+        return any(k.lower() == b"cache-control" and b"no-store" in v for k, v in self.headers)
 
     def kept_headers(self) -> dict[str, str]:
         return {

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from services.case_api.deps import CurrentPrincipal, Svc, json_response, require_role
+from services.case_api.idempotency import SHOWN_ONCE
 from services.case_api.routes import problems
 from services.case_api.schemas import ApiKeyCreate, ApiKeyPublic
 
@@ -26,4 +27,5 @@ async def create_key(body: ApiKeyCreate, principal: CurrentPrincipal, svc: Svc) 
             "store_ids": list(key.store_ids),
         },
         201,
+        SHOWN_ONCE,
     )

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from services.case_api.auth import Principal
 from services.case_api.deps import CurrentPrincipal, Services, Svc, json_response, require_role
+from services.case_api.idempotency import SHOWN_ONCE
 from services.case_api.problems import Problem, forbidden, not_found
 from services.case_api.routes import problems
 from services.case_api.schemas import Identifier, In
@@ -183,7 +184,9 @@ async def subscribe(
         (principal.role, principal.subject), body.url, types, stores, svc.clock()
     )
     return json_response(
-        {**created, "secret": secret}, 201, {"Location": f"/v1/webhooks/{created['id']}"}
+        {**created, "secret": secret},
+        201,
+        {"Location": f"/v1/webhooks/{created['id']}", **SHOWN_ONCE},
     )
 
 
@@ -222,7 +225,9 @@ async def rotate_secret(
     """A new secret; messages carry both signatures for 24 hours, then only the new one."""
     row = await _owned(principal, request, svc, endpoint_id)
     secret, until = await notifier(request, svc).subscriptions.rotate(row.id, svc.clock())
-    return json_response({"id": row.id, "secret": secret, "previous_secret_valid_until": until})
+    return json_response(
+        {"id": row.id, "secret": secret, "previous_secret_valid_until": until}, 200, SHOWN_ONCE
+    )
 
 
 @router.get(

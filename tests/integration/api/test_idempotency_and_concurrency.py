@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from conftest import Api, case_body
 
+from services.db import sync_engine
+
 
 def test_twenty_identical_posts_racing_with_one_key_create_exactly_one_case(api: Api) -> None:
     store_id = api.store("bigben", country="FR", timezone="Europe/Paris")
@@ -117,3 +119,21 @@ def test_concurrent_commands_on_one_case_lose_no_update(api: Api) -> None:
     final = api.client(token).get(f"/v1/cases/{case['id']}").json()
     assert final["version"] == 1 + accepted
     assert len(final["messages"]) == accepted
+
+
+def test_an_answer_with_a_secret_shown_once_is_never_stored_for_replay(api: Api) -> None:
+    admin = api.admin
+    body = {"role": "ops", "subject": "once"}
+    first = admin.post("/v1/api-keys", json=body, headers={"Idempotency-Key": "key-once"})
+    assert first.status_code == 201
+    assert first.headers["cache-control"] == "no-store"
+    again = admin.post("/v1/api-keys", json=body, headers={"Idempotency-Key": "key-once"})
+    assert again.status_code == 409
+    assert first.json()["token"] not in again.text
+    engine = sync_engine(api.settings)
+    try:
+        with engine.connect() as connection:
+            stored = connection.exec_driver_sql("SELECT body FROM idempotency_keys").all()
+    finally:
+        engine.dispose()
+    assert all(first.json()["token"] not in (row[0] or "") for row in stored)
