@@ -22,7 +22,8 @@ from services.tables import api_keys
 
 TOKEN_PREFIX = "rdk_"
 ROLES = ("consumer", "store", "staff", "ops", "admin")
-CACHE_SECONDS = 30.0
+CACHE_SECONDS = 30.0  # a revoked key stops working within this
+CACHE_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class KeyStore:
         if cached and cached[0] > time.monotonic():
             return cached[1]
         principal = await self._lookup(token, digest)
+        if len(self._cache) >= CACHE_ENTRIES:  # bounded: forged tokens must not grow it forever
+            self._cache.clear()
         self._cache[digest] = (time.monotonic() + CACHE_SECONDS, principal)
         return principal
 
