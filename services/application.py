@@ -21,6 +21,7 @@ from eventsourcing.persistence import (
     InternalError,
     JSONTranscoder,
     OperationalError,
+    ProgrammingError,
 )
 
 from domain.actors import By
@@ -97,10 +98,13 @@ class Redress(Application[UUID]):
             try:
                 super().__init__(env=env)
                 break
-            except InternalError as error:
+            except (InternalError, IntegrityError, ProgrammingError) as error:
                 # Processes starting together on PostgreSQL race on the library's start-up
-                # DDL ("tuple concurrently updated"); the loser tries again.
-                if attempt == START_ATTEMPTS:
+                # DDL ("tuple concurrently updated"; both creating one type: "duplicate key
+                # ... pg_type_typname_nsp_index"; one table: "relation ... already exists",
+                # IF NOT EXISTS notwithstanding); the loser tries again.
+                ddl_race = not isinstance(error, ProgrammingError) or "already exists" in str(error)
+                if attempt == START_ATTEMPTS or not ddl_race:
                     raise
                 log.warning("event store not ready (%s); retrying", error)
                 time.sleep(0.2 * attempt)

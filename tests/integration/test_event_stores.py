@@ -7,7 +7,9 @@ PostgreSQL database) and how to read its raw rows.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -219,3 +221,23 @@ class TestPostgresStore(EventStoreContract):
     def stored_states(self, url: str) -> list[bytes]:
         with psycopg.connect(url) as db:
             return [bytes(row[0]) for row in db.execute("SELECT state FROM redress_events")]
+
+    def test_processes_starting_together_on_a_new_database_all_start(
+        self, postgres_database: str
+    ) -> None:
+        # A fleet's processes create the library's tables and types at the same moment;
+        # PostgreSQL lets all but one fail ("already exists", a duplicate pg_type key, "tuple
+        # concurrently updated"), and those must try again rather than die.
+        env = Settings(database_url=postgres_database, db_pool_size=1).eventsourcing_env()
+        start = threading.Barrier(8, timeout=60)
+
+        def open_app() -> Redress:
+            start.wait()
+            return Redress(env=env)
+
+        with ThreadPoolExecutor(8) as pool:
+            apps = list(pool.map(lambda _: open_app(), range(8)))
+        register_store(apps[0])
+        assert all(app.get_store("s-1")["certified"] for app in apps)
+        for app in apps:
+            app.close()
