@@ -1,0 +1,434 @@
+"""Redress as a production fleet on one machine: 2 `redress api`, 2 `redress scheduler`,
+2 `redress notifier` and 1 `redress projector` processes on one PostgreSQL.
+
+5,000 commands are driven over HTTP from a thread pool, spread across both API processes, on
+every platform: filings, staff imports filed weeks ago (their overdue deadlines are the
+schedulers' to fire: reminders, warnings and escalations, automatic approvals, protection
+refunds), responses, messages, closings, approvals and rejections, decisions, returns,
+refunds, suspensions, withdrawals. Then, once the fleet is quiet:
+
+- every case's history: versions contiguous, hash chain verified, every acknowledged command
+  in it (recorded for its sender) and no event that no command was acknowledged for;
+- every deadline fired once, at its due time, and none due before the drive ended is left
+  (the running schedulers left `redress scheduler run-due` nothing to fire);
+- every event of the webhook's scope in the feed was delivered, signed, as the feed has it,
+  in order per case;
+- /v1/stats/overview and /v1/stats/platforms equal a replay of the histories.
+
+No timing is asserted; the phases' durations are printed (`pytest -s`).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from fleet_checks import CaseRead, check_case, check_stats, check_webhooks
+from fleet_workload import (
+    CALENDARS,
+    CONSUMERS,
+    STAFF_KEYS,
+    STORES,
+    Budget,
+    Driver,
+    Http,
+    Keys,
+    Ledger,
+    utc_now,
+)
+from standardwebhooks.webhooks import Webhook
+from support.processes import REDRESS, ApiService, Fleet, Service
+
+from projections.registry import NAMES
+from services.notifier import fanout
+from services.notifier.receiver import Answer, Received, Receiver
+from services.scheduler import index
+
+ADMIN = "e2e-fleet-admin-5d0c81"
+COMMANDS = 5000
+WORKERS = 16  # client threads: the machine's two cores are busy with the fleet and PostgreSQL
+QUIET_WITHIN = 240.0  # seconds for the fleet to settle after the drive (generous)
+# What the schedulers must have done on the way (each at least once).
+SCHEDULER_STEPS = ("Reminded", "Warned", "Escalated", "AutoApproved", "Refunded", "PayoutOverdue")
+SCHEDULER_STEPS += ("ConsumerCloseAllowed",)
+# Everything that follows the event log: the read models, the deadline index, the notifier.
+FOLLOWERS = (*NAMES, index.NAME, fanout.NAME)
+
+
+# -- the fleet and the webhook receiver --------------------------------------------------------
+
+
+@pytest.fixture
+def phases() -> Phases:
+    return Phases()
+
+
+@pytest.fixture
+def fleet(postgres_database: str, tmp_path: Path, phases: Phases) -> Iterator[Fleet]:
+    env = {
+        "REDRESS_DATABASE_URL": postgres_database,
+        "REDRESS_ADMIN_TOKEN": ADMIN,
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_DB_POOL_SIZE": "2",  # the server's connections are shared with other tests
+        "REDRESS_SCHEDULER_WORKERS": "2",
+        "REDRESS_SCHEDULER_INTERVAL": "0.5",
+        "REDRESS_NOTIFIER_POLL_INTERVAL": "0.1",
+    }
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with Fleet(logs, env) as running:  # leaving it kills every process group still there
+        migrated = subprocess.run(
+            [str(REDRESS), "migrate"], env=running.env, capture_output=True, text=True, timeout=120
+        )
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        running.start("projector")
+        for _ in range(2):
+            running.start("scheduler")
+            running.start("notifier")
+        running.api()
+        running.api()
+        phases.done("start")
+        yield running
+
+
+def all_running(fleet: Fleet) -> None:
+    dead = [(s.name, s.process and s.process.returncode) for s in fleet.services if not s.running]
+    assert not dead, f"processes exited: {dead}\n{tail(fleet)}"
+
+
+class Inbox:
+    """The receiver's answer to each webhook: verify it (Standard Webhooks) as it arrives,
+    keep its id and body, in the order they arrived, and say 204."""
+
+    def __init__(self, receiver: Receiver, secret: str) -> None:
+        self.webhook = Webhook(secret)
+        self.refused: list[str] = []
+        self._received: list[tuple[str, bytes]] = []
+        self._lock = threading.Lock()
+        receiver.respond = self
+
+    def __call__(self, request: Received) -> Answer:
+        webhook_id = request.headers.get("webhook-id", "")
+        try:
+            self.webhook.verify(request.body, request.headers)
+        except Exception as bad:
+            with self._lock:
+                self.refused.append(f"{webhook_id}: {bad!r}")
+        with self._lock:
+            self._received.append((webhook_id, request.body))
+        return Answer(204)
+
+    def receipts(self) -> list[tuple[str, bytes]]:
+        """(webhook-id, body) of every request, in the order they arrived."""
+        with self._lock:
+            return list(self._received)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as running:
+        yield running
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+def keys_and_stores(http: Http, receiver: Receiver) -> tuple[Keys, Inbox, str]:
+    """API keys for every party, the webhook (subscribed before anything happens, so all of
+    its scope is delivered), then the stores."""
+
+    def key(role: str, subject: str, stores: list[str] | None = None) -> tuple[str, str]:
+        body = {"role": role, "subject": subject, "store_ids": stores or []}
+        answer = http("POST", "/v1/api-keys", ADMIN, body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()["token"], subject
+
+    keys = Keys(
+        admin=ADMIN,
+        staff=[key("staff", f"agent-{n}") for n in range(STAFF_KEYS)],
+        ops=key("ops", "ops-desk")[0],
+        hub=key("store", "merchant-hub", list(STORES))[0],
+        stores={store: key("store", f"{store}-agent", [store]) for store in STORES},
+        consumers=[key("consumer", f"shopper-{n}") for n in range(CONSUMERS)],
+    )
+    subscribed = http("POST", "/v1/webhooks", keys.hub, {"url": receiver.url, "event_types": ["*"]})
+    assert subscribed.status_code == 201, subscribed.text
+    inbox = Inbox(receiver, subscribed.json()["secret"])
+    for store, (platform, certified) in STORES.items():
+        country, zone = CALENDARS[platform]
+        body = {"id": store, "platform": platform, "name": f"Shop {store}", "certified": certified}
+        answer = http("POST", "/v1/stores", ADMIN, {**body, "country": country, "timezone": zone})
+        assert answer.status_code == 201, answer.text
+    return keys, inbox, subscribed.json()["id"]
+
+
+# -- waiting for the fleet to settle -----------------------------------------------------------
+
+
+def log_head(db: psycopg.Connection[Any]) -> int:
+    row = db.execute("SELECT coalesce(max(notification_id), 0) FROM redress_events").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def still_busy(db: psycopg.Connection[Any], since: datetime, inbox: Inbox) -> tuple[int, str]:
+    """The log's head, and what is still under way ("" once every read model, the deadline
+    index and the notifier are at the head, nothing due by `since` is left to fire, and every
+    delivery is delivered and received)."""
+    head = log_head(db)
+    positions = dict(db.execute("SELECT name, position FROM projection_positions").fetchall())
+    behind = {name: head - positions.get(name, 0) for name in FOLLOWERS}
+    due = db.execute(
+        "SELECT count(*) FROM scheduled_deadlines WHERE NOT done AND due_at <= %s", (since,)
+    ).fetchone()
+    deliveries = dict(
+        db.execute("SELECT status, count(*) FROM webhook_deliveries GROUP BY status").fetchall()
+    )
+    received = len({webhook_id for webhook_id, _ in inbox.receipts()})
+    undelivered = sum(n for status, n in deliveries.items() if status != "delivered")
+    busy = {k: v for k, v in behind.items() if v}
+    if busy or (due and due[0]) or undelivered or received < sum(deliveries.values()):
+        return head, (
+            f"behind the log head {head}: {busy}; due by {since.isoformat()}: {due}; "
+            f"deliveries {deliveries}, {received} received"
+        )
+    return head, ""
+
+
+def settle(db: psycopg.Connection[Any], since: datetime, inbox: Inbox, fleet: Fleet) -> int:
+    """Wait (bounded) until the fleet is quiet; returns the log head it is quiet at."""
+    deadline = time.monotonic() + QUIET_WITHIN
+    while True:
+        head, busy = still_busy(db, since, inbox)
+        if not busy:
+            return head
+        assert time.monotonic() < deadline, f"{busy}\n{tail(fleet)}"
+        time.sleep(0.5)
+
+
+def tail(fleet: Fleet, lines: int = 20) -> str:
+    """The last lines of each process's log, and its first errors."""
+    return "\n".join(
+        f"--- {s.name}\n" + "\n".join(s.logs().splitlines()[-lines:] + errors(s)[:5])
+        for s in fleet.services
+    )
+
+
+def errors(service: Service) -> list[str]:
+    return [
+        line[:3000]
+        for line in service.logs().splitlines()
+        if '"level":"error"' in line or " ERROR " in line or line.startswith("Traceback")
+    ]
+
+
+# -- reading everything back -------------------------------------------------------------------
+
+
+def read_cases(http: Http, keys: Keys, case_ids: list[str]) -> list[CaseRead]:
+    """History, state and verification of each case, as staff (the keys share the reads:
+    each key has its rate limit)."""
+
+    def read(n: int, case_id: str) -> CaseRead:
+        token = keys.staff[n % len(keys.staff)][0]
+        answers = [
+            http("GET", f"/v1/cases/{case_id}{path}", token) for path in ("/history", "", "/verify")
+        ]
+        for answer in answers:
+            assert answer.status_code == 200, answer.text
+        history, state, verdict = (a.json() for a in answers)
+        return CaseRead(case_id, history["events"], state, verdict)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(read, range(len(case_ids)), case_ids))
+
+
+def read_feed(http: Http, token: str) -> list[dict[str, Any]]:
+    items, cursor = [], "0"
+    while True:
+        page = http("GET", "/v1/events", token, params={"after": cursor, "limit": 500})
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if not page.json()["has_more"]:
+            return items
+
+
+def read_deliveries(http: Http, token: str, webhook: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = http("GET", f"/v1/webhooks/{webhook}/deliveries", token, params=params)
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return items
+
+
+@dataclass
+class Readback:
+    head: int
+    overview: dict[str, Any]
+    platforms: dict[str, Any]
+    cases: list[CaseRead]
+    stores: dict[str, dict[str, Any]]
+    feed: list[dict[str, Any]]
+    deliveries: list[dict[str, Any]]
+    receipts: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def read_back(
+    http: Http, keys: Keys, webhook: str, ledger: Ledger, db: psycopg.Connection[Any], head: int
+) -> Readback | None:
+    """Everything the checks need, read at one log head (None if the log moved meanwhile)."""
+    overview = http("GET", "/v1/stats/overview", keys.ops).json()
+    platforms = http("GET", "/v1/stats/platforms", keys.ops).json()
+    cases = read_cases(http, keys, sorted(ledger.cases))
+    stores = {s: http("GET", f"/v1/stores/{s}", keys.admin).json() for s in STORES}
+    feed = read_feed(http, keys.hub)
+    deliveries = read_deliveries(http, keys.hub, webhook)
+    if log_head(db) != head:
+        return None
+    return Readback(head, overview, platforms, cases, stores, feed, deliveries)
+
+
+# -- the test ----------------------------------------------------------------------------------
+
+
+class Phases:
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.took: dict[str, float] = {}
+
+    def done(self, phase: str) -> None:
+        now = time.monotonic()
+        self.took[phase] = round(now - self.last, 1)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.monotonic() - self.started, 1)
+
+
+class ConnectionWatch:
+    """The most connections the fleet held on its database at once (sampled), to report."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.most = url, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="connections", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as db:
+            while not self._stop.wait(0.5):
+                row = db.execute(
+                    "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
+                ).fetchone()
+                self.most = max(self.most, int(row[0]) if row else 0)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(10)
+        return self.most
+
+
+def test_a_fleet_on_one_postgresql_takes_5000_commands_and_loses_nothing(
+    phases: Phases, fleet: Fleet, receiver: Receiver, postgres_database: str
+) -> None:
+    apis = [s for s in fleet.services if isinstance(s, ApiService)]
+    http = Http([s.url for s in apis], connections=WORKERS * 2)
+    watch = ConnectionWatch(postgres_database)
+    db = psycopg.connect(postgres_database, autocommit=True)
+    try:
+        keys, inbox, webhook = keys_and_stores(http, receiver)
+        phases.done("set-up")
+
+        ledger = Driver(http, keys, Budget(COMMANDS)).run(WORKERS)
+        drive_ended = utc_now()
+        phases.done("drive")
+        all_running(fleet)
+        assert not ledger.errors, "\n".join(ledger.errors[:20]) + "\n" + tail(fleet)
+        assert sum(ledger.sent.values()) == COMMANDS
+        assert {party.platform for party in ledger.cases.values()} == set(CALENDARS)
+
+        for _attempt in range(3):  # again if a deadline fell due and fired while reading
+            head = settle(db, drive_ended, inbox, fleet)
+            phases.done("settle")
+            read = read_back(http, keys, webhook, ledger, db, head)
+            phases.done("read back")
+            if read is not None:
+                break
+        else:
+            pytest.fail("the event log kept moving while the results were read")
+        read.receipts = inbox.receipts()
+
+        acks: dict[str, list[Any]] = {case_id: [] for case_id in ledger.cases}
+        for ack in ledger.acks:
+            acks[ack.case_id].append(ack)
+        problems = [p for c in read.cases for p in check_case(c, acks[c.case_id], drive_ended)]
+        assert not problems, "\n".join(problems[:30])
+        fired = Counter(
+            e["type"] for c in read.cases for e in c.events if e["actor"]["role"] == "system"
+        )
+        assert set(SCHEDULER_STEPS) <= set(fired), fired  # the chains ran, on every path
+
+        ran = subprocess.run(
+            [str(REDRESS), "scheduler", "run-due", "--now", drive_ended.isoformat()],
+            env=fleet.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (ran.returncode, ran.stdout.strip()) == (0, "fired 0"), ran.stdout + ran.stderr
+
+        assert not inbox.refused, inbox.refused[:10]
+        problems = check_webhooks(read.feed, read.receipts, read.deliveries, read.cases)
+        assert not problems, "\n".join(problems[:30])
+
+        problems = check_stats(read.overview, read.platforms, read.cases, read.stores)
+        assert not problems, "\n".join(problems[:30])
+        # The schedulers' warnings (three) and a protection payout cost two stores their
+        # certificates, the stores' aggregates say (and the stats agreed with them above).
+        warned, protected = read.stores["biggrey-warned"], read.stores["biggrey-protected"]
+        assert (warned["certified"], protected["certified"]) == (False, False), read.stores
+        assert warned["warnings"] >= 3, warned
+        assert protected["revocation_reason"] == "protection_payout_without_settlement"
+        all_running(fleet)
+        phases.done("checks")
+    finally:
+        db.close()
+        http.close()
+        connections = watch.stop()
+
+    stopped = fleet.stop()  # SIGTERM: each drains and exits
+    phases.done("stop")
+    events = sum(len(c.events) for c in read.cases)
+    print(
+        f"\nfleet: {phases.total()} s in all {phases.took}; {sum(ledger.sent.values())} commands "
+        f"({len(ledger.acks)} answered 2xx) on "
+        f"{len(ledger.cases)} cases; {events} case events, the schedulers' {dict(fired)}; "
+        f"{len(read.feed)} feed events, {len(read.receipts)} webhooks received "
+        f"({len({i for i, _ in read.receipts})} distinct), {len(read.deliveries)} deliveries; "
+        f"{http.requests} HTTP requests, retries {dict(http.retries)}; scripts waited "
+        f"{ledger.waited:.0f} s on the schedulers; at most {connections} database connections; "
+        f"{sum(len(errors(s)) for s in fleet.services)} error lines logged; "
+        f"commands {dict(Counter(ledger.sent).most_common())}"
+    )
+    # uvicorn drains, then re-raises the SIGTERM it caught: the API's graceful exit is -15.
+    drained = {name: -signal.SIGTERM if name.startswith("api") else 0 for name in stopped}
+    assert stopped == drained, f"{stopped}\n{tail(fleet)}"
+    for api in apis:
+        assert "Application shutdown complete" in api.logs(), tail(fleet)
