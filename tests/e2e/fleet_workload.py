@@ -265,7 +265,7 @@ def bg_import_warned(p: Party) -> Script:
 def bg_import_reminded(p: Party) -> Script:
     yield submit(p, "warranty_claim", ago=12 * DAY)
     case = yield Wait("the reminders", nothing_due)
-    assert case["reminders"] >= 2, case
+    assert case["reminders"] >= 1, case  # more, unless holidays fill the 12 days
     yield Cmd("store", "respond", {"message": "Sorry for the delay."})
     yield Cmd("consumer", "messages", say("Finally."))
     yield Cmd("store", "close", {"decision": "other", "note": "Voucher sent."})
