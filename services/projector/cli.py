@@ -61,7 +61,12 @@ class RateColumn(ProgressColumn):
 
 Name = Annotated[str | None, typer.Argument(help="one read model (default: all of them)")]
 Workers = Annotated[
-    int | None, typer.Option(help="processes rebuilding side by side (default: one per core)")
+    int,
+    typer.Option(
+        min=1,
+        help="processes rebuilding side by side; more than 1 pays off only when cores are "
+        "free beside PostgreSQL's (each process reads and decodes the whole log)",
+    ),
 ]
 COLUMNS = (
     TextColumn("[bold]{task.description}"),
@@ -75,7 +80,7 @@ COLUMNS = (
 
 
 @projections_app.command("rebuild")
-def rebuild(name: Name = None, workers: Workers = None) -> None:
+def rebuild(name: Name = None, workers: Workers = 1) -> None:
     """Rebuild read models from the log into shadow tables, then swap them in.
 
     Safe while the API and the projector run: they use the old tables until the swap.

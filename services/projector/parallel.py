@@ -2,14 +2,15 @@
 
 A rebuild is CPU-bound Python: decoding the log and applying it take about as long as each
 other, and one interpreter runs one of them at a time. Each group here reads and decodes the
-log itself and swaps its own tables, so on a machine with a core per group the groups finish
-in about the time one would take alone. Every read model keeps its own tracked position.
+log itself and swaps its own tables, so on a machine with a free core per group (PostgreSQL
+elsewhere) they finish in about the time one would take alone. On a small machine shared with
+PostgreSQL one process does as well: each group decodes the whole log again. Every read model
+keeps its own tracked position.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,14 +34,11 @@ def label(group: Sequence[Projection]) -> str:
 
 
 def rebuild_side_by_side(
-    settings: Settings,
-    projections: Sequence[Projection],
-    progress: Progress,
-    workers: int | None = None,
+    settings: Settings, projections: Sequence[Projection], progress: Progress, workers: int = 1
 ) -> dict[str, int]:
-    """Rebuild `projections` in `workers` processes (default: one per core, at most one per
-    read model); returns the position each group reached."""
-    parts = groups(projections, workers or os.cpu_count() or 1)
+    """Rebuild `projections` in `workers` processes (at most one per read model; 1: in this
+    process); returns the position each group reached."""
+    parts = groups(projections, workers)
     if len(parts) == 1:  # no process to start
         names = [p.name for p in parts[0]]
         return {label(parts[0]): _rebuild_group(settings.model_dump(), names, progress=progress)}
