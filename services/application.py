@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
     OperationalError,
     ProgrammingError,
 )
+from psycopg_pool import ConnectionPool
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
@@ -41,6 +42,7 @@ from services.transcodings import CalendarAsDict, DeadlineAsDict
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
 START_ATTEMPTS = 5
+RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 log = logging.getLogger(__name__)
 
 
@@ -108,9 +110,19 @@ class Redress(Application[UUID]):
                     raise
                 log.warning("event store not ready (%s); retrying", error)
                 time.sleep(0.2 * attempt)
+        self._reconnect_soon()
         self.policies = policies or default_policies()
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
+
+    def _reconnect_soon(self) -> None:
+        """After an outage, get back to PostgreSQL within seconds of its return. The pool
+        retries a lost connection with exponential backoff for 5 minutes: after 30 s away its
+        next try could be 30 s off. Giving up after a few seconds lets the next request start
+        a fresh try at once."""
+        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
+        if isinstance(pool, ConnectionPool):
+            pool.reconnect_timeout = RECONNECT_SECONDS
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save through the group commit: this call's events share a transaction with other
