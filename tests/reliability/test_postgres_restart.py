@@ -8,11 +8,13 @@ stop), stopped with `pg_ctl stop -m fast` and started again on the same port.
 Callers seen in the last 30 s are known to the API (their keys are cached), so their commands
 reach the event store and wait there for a connection: about 12 s, then 503. Callers it has
 not seen must be looked up, which fails at once: 503. A restart of a few seconds is over before
-the first kind gives up; a longer outage is not.
+the first kind gives up; a longer outage is not. Either way the API serves again within 10 s
+of the database's return.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -24,7 +26,8 @@ from traffic import ADMIN_TOKEN, Ledger, Traffic, World, client, outcome
 
 HANGING = 30.0  # a request unanswered for this long is hanging (it ought to be a 503)
 RESTART = 5.0  # seconds the database is away in a restart
-LONG_OUTAGE = 15.0  # longer than a request waits for the event store
+# Longer than a request waits for the event store; benchmarks/soak_bench.py makes it longer.
+LONG_OUTAGE = float(os.environ.get("REDRESS_SOAK_OUTAGE", "15"))
 RECOVERY = 10.0  # seconds from the database's return to the next acknowledged command
 ANSWERS = ("200", "201", "422", "503")  # 503s are problem+json (traffic.outcome says if not)
 
@@ -60,7 +63,7 @@ def test_the_api_answers_503_while_postgres_is_away_and_loses_nothing(
             long_back = time.monotonic()
             _wait_for_acknowledgements(ledger, after=long_back)
         long_recovered = ledger.first_ack_after(long_back)
-        assert long_recovered is not None
+        assert long_recovered is not None and long_recovered - long_back <= RECOVERY
 
         unexpected = {k: n for k, n in ledger.outcomes.items() if k not in ANSWERS}
         assert unexpected == {}, "answers other than 2xx, 422 and 503 problem+json, or none"
