@@ -1,4 +1,4 @@
-"""Reading the case-list read model: caller's scope, filters, keyset cursor (newest first)."""
+"""Reading the case-list read model: caller's scope, filters, sort, keyset cursor."""
 
 from __future__ import annotations
 
@@ -14,19 +14,21 @@ from services.case_api.auth import Principal
 from services.case_api.problems import Problem
 
 
-def encode_cursor(created_at: datetime, case_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{case_id}".encode()).decode()
+def encode_cursor(sort: str, at: datetime, case_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{sort}|{at.isoformat()}|{case_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str, sort: str) -> tuple[datetime, str]:
     try:
-        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(created), case_id
+        given, at, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 2)
+        if given != sort:
+            raise ValueError(given)
+        return datetime.fromisoformat(at), case_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Problem(
             422,
             "Invalid Request",
-            "the cursor is not one this API gave out",
+            "the cursor is not one this API gave out for this sort order",
             slug="validation",
             errors=[{"field": "cursor", "message": "invalid"}],
         ) from None
@@ -50,6 +52,7 @@ def list_cases(
     status: str | None,
     limit: int,
     cursor: str | None,
+    sort: str = "-created_at",
 ) -> dict[str, Any]:
     query = select(case_list)
     conditions = [
@@ -62,28 +65,32 @@ def list_cases(
         )
         if c is not None
     ]
+    column = case_list.c[sort.lstrip("-")]
+    descending = sort.startswith("-")
     if cursor:
-        created_at, case_id = decode_cursor(cursor)
+        at, case_id = decode_cursor(cursor, sort)
         if engine.dialect.name == "sqlite":
-            created_at = created_at.astimezone(UTC).replace(tzinfo=None)
-        conditions.append(
-            or_(
-                case_list.c.created_at < created_at,
-                and_(case_list.c.created_at == created_at, case_list.c.case_id < case_id),
-            )
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        after = (
+            or_(column < at, and_(column == at, case_list.c.case_id < case_id))
+            if descending
+            else or_(column > at, and_(column == at, case_list.c.case_id > case_id))
         )
+        conditions.append(after)
     if conditions:
         query = query.where(and_(*conditions))
-    query = query.order_by(case_list.c.created_at.desc(), case_list.c.case_id.desc()).limit(
-        limit + 1
+    order = (
+        (column.desc(), case_list.c.case_id.desc())
+        if descending
+        else (column.asc(), case_list.c.case_id.asc())
     )
+    query = query.order_by(*order).limit(limit + 1)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     items = [_summary(row) for row in rows[:limit]]
     more = len(rows) > limit
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].case_id) if more else None
-    )
+    last = rows[limit - 1] if more else None
+    next_cursor = encode_cursor(sort, getattr(last, column.name), last.case_id) if last else None
     return {"items": items, "next_cursor": next_cursor}
 
 

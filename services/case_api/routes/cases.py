@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
@@ -96,13 +96,17 @@ async def list_cases_route(
     store_id: Identifier | None = None,
     status: Identifier | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    sort: Annotated[
+        Literal["-created_at", "created_at", "-updated_at", "updated_at"],
+        Query(description="a column, `-` for descending; the cursor belongs to one order"),
+    ] = "-created_at",
 ) -> Response:
-    """Cases in the caller's scope, newest first, with filters and a cursor."""
+    """Cases in the caller's scope (newest first by default), with filters, sort and cursor."""
     require_role(principal, "staff", "ops", "store", "consumer")
     await run_in_threadpool(svc.refresh_case_list)
     page = await run_in_threadpool(
-        list_cases, svc.sync_engine, principal, platform, store_id, status, limit, cursor
+        list_cases, svc.sync_engine, principal, platform, store_id, status, limit, cursor, sort
     )
     return json_response(page)
 

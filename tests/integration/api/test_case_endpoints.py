@@ -293,3 +293,33 @@ def test_stores_keys_platforms_and_health(api: Api) -> None:
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready"
     assert ready["projection_lag"] >= 0
+
+
+def test_list_sorts_by_creation_or_update_in_either_direction(api: Api) -> None:
+    store_id = api.store("bigben", country="FR", timezone="Europe/Paris")
+    consumer = api.as_role("consumer")
+    ids = [
+        consumer.post("/v1/cases", json=case_body("bigben", store_id, "complaint")).json()["id"]
+        for _ in range(4)
+    ]
+    consumer.post(f"/v1/cases/{ids[0]}/messages", json={"body": "bump"})
+
+    def walk(sort: str) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 3, "sort": sort, **({"cursor": cursor} if cursor else {})}
+            page = consumer.get("/v1/cases", params=params).json()
+            seen += [item["id"] for item in page["items"]]
+            if (cursor := page["next_cursor"]) is None:
+                return seen
+
+    assert walk("created_at") == ids
+    assert walk("-created_at") == ids[::-1]
+    assert walk("-updated_at")[0] == ids[0]
+    assert walk("updated_at")[-1] == ids[0]
+    first = consumer.get("/v1/cases", params={"limit": 1, "sort": "created_at"}).json()
+    mixed = consumer.get(
+        "/v1/cases", params={"sort": "-updated_at", "cursor": first["next_cursor"]}
+    )
+    assert mixed.status_code == 422
+    assert consumer.get("/v1/cases", params={"sort": "kind"}).status_code == 422
