@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench clean
+.PHONY: run demo test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ run: $(STAMP)
 	$(BIN)/redress serve --host $(HOST) --port $(PORT)
 
 # PostgreSQL tests are never skipped: see tests/support/postgres.py for where the server comes from.
+demo: $(STAMP)
+	$(BIN)/redress serve --demo --host $(HOST) --port $(PORT)
+
 test: $(STAMP) lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
