@@ -42,17 +42,22 @@ def check_amount(amount: str, currency: str, field: str) -> None:
         raise ValueError(f"{field} has more decimal places than {currency} allows")
 
 
-class OrderIn(In):
-    reference: ShortText
+class MoneyIn(In):
+    """An amount in a currency: positive, within the currency's decimal places."""
+
     amount: Amount
     currency: Currency
-    completed_at: AwareDatetime | None = None
-    delivered_at: AwareDatetime | None = None
 
     @model_validator(mode="after")
-    def _amount(self) -> OrderIn:
+    def _amount(self) -> MoneyIn:
         check_amount(self.amount, self.currency, "amount")
         return self
+
+
+class OrderIn(MoneyIn):
+    reference: ShortText
+    completed_at: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = None
 
 
 class CaseCreate(In):
@@ -118,16 +123,9 @@ class Escalate(In):
     reason: Text | None = None
 
 
-class RefundIn(In):
-    amount: Amount
-    currency: Currency
+class RefundIn(MoneyIn):
     payer: Literal["store", "platform"]
     reason: ShortText | None = None
-
-    @model_validator(mode="after")
-    def _amount(self) -> RefundIn:
-        check_amount(self.amount, self.currency, "amount")
-        return self
 
 
 class Withdraw(In):
