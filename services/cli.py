@@ -30,10 +30,9 @@ Port = Annotated[int, typer.Option(help="TCP port")]
 
 
 def _prepare(settings: Settings) -> None:
-    from services.db import migrate, wait_for_database
+    from services.db import prepare
 
-    wait_for_database(settings)
-    migrate(settings)
+    prepare(settings)
 
 
 @app.command()

@@ -76,6 +76,12 @@ def wait_for_database(settings: Settings, attempts: int = 30, delay: float = 1.0
         engine.dispose()
 
 
+def prepare(settings: Settings) -> None:
+    """What every process does first: wait for the database, then migrate it."""
+    wait_for_database(settings)
+    migrate(settings)
+
+
 def migrate(settings: Settings) -> None:
     """Apply every Alembic migration (idempotent)."""
     config = Config()

@@ -14,13 +14,12 @@ def run(ctx: typer.Context) -> None:
     """Run the notifier until SIGTERM or Ctrl-C (any number may run on one PostgreSQL)."""
     if ctx.invoked_subcommand is not None:
         return
-    from services.db import migrate, wait_for_database
+    from services.db import prepare
     from services.notifier.runner import NotifierRole
     from services.notifier.settings import NotifierSettings
     from services.roles import run_until_signalled
 
     settings = NotifierSettings()
-    wait_for_database(settings)
-    migrate(settings)
+    prepare(settings)
     role = NotifierRole(settings)
     run_until_signalled(role, settings, f"notifier running ({settings.notifier_workers} loops)")

@@ -31,11 +31,10 @@ console = Console()
 
 
 def _prepare() -> ProjectorSettings:
-    from services.db import migrate, wait_for_database
+    from services.db import prepare
 
     settings = ProjectorSettings()
-    wait_for_database(settings)
-    migrate(settings)
+    prepare(settings)
     return settings
 
 

@@ -22,11 +22,10 @@ Now = Annotated[
 
 
 def _prepare() -> SchedulerSettings:
-    from services.db import migrate, wait_for_database
+    from services.db import prepare
 
     settings = SchedulerSettings()
-    wait_for_database(settings)
-    migrate(settings)
+    prepare(settings)
     return settings
 
 
