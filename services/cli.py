@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 from uuid import UUID
 
 import typer
@@ -15,6 +16,11 @@ from services.notifier.cli import notifier_app
 from services.projector.cli import projections_app, projector
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
+
+if TYPE_CHECKING:
+    from services.case_api.auth import KeyStore
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Redress: event-sourced after-sales case management.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -152,21 +158,29 @@ def _seed_demo(settings: Settings, url: str) -> None:
 
 def _bootstrap_admin(settings: Settings) -> str | None:
     """On a database with no admin key, make one and show it once."""
+
+    async def ensure(keys: KeyStore) -> str | None:
+        if await keys.has_admin():
+            return None
+        _key, token = await keys.create("admin", "bootstrap", [], datetime.now(UTC))
+        return token
+
+    return _with_keys(settings, ensure)
+
+
+def _with_keys(settings: Settings, work: Callable[[KeyStore], Awaitable[T]]) -> T:
+    """Run `work` on the key table, with an engine made for it and closed after."""
     from services.case_api.auth import KeyStore
     from services.db import async_engine
 
-    async def ensure() -> str | None:
+    async def run() -> T:
         engine = async_engine(settings)
         try:
-            keys = KeyStore(engine)
-            if await keys.has_admin():
-                return None
-            _key, token = await keys.create("admin", "bootstrap", [], datetime.now(UTC))
-            return token
+            return await work(KeyStore(engine))
         finally:
             await engine.dispose()
 
-    return asyncio.run(ensure())
+    return asyncio.run(run())
 
 
 @keys_app.command("create")
@@ -189,20 +203,11 @@ def keys_create(
 def _create_key(
     settings: Settings, role: str, subject: str, stores: list[str] | None = None
 ) -> str:
-    from services.case_api.auth import KeyStore
-    from services.db import async_engine
+    async def create(keys: KeyStore) -> str:
+        _key, token = await keys.create(role, subject, stores or [], datetime.now(UTC))
+        return token
 
-    async def create() -> str:
-        engine = async_engine(settings)
-        try:
-            _key, token = await KeyStore(engine).create(
-                role, subject, stores or [], datetime.now(UTC)
-            )
-            return token
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(create())
+    return _with_keys(settings, create)
 
 
 @app.command()
