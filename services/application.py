@@ -35,6 +35,7 @@ from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
 from domain.store import Store, react_to_case, store_uuid
 from services.case_view import case_state, history_entry
+from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.observability import EVENTS_APPENDED
 from services.transcodings import CalendarAsDict, DeadlineAsDict
@@ -43,6 +44,7 @@ MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
 START_ATTEMPTS = 5
 RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
+STORE_FACTS_LIMIT = 10_000  # stores remembered for filing; beyond, start again (a query each)
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +88,28 @@ class NewCase:
     fields: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class StoreFacts:
+    """What filing a case reads of its store, as of `version`."""
+
+    id: UUID
+    version: int
+    platform: str
+    certified: bool
+    country: str
+    timezone: str
+
+    @classmethod
+    def of(cls, store: Store) -> StoreFacts:
+        # The version first: the library applies an event's changes before its version, so an
+        # attribute newer than this version belongs to a later, committed event, and the
+        # commit's check of this version refuses the filing (services.event_recorders).
+        version = store.version
+        return cls(
+            store.id, version, store.platform, store.certified, store.country, store.timezone
+        )
+
+
 class Redress(Application[UUID]):
     name = "redress"
 
@@ -114,6 +138,7 @@ class Redress(Application[UUID]):
         self.policies = policies or default_policies()
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
+        self._store_facts: dict[str, StoreFacts] = {}
 
     def _reconnect_soon(self) -> None:
         """After an outage, get back to PostgreSQL within seconds of its return. The pool
@@ -124,9 +149,10 @@ class Redress(Application[UUID]):
         if isinstance(pool, ConnectionPool):
             pool.reconnect_timeout = RECONNECT_SECONDS
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
+    def save(self, *objs: Any, reads: ReadVersions | None = None, **kwargs: Any) -> Any:
         """Save through the group commit: this call's events share a transaction with other
-        threads' concurrent saves, and return once committed."""
+        threads' concurrent saves, and return once committed. `reads`: the versions of other
+        aggregates the events were decided on; if one has moved since, StaleRead."""
         if kwargs:  # tracking records and the like: the library's own path
             return super().save(*objs, **kwargs)
         events = [
@@ -137,7 +163,7 @@ class Redress(Application[UUID]):
         ]
         if not events:
             return []
-        recordings = self._group_commit.save(events)
+        recordings = self._group_commit.save(events, reads)
         for event in events:
             EVENTS_APPENDED.labels(type(event).__name__).inc()
         return recordings
@@ -190,11 +216,12 @@ class Redress(Application[UUID]):
         return store.as_dict()
 
     def get_store(self, store_id: str) -> dict[str, Any]:
-        return self._store(store_id).as_dict()
+        return self._store(store_id, copy=False).as_dict()
 
-    def _store(self, store_id: str) -> Store:
+    def _store(self, store_id: str, *, copy: bool = True) -> Store:
+        """The store (a private copy to change when `copy`; reads share the cached one)."""
         try:
-            store: Store = self.repository.get(store_uuid(store_id))
+            store: Store = self.repository.get(store_uuid(store_id), deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise StoreNotFound(store_id) from None
         return store
@@ -202,28 +229,47 @@ class Redress(Application[UUID]):
     # -- cases -------------------------------------------------------------------------------
 
     def submit_case(self, by: By, new: NewCase) -> dict[str, Any]:
+        """File a case on what this process knows of its store; the commit checks that the
+        store has not changed since, and if it has, the filing is decided again on a fresh
+        read. So the usual filing costs no read of the store at all."""
         policy = self.policies[new.platform]
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            store = self._facts(new.store_id, fresh=attempt > 0)
+            if store.platform != new.platform:
+                raise UnknownStore(
+                    f"store {new.store_id!r} is on {store.platform}, not {new.platform}"
+                )
+            case = Case.submit(
+                policy,
+                by,
+                store_id=new.store_id,
+                consumer_id=new.consumer_id,
+                kind=new.kind,
+                order=new.order,
+                description=new.description,
+                language=new.language,
+                fields=dict(new.fields or {}),
+                certified=store.certified,
+                calendar=self._calendar(policy, store),
+            )
+            try:
+                self.save(case, reads={store.id: store.version})
+            except StaleRead:
+                continue
+            return case_state(case)
+        raise StaleRead(f"store {new.store_id}: gave up after {MAX_CONFLICT_RETRIES} changes")
+
+    def _facts(self, store_id: str, *, fresh: bool) -> StoreFacts:
+        if not fresh and (known := self._store_facts.get(store_id)) is not None:
+            return known
         try:
-            store = self._store(new.store_id)
+            facts = StoreFacts.of(self._store(store_id, copy=False))
         except StoreNotFound:
-            raise UnknownStore(f"no store {new.store_id!r} is registered") from None
-        if store.platform != new.platform:
-            raise UnknownStore(f"store {new.store_id!r} is on {store.platform}, not {new.platform}")
-        case = Case.submit(
-            policy,
-            by,
-            store_id=new.store_id,
-            consumer_id=new.consumer_id,
-            kind=new.kind,
-            order=new.order,
-            description=new.description,
-            language=new.language,
-            fields=dict(new.fields or {}),
-            certified=store.certified,
-            calendar=self._calendar(policy, store),
-        )
-        self.save(case)
-        return case_state(case)
+            raise UnknownStore(f"no store {store_id!r} is registered") from None
+        if len(self._store_facts) >= STORE_FACTS_LIMIT:
+            self._store_facts.clear()
+        self._store_facts[store_id] = facts
+        return facts
 
     def act(
         self,
@@ -350,7 +396,7 @@ class Redress(Application[UUID]):
         return case
 
     @staticmethod
-    def _calendar(policy: Policy, store: Store) -> BusinessCalendar:
+    def _calendar(policy: Policy, store: StoreFacts) -> BusinessCalendar:
         spec = policy.calendar
         if spec.store_calendar and store.country and store.timezone:
             return BusinessCalendar(store.country, store.timezone, *spec.business_hours)

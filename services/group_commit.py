@@ -5,14 +5,15 @@ reach the disk, so one writer at a time commits one aggregate at a time. The lib
 `save(*events)` writes any number of events in one transaction; here one writer thread takes
 every save waiting in the queue and commits them together, amortising the lock and the fsync.
 Durability is unchanged: a caller returns only after its events are committed. If a batch
-conflicts (a stale aggregate), each save in it is retried alone, so only the stale one fails.
+conflicts (a stale aggregate, or a stale read: services.event_recorders), each save in it is
+retried alone, so only the stale one fails.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ MAX_BATCH = 256
 @dataclass
 class _Pending:
     events: Sequence[Any]
+    reads: Mapping[Any, int]
     done: Future[list[Any]] = field(default_factory=Future)
 
 
@@ -36,9 +38,10 @@ class GroupCommit:
         self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
         self._thread.start()
 
-    def save(self, events: Sequence[Any]) -> list[Any]:
-        """Commit these events (with whatever else is waiting); block until durable."""
-        pending = _Pending(events)
+    def save(self, events: Sequence[Any], reads: Mapping[Any, int] | None = None) -> list[Any]:
+        """Commit these events (with whatever else is waiting); block until durable. `reads`:
+        the aggregate versions these events were decided on, checked in the same commit."""
+        pending = _Pending(events, reads or {})
         self._queue.put(pending)
         return pending.done.result()
 
@@ -61,9 +64,11 @@ class GroupCommit:
             self._commit(batch)
 
     def _commit(self, batch: list[_Pending]) -> None:
-        if len(batch) > 1:
+        reads: dict[Any, int] = {}
+        agreed = all(reads.setdefault(k, v) == v for p in batch for k, v in p.reads.items())
+        if len(batch) > 1 and agreed:
             try:
-                recordings = self._save(*[e for p in batch for e in p.events])
+                recordings = self._record(*[e for p in batch for e in p.events], reads=reads)
             except IntegrityError:
                 pass  # someone in the batch is stale: find out who, one by one
             except BaseException as failure:
@@ -79,6 +84,9 @@ class GroupCommit:
                 return
         for pending in batch:
             try:
-                pending.done.set_result(self._save(*pending.events))
+                pending.done.set_result(self._record(*pending.events, reads=pending.reads))
             except BaseException as failure:
                 pending.done.set_exception(failure)
+
+    def _record(self, *events: Any, reads: Mapping[Any, int]) -> list[Any]:
+        return self._save(*events, read_versions=reads) if reads else self._save(*events)

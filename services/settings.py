@@ -110,6 +110,7 @@ class Settings(BaseSettings):
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
+                APPLICATION_RECORDER_TOPIC="services.event_recorders:SQLiteRecorder",
                 SQLITE_DBNAME=str(self.sqlite_path),
                 SQLITE_LOCK_TIMEOUT="10",
             )
@@ -117,6 +118,8 @@ class Settings(BaseSettings):
         parts = urlsplit(self.database_url)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
+            # Checks at commit the versions a command read (services.event_recorders).
+            APPLICATION_RECORDER_TOPIC="services.event_recorders:PostgresRecorder",
             POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
             POSTGRES_HOST=parts.hostname or "127.0.0.1",
             POSTGRES_PORT=str(parts.port or 5432),

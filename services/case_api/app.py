@@ -87,12 +87,13 @@ def create_app(
     )
     app.state.services = built
     problems.install(app)
+    # The case routes first: FastAPI tries the routers in this order, and they take the load.
     for module in (
+        cases,
+        case_commands,
         health,
         api_keys,
         stores,
-        cases,
-        case_commands,
         platforms,
         webhooks,
         events,

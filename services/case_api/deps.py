@@ -10,9 +10,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,7 +36,8 @@ class Services:
     refresh_case_list: Callable[[], int]
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async on purpose: FastAPI runs a plain `def` dependency on the thread pool, a hop per call.
     services: Services = request.app.state.services
     return services
 
@@ -43,9 +45,16 @@ def get_services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(get_services)]
 
 
+# Documents the scheme in OpenAPI; get_principal reads the header itself (one header lookup,
+# not a validated Header parameter, on every request).
+bearer = HTTPBearer(auto_error=False, description="an API key (`rdk_…`) or the admin token")
+
+
 async def get_principal(
-    svc: Svc, authorization: Annotated[str | None, Header()] = None
+    request: Request, _credentials: Annotated[object, Depends(bearer)] = None
 ) -> Principal:
+    svc: Services = request.app.state.services
+    authorization = request.headers.get("authorization")
     unauthorized = Problem(
         401,
         "Unauthorized",

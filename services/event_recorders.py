@@ -1,0 +1,79 @@
+"""Event-store recorders that check, inside the commit, that what a command read is current.
+
+Filing a case reads its store (platform, certificate, calendar) but writes only the case, so
+the usual guard, the unique (aggregate, version) key, cannot see the store change under it.
+Re-reading the store before every filing costs a query per request; instead a command names
+the versions it read (`read_versions={store_id: version}`) and the recorder checks them in the
+same transaction, after taking the events table's lock, so no store event can commit between
+the check and the case's own commit. A mismatch records nothing and raises `StaleRead`; the
+caller reads again and retries. Installed through the library's APPLICATION_RECORDER_TOPIC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+ReadVersions = Mapping[UUID, int]
+
+
+class StaleRead(IntegrityError):
+    """An aggregate the command read has changed since; nothing was recorded."""
+
+
+def _check(expected: ReadVersions, current: Mapping[UUID, int]) -> None:
+    if stale := [str(k) for k, version in expected.items() if current.get(k, 0) != version]:
+        raise StaleRead(f"changed since read: {', '.join(stale)}")
+
+
+class PostgresRecorder(PostgresApplicationRecorder):
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        expected: ReadVersions | None = kwargs.get("read_versions")
+        if expected:
+            if any(e.originator_id in expected for e in stored_events):
+                raise StaleRead("an aggregate read is changed in the same commit")
+            # The library takes this lock (again, a no-op) before inserting; taking it first
+            # makes the check and the insert one atomic step against other writers. Checked
+            # before the insert: the library's transaction commits whatever was written when
+            # an exception is raised here.
+            self._lock_table(curs)
+            curs.execute(
+                SQL(
+                    "SELECT originator_id, max(originator_version) AS version FROM {}.{} "
+                    "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                (list(expected),),
+                prepare=True,
+            )
+            _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+
+
+class SQLiteRecorder(SQLiteApplicationRecorder):
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        returning = super()._insert_events(c, stored_events, **kwargs)
+        expected: ReadVersions | None = kwargs.get("read_versions")
+        if expected:
+            # After the insert, which holds SQLite's write lock (reading first would make the
+            # insert upgrade a read lock, refused at once while another writer is busy); an
+            # exception here rolls the transaction back.
+            marks = ",".join("?" * len(expected))
+            c.execute(
+                f"SELECT originator_id, max(originator_version) FROM {self.events_table_name} "
+                f"WHERE originator_id IN ({marks}) GROUP BY originator_id",
+                [k.hex for k in expected],
+            )
+            _check(expected, {UUID(row[0]): row[1] for row in c.fetchall()})
+        return returning
