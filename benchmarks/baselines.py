@@ -51,6 +51,7 @@ class Thing(Aggregate):
 def library_save_rate(url: str, threads: int = 8, seconds: float = SECONDS) -> float:
     """The eventsourcing library's own `Application.save` of a one-event aggregate."""
     env = Settings(database_url=url, db_pool_size=threads).eventsourcing_env()
+    env.pop("APPLICATION_RECORDER_TOPIC")  # the library's own recorder, not Redress's
     app: Application = Application(env={**env, "CREATE_TABLE": "y"})
     done = 0
     lock = threading.Lock()
