@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -15,7 +16,8 @@ from projections.tracking import catch_up
 from services.application import Redress
 from services.case_api import problems
 from services.case_api.auth import KeyStore
-from services.case_api.deps import Services
+from services.case_api.case_reads import CaseReads
+from services.case_api.deps import Services, encode
 from services.case_api.idempotency import RequestBodies
 from services.case_api.rate_limit import RateLimiter
 from services.case_api.routes import (
@@ -60,6 +62,12 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         refresh_case_list=partial(
             catch_up, engine, redress, case_list.NAME, case_list.apply_events
         ),
+        case_reads=CaseReads(
+            redress,
+            encode,
+            None if settings.is_sqlite else settings.database_url,
+            settings.aggregate_cache_size,
+        ),
     )
 
 
@@ -74,6 +82,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await built.case_reads.close()
         await built.engine.dispose()
         built.sync_engine.dispose()
         built.redress.close()
@@ -86,6 +95,7 @@ def create_app(
         "RFC 9457 problem+json; a refused business rule is 422 with `rule`.",
     )
     app.state.services = built
+    _document_bearer_auth(app)
     problems.install(app)
     # The case routes first: FastAPI tries the routers in this order, and they take the load.
     for module in (
@@ -109,6 +119,30 @@ def create_app(
     )
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """Every /v1 operation takes a bearer key. Said in the schema, not as a FastAPI security
+    dependency: a dependency costs every request its resolution (services.case_api.deps)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an API key (`rdk_…`) or the admin token",
+                }
+            }
+            for path, operations in schema["paths"].items():
+                if path.startswith("/v1/"):
+                    for operation in operations.values():
+                        operation["security"] = [{"bearer": []}]
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def worker_app() -> FastAPI:

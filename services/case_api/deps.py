@@ -13,12 +13,12 @@ import orjson
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from fastapi.security import HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.application import CaseNotFound, Redress
 from services.case_api.auth import KeyStore, Principal
+from services.case_api.case_reads import CaseReads
 from services.case_api.problems import Problem, forbidden
 from services.case_api.rate_limit import RateLimiter
 from services.settings import Settings
@@ -34,6 +34,7 @@ class Services:
     clock: Callable[[], datetime]
     limiter: RateLimiter
     refresh_case_list: Callable[[], int]
+    case_reads: CaseReads
 
 
 async def get_services(request: Request) -> Services:
@@ -45,14 +46,9 @@ async def get_services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(get_services)]
 
 
-# Documents the scheme in OpenAPI; get_principal reads the header itself (one header lookup,
-# not a validated Header parameter, on every request).
-bearer = HTTPBearer(auto_error=False, description="an API key (`rdk_…`) or the admin token")
-
-
-async def get_principal(
-    request: Request, _credentials: Annotated[object, Depends(bearer)] = None
-) -> Principal:
+async def get_principal(request: Request) -> Principal:
+    # The header is read here rather than declared as a parameter: FastAPI validates declared
+    # parameters on every request. OpenAPI documents the scheme (services.case_api.app).
     svc: Services = request.app.state.services
     authorization = request.headers.get("authorization")
     unauthorized = Problem(
@@ -130,6 +126,10 @@ def parse_if_match(value: str | None) -> int | None:
     return int(text)
 
 
+def encode(body: Any) -> bytes:
+    return orjson.dumps(body, default=_default)
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -138,7 +138,7 @@ def _default(value: Any) -> Any:
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
-        orjson.dumps(body, default=_default),
+        encode(body),
         status_code=status,
         media_type="application/json",
         headers=headers,

@@ -121,6 +121,12 @@ async def get_case(
 ) -> Response:
     """Current state from the event store, or as of `version` or `at` (recorded time)."""
     uuid = parse_case_id(case_id)
+    if version is None and at is None:
+        current = await svc.case_reads.current(uuid)
+        require_scope(principal, current.store_id, current.consumer_id, case_id)
+        return Response(
+            current.body, media_type="application/json", headers={"ETag": f'"{current.version}"'}
+        )
     state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=at))
     require_scope(principal, state["store_id"], state["consumer_id"], case_id)
     return case_response(state)
