@@ -18,6 +18,7 @@ from services.case_api import problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
 from services.case_api.deps import Services, encode
+from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
 from services.case_api.rate_limit import RateLimiter
 from services.case_api.routes import (
@@ -111,6 +112,7 @@ def create_app(
         dashboard,
     ):
         app.include_router(module.router)
+    app.add_middleware(CaseReadHotPath, services=built)
     app.add_middleware(
         RequestBodies,
         engine=built.engine,

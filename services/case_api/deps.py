@@ -50,19 +50,15 @@ async def get_principal(request: Request) -> Principal:
     # The header is read here rather than declared as a parameter: FastAPI validates declared
     # parameters on every request. OpenAPI documents the scheme (services.case_api.app).
     svc: Services = request.app.state.services
-    authorization = request.headers.get("authorization")
-    unauthorized = Problem(
-        401,
-        "Unauthorized",
-        "a valid bearer token is required",
-        slug="unauthorized",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise unauthorized
-    principal = await svc.keys.authenticate(authorization[7:].strip())
+    principal = await key_holder(svc, request.headers.get("authorization"))
     if principal is None:
-        raise unauthorized
+        raise Problem(
+            401,
+            "Unauthorized",
+            "a valid bearer token is required",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if (wait := svc.limiter.retry_after(principal.key_id)) is not None:
         raise Problem(
             429,
@@ -72,6 +68,13 @@ async def get_principal(request: Request) -> Principal:
             headers={"Retry-After": str(wait)},
         )
     return principal
+
+
+async def key_holder(svc: Services, authorization: str | None) -> Principal | None:
+    """Whose key a bearer `Authorization` header carries, if it is a valid key."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        return None
+    return await svc.keys.authenticate(authorization[7:].strip())
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -39,3 +39,39 @@ def test_a_remembered_case_is_still_scoped_to_its_parties(api: Api) -> None:
     stranger = api.client(api.key("consumer", "reader-stranger"))
     assert stranger.get(path).status_code == 404
     assert api.client(api.key("store", stores=["another-store"])).get(path).status_code == 404
+
+
+def test_the_hot_path_answers_exactly_as_the_route_does(api: Api) -> None:
+    store_id = api.store("biggrey")
+    consumer = api.client(api.key("consumer", "reader-same"))
+    filed = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    path = f"/v1/cases/{filed.json()['id']}"
+    consumer.post(f"{path}/messages", json={"body": "a second event"})
+    hot = consumer.get(path)  # served in front of FastAPI (services.case_api.hot_path)
+    routed = consumer.get(path, params={"version": 2})  # a query string: the FastAPI route
+    assert hot.status_code == routed.status_code == 200
+    assert hot.json() == routed.json()
+    for header in ("content-type", "etag", "x-request-id"):
+        assert header in hot.headers
+    assert hot.headers["etag"] == routed.headers["etag"] == '"2"'
+    assert hot.headers["content-type"] == routed.headers["content-type"]
+    metrics = api.admin.get("/metrics").text
+    assert 'route="/v1/cases/{case_id}"' in metrics
+
+
+def test_refusals_on_the_hot_path_come_from_the_route(api: Api) -> None:
+    store_id = api.store("biggrey")
+    owner = api.client(api.key("consumer", "reader-refusals"))
+    filed = owner.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    path = f"/v1/cases/{filed.json()['id']}"
+    for client, status in (
+        (api.client(), 401),
+        (api.client("rdk_unknown_key"), 401),
+        (api.client(api.key("consumer", "reader-other")), 404),
+    ):
+        answer = client.get(path)
+        assert answer.status_code == status
+        assert answer.headers["content-type"] == "application/problem+json"
+    missing = owner.get("/v1/cases/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
