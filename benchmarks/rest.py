@@ -14,6 +14,7 @@ from benchmarks.harness import Figure, admin_post, api_server, fresh_database, l
 
 SECONDS = 10.0
 CONNECTIONS = 64
+GET_RATE = 1500  # req/s: the read target
 
 
 def _case_body(n: int) -> dict[str, Any]:
@@ -96,16 +97,17 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
                 paced["p99_ms"],
                 "ms",
                 target="≤ 100 ms",
-                met=paced["p99_ms"] <= 100,
+                met=paced["p99_ms"] <= 100 and paced["rps"] >= 0.98 * half,
                 extra={"achieved_rps": paced["rps"], "p50_ms": paced["p50_ms"]},
             )
         )
         ids = _listed_ids(url, token)
+        reads = [f"/v1/cases/{i}" for i in ids]
         get = load(
             url,
             method="GET",
             path="",
-            paths=[f"/v1/cases/{i}" for i in ids],
+            paths=reads,
             token=token,
             connections=CONNECTIONS,
             seconds=SECONDS,
@@ -116,9 +118,32 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
                 f"GET /v1/cases/{{id}}, {CONNECTIONS} connections",
                 get["rps"],
                 "req/s",
-                target="≥ 1,500 req/s, p99 ≤ 30 ms",
-                met=get["rps"] >= 1500 and get["p99_ms"] <= 30,
+                target="≥ 1,500 req/s",
+                met=get["rps"] >= GET_RATE,
                 extra={"p50_ms": get["p50_ms"], "p99_ms": get["p99_ms"]},
+            )
+        )
+        # The latency target holds at the target rate, offered open-loop (no coordinated
+        # omission): 64 connections answered as fast as possible queue by design.
+        paced_get = load(
+            url,
+            method="GET",
+            path="",
+            paths=reads,
+            token=token,
+            connections=CONNECTIONS,
+            seconds=SECONDS,
+            rate=GET_RATE,
+        )
+        figures.append(
+            Figure(
+                "rest",
+                f"GET /v1/cases/{{id}} p99 at {GET_RATE:,} req/s",
+                paced_get["p99_ms"],
+                "ms",
+                target="≤ 30 ms",
+                met=paced_get["p99_ms"] <= 30 and paced_get["rps"] >= 0.98 * GET_RATE,
+                extra={"achieved_rps": paced_get["rps"], "p50_ms": paced_get["p50_ms"]},
             )
         )
         figures.append(_audit(url, token))
