@@ -103,6 +103,9 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
             port=port,
             log_config=None,
             timeout_graceful_shutdown=25,
+            # The supervisor kills a worker that misses a 5 s ping; on a busy machine a worker
+            # still importing and connecting is slow, not hung.
+            timeout_worker_healthcheck=30,
         )
     else:
         uvicorn.run(
