@@ -1,11 +1,16 @@
 """Batched row access for projections: load the rows a batch touches in one query, change them
-in memory, write them back with one executemany per statement shape."""
+in memory, write them back with one executemany per statement shape.
+
+Projections fold events through a `RowStore`: `DatabaseRows` reads and writes the tables in
+the caller's transaction (the projector); `projections.buffered.BufferedRows` keeps the rows
+in memory and writes them in bulk (a rebuild). The projection logic is the same for both.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import psycopg
 from sqlalchemy import Column, Connection, Table, bindparam, delete, insert, select, update
@@ -13,6 +18,49 @@ from sqlalchemy import Column, Connection, Table, bindparam, delete, insert, sel
 CHUNK = 500  # ids per IN (...) list: well inside every driver's parameter limit
 COPY_FROM = 64  # rows from which an insert on PostgreSQL is a COPY
 Row = dict[str, Any]
+
+
+class RowStore(Protocol):
+    """Where a projection reads the rows a batch touches and writes what it changed. Rows
+    handed out are the caller's to change; a change counts once written back."""
+
+    def load(self, table: Table, key: Column[Any], ids: Iterable[str]) -> dict[str, Row]:
+        """The rows whose unique `key` is one of `ids`, keyed by it."""
+        ...
+
+    def select_in(self, table: Table, key: Column[Any], ids: Iterable[str]) -> list[Row]:
+        """The rows whose `key` is one of `ids`."""
+        ...
+
+    def insert(self, table: Table, rows: Sequence[Row]) -> None: ...
+
+    def update(self, table: Table, keys: Sequence[str], rows: Sequence[Row]) -> None:
+        """Set the columns each row carries on the row its primary key `keys` names."""
+        ...
+
+    def delete_where_in(self, key: Column[Any], ids: Iterable[str]) -> None: ...
+
+
+class DatabaseRows:
+    """A `RowStore` over the caller's connection (and transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def load(self, table: Table, key: Column[Any], ids: Iterable[str]) -> dict[str, Row]:
+        return load(self.connection, table, key, ids)
+
+    def select_in(self, table: Table, key: Column[Any], ids: Iterable[str]) -> list[Row]:
+        return select_in(self.connection, table, key, ids)
+
+    def insert(self, table: Table, rows: Sequence[Row]) -> None:
+        insert_rows(self.connection, table, rows)
+
+    def update(self, table: Table, keys: Sequence[str], rows: Sequence[Row]) -> None:
+        update_rows(self.connection, table, keys, rows)
+
+    def delete_where_in(self, key: Column[Any], ids: Iterable[str]) -> None:
+        delete_where_in(self.connection, key, ids)
 
 
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:

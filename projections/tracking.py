@@ -22,21 +22,25 @@ from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from projections.rows import RowStore
 from projections.tables import projection_positions
 
 BATCH = 500
 Event = DomainEventProtocol[Any]
 Apply = Callable[[Connection, Sequence[Event]], None]
+Fold = Callable[[RowStore, Sequence[Event]], None]
 
 
 @dataclass(frozen=True)
 class Projection:
-    """A read model: its name (the key of its position), how it applies events, and the tables
-    it owns (a rebuild replaces exactly these)."""
+    """A read model: its name (the key of its position), how it applies events in a
+    transaction, the tables it owns (a rebuild replaces exactly these) and, for a rebuild,
+    the same logic over rows held in memory (`apply` is `fold` over `DatabaseRows`)."""
 
     name: str
     apply: Apply
     tables: tuple[Table, ...] = field(default=())
+    fold: Fold | None = None
 
 
 @dataclass(frozen=True)
