@@ -8,11 +8,13 @@ request (≈ 300 requests/s from one process), aiohttp about a tenth of that.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiohttp
+import certifi
 from yarl import URL
 
 from services.notifier.retry import parse_retry_after
@@ -47,11 +49,19 @@ class Sender:
 
     Each origin (scheme, address, port, name) has its own keep-alive pool and at most
     `per_origin` requests in flight: a slow receiver cannot take every connection, and the
-    HTTP client never queues requests inside its pool.
+    HTTP client never queues requests inside its pool. HTTPS receivers are checked against
+    `tls` (by default the certifi bundle, as httpx did; tests bring their own authority).
     """
 
-    def __init__(self, guard: Guard, timeout: float, per_origin: int = 32) -> None:
+    def __init__(
+        self,
+        guard: Guard,
+        timeout: float,
+        per_origin: int = 32,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.guard, self.timeout, self.per_origin = guard, timeout, per_origin
+        self.tls = tls or ssl.create_default_context(cafile=certifi.where())
         self._origins: dict[tuple[str, str, int, str], Origin] = {}
 
     async def aclose(self) -> None:
@@ -79,7 +89,7 @@ class Sender:
         key = (target.scheme, target.address, target.port, target.host)
         if (found := self._origins.get(key)) is None:
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.per_origin),
+                connector=aiohttp.TCPConnector(limit=self.per_origin, ssl=self.tls),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
                 trust_env=False,  # no proxies from the environment
             )
