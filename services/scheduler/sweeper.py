@@ -10,8 +10,10 @@ Safety with any number of replicas (PostgreSQL):
   nobody claims them again, even before the index has caught up with the events they wrote;
 - only the earliest row of a case is claimable: a case's deadlines fire one at a time, in due
   order, each after the index has seen what the one before it did;
-- a batch is fired in parallel (distinct cases; the application's group commit shares the
-  transactions), except the timeouts that also change a store, fired one by one in due order;
+- a batch is fired in chunks of distinct cases, each read in two queries and saved in one
+  transaction (`Redress.record_timeouts`), in parallel; a chunk that raises (a case changed
+  meanwhile) saves nothing and is fired again case by case. Timeouts that also change a store
+  are fired one by one, in due order;
 - the case itself ignores a deadline that is no longer pending (the last line of defence,
   e.g. after a crash between the firing and the `done` mark): such a timeout is not counted.
 """
@@ -54,6 +56,10 @@ POSTGRES_LOCK = "FOR UPDATE OF d SKIP LOCKED"
 # protection payout). Fired in parallel, cases of one store would keep conflicting on it.
 STORE_ACTIONS = frozenset({"warn_and_escalate", "protection_refund"})
 
+# Cases whose timeouts are read together (two queries) and saved together (one transaction):
+# enough to amortise the round trips, few enough that a conflict costs little to redo.
+CHUNK = 100
+
 MARK_DONE_SQL = """
 UPDATE scheduled_deadlines SET done = :done
 WHERE case_id = :case_id AND deadline_id = :deadline_id
@@ -78,7 +84,7 @@ class SweepReport:
 
 class Sweeper:
     def __init__(
-        self, app: Redress, engine: Engine, batch: int = 200, workers: int = 16, chunk: int = 50
+        self, app: Redress, engine: Engine, batch: int = 500, workers: int = 16, chunk: int = CHUNK
     ) -> None:
         self.app, self.engine, self.batch, self.chunk = app, engine, batch, chunk
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="timeout")
