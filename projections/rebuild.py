@@ -19,6 +19,7 @@ points the projections' tables at the shadow schema.
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import threading
@@ -52,7 +53,11 @@ def rebuild(
     At most `buffered` rows are held in memory at a time."""
     tables = [table for p in projections for table in p.tables]
     folds = [_fold_of(p) for p in projections]
-    with engine.connect() as connection, _shadow(connection, tables) as shadow:
+    with (
+        _rare_collections(),
+        engine.connect() as connection,
+        _shadow(connection, tables) as shadow,
+    ):
         rows = BufferedRows(connection, limit=buffered)
         at = _build(connection, app, folds, rows, shadow, batch, progress)
         with connection.begin(), _translated(connection, shadow):
@@ -67,6 +72,19 @@ def rebuild(
             for projection in projections:
                 set_position(connection, projection.name, at)
     return at
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """The cyclic garbage collector at its default thresholds walks the growing buffer of rows
+    again and again while the fold allocates millions of short-lived objects: it took about a
+    third of a rebuild's time. Collect far less often while rebuilding."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _fold_of(projection: Projection) -> Fold:
