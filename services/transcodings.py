@@ -3,6 +3,7 @@ read stored JSON back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -43,6 +44,14 @@ class OrjsonTranscoder(JSONTranscoder):
     handed to the standard decoder.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._decoders: dict[str, Callable[[Any], Any]] = {}
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._decoders[transcoding.name] = transcoding.decode
+
     def decode(self, data: bytes) -> Any:
         try:
             parsed = orjson.loads(data)
@@ -52,13 +61,24 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def _revive(self, obj: dict[str, Any]) -> Any:
         """`obj` with its typed values revived, or the value it stands for."""
-        for key, item in obj.items():
+        for key, item in obj.items():  # assigning to existing keys is safe while iterating
             kind = type(item)
-            if kind is dict or kind is list:
-                obj[key] = self._revive_item(item)  # same keys: safe while iterating
+            if kind is dict:
+                obj[key] = self._revive_leaf(item) if len(item) == 2 else self._revive(item)
+            elif kind is list:
+                obj[key] = self._revive_item(item)
         if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
             return self._decode_obj(obj)
         return obj
+
+    def _revive_leaf(self, obj: dict[str, Any]) -> Any:
+        """The common case in short: a typed value whose data is text (a time, an amount)."""
+        data = obj.get("_data_")
+        if type(data) is str and "_type_" in obj:
+            decoder = self._decoders.get(obj["_type_"])
+            if decoder is not None:
+                return decoder(data)
+        return self._revive(obj)
 
     def _revive_item(self, item: Any) -> Any:
         if type(item) is dict:
