@@ -1,13 +1,14 @@
 """Rebuild read models from the whole log into shadow tables, then swap them in.
 
 Safe while the API and the projector run: readers keep the live tables until the swap commits.
-The build runs without locks, in one transaction per batch. The swap locks the projections'
+The build takes no locks (what it writes to the shadow tables, it writes in short
+transactions). The swap locks the projections'
 positions (so the live projector waits), applies what was logged meanwhile, replaces the live
 tables and sets the positions, all in one transaction.
 
-The projections' own logic folds the log (their `fold`, the function the projector runs) into
-rows held in memory (`projections.buffered`), which reach the shadow tables in bulk: COPY for
-new rows, whenever the buffer is full and at the end. SQLAlchemy's `schema_translate_map`
+The projections' own logic (their `fold`, which the projector runs too) folds the log into rows
+held in memory (`projections.buffered`), which reach the shadow tables in bulk (COPY for new
+rows) whenever the buffer is full, and at the end. SQLAlchemy's `schema_translate_map`
 points the projections' tables at the shadow schema.
 
 - PostgreSQL: the shadow is a schema of its own holding tables with the live names, indexes

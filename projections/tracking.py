@@ -22,6 +22,7 @@ from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from projections.log import page_after
 from projections.rows import RowStore
 from projections.tables import projection_positions
 
@@ -60,12 +61,11 @@ class Batch:
 
 
 def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
-    notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-    if not notifications:
+    logged = page_after(app.recorder, after, limit)
+    if not logged:
         return None
-    return Batch(
-        [n.id for n in notifications], [app.mapper.to_domain_event(n) for n in notifications]
-    )
+    decode = app.mapper.to_domain_event  # it reads only the fields a `Logged` has
+    return Batch([n.id for n in logged], [decode(n) for n in logged])  # type: ignore[arg-type]
 
 
 @contextmanager
