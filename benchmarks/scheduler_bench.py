@@ -7,17 +7,19 @@
 - lateness p99 <= 1 s at 100 deadlines due per second, seen from outside the scheduler
   (baseline: the observer's own polling period).
 
-python -m benchmarks --only scheduler, or python -m benchmarks.scheduler_bench
+python -m benchmarks --only scheduler, or python -m benchmarks.scheduler_bench [--only clear]
+(`--only` takes any of clear, memory, lateness: while iterating on one figure).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -248,10 +250,21 @@ def lateness_at_100_per_second(seconds: int = 20, rate: int = 100) -> Figure:
     )
 
 
-def run() -> list[Figure]:
-    return [clear_due_at_once(), memory_with_a_million_pending(), lateness_at_100_per_second()]
+FIGURES: dict[str, Callable[[], Figure]] = {
+    "clear": clear_due_at_once,
+    "memory": memory_with_a_million_pending,
+    "lateness": lateness_at_100_per_second,
+}
+
+
+def run(only: Iterable[str] = FIGURES) -> list[Figure]:
+    return [FIGURES[name]() for name in only]
 
 
 if __name__ == "__main__":
-    for figure in run():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--only", default=",".join(FIGURES), help="comma-separated: " + ", ".join(FIGURES)
+    )
+    for figure in run(name for name in parser.parse_args().only.split(",") if name):
         print(figure)

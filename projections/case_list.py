@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from domain.case_events import AWAITING_STORE, CaseEvent, Submitted
 from projections.cases import Statuses, case_events, earlier_cases
-from projections.rows import Row, insert_rows, load, update_rows
+from projections.rows import DatabaseRows, Row, RowStore
 from projections.tables import case_list
 
 NAME = "case_list"
@@ -18,13 +18,19 @@ TABLES = (case_list,)
 
 
 def next_due(event: CaseEvent) -> datetime | None:
-    due: datetime | None = min((d["due_at"] for d in event.deadlines), default=None)
+    if not event.deadlines:  # most events: the generator below costs more than the answer
+        return None
+    due: datetime | None = min(d["due_at"] for d in event.deadlines)
     return due
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
+    fold(DatabaseRows(connection), events)
+
+
+def fold(rows: RowStore, events: Sequence[Any]) -> None:
     keyed = case_events(events)
-    known = load(connection, case_list, case_list.c.case_id, earlier_cases(keyed))
+    known = rows.load(case_list, case_list.c.case_id, earlier_cases(keyed))
     statuses = Statuses()
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
@@ -41,8 +47,8 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
             updated_at=event.occurred_at,
             next_due_at=next_due(event),
         )
-    insert_rows(connection, case_list, list(new.values()))
-    update_rows(connection, case_list, ["case_id"], list(changed.values()))
+    rows.insert(case_list, list(new.values()))
+    rows.update(case_list, ["case_id"], list(changed.values()))
 
 
 def _submitted(case_id: str, event: Submitted) -> Row:

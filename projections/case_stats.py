@@ -33,15 +33,7 @@ from domain.case_events import (
     Warned,
 )
 from projections.cases import Statuses, case_events, earlier_cases
-from projections.rows import (
-    Row,
-    delete_where_in,
-    insert_rows,
-    load,
-    select_in,
-    update_rows,
-    utc,
-)
+from projections.rows import DatabaseRows, Row, RowStore, utc
 from projections.tables import case_stats, pending_deadlines, refund_totals
 
 NAME = "case_stats"
@@ -53,10 +45,14 @@ RefundKey = tuple[str, str, str]  # store_id, currency, payer
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
+    fold(DatabaseRows(connection), events)
+
+
+def fold(rows: RowStore, events: Sequence[Any]) -> None:
     keyed = case_events(events)
     if not keyed:
         return
-    known = load(connection, case_stats, case_stats.c.case_id, earlier_cases(keyed))
+    known = rows.load(case_stats, case_stats.c.case_id, earlier_cases(keyed))
     statuses = Statuses()
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
@@ -75,15 +71,14 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
             key = (row["store_id"], event.currency, event.payer)
             _platform, amount, count = refunds.get(key, (row["platform"], Decimal(0), 0))
             refunds[key] = (row["platform"], amount + event.amount, count + 1)
-    insert_rows(connection, case_stats, list(new.values()))
-    update_rows(
-        connection,
+    rows.insert(case_stats, list(new.values()))
+    rows.update(
         case_stats,
         ["case_id"],
         [{"case_id": case_id, **{c: row[c] for c in MUTABLE}} for case_id, row in changed.items()],
     )
-    _add_refunds(connection, refunds)
-    _replace_deadlines(connection, latest, changed, new)
+    _add_refunds(rows, refunds)
+    _replace_deadlines(rows, latest, changed, new)
 
 
 def _submitted(case_id: str, event: Submitted) -> Row:
@@ -117,14 +112,12 @@ def _count(row: Row, event: CaseEvent, status: str) -> None:
         row["auto_approvals"] += 1
 
 
-def _add_refunds(connection: Connection, deltas: dict[RefundKey, tuple[str, Decimal, int]]) -> None:
+def _add_refunds(rows: RowStore, deltas: dict[RefundKey, tuple[str, Decimal, int]]) -> None:
     if not deltas:
         return
     stored = {
         (r["store_id"], r["currency"], r["payer"]): r
-        for r in select_in(
-            connection, refund_totals, refund_totals.c.store_id, (k[0] for k in deltas)
-        )
+        for r in rows.select_in(refund_totals, refund_totals.c.store_id, (k[0] for k in deltas))
     }
     fresh, grown = [], []
     for (store_id, currency, payer), (platform, amount, count) in deltas.items():
@@ -135,20 +128,20 @@ def _add_refunds(connection: Connection, deltas: dict[RefundKey, tuple[str, Deci
         else:
             total = Decimal(row["amount"]) + amount
             grown.append({**values, "amount": str(total), "refunds": row["refunds"] + count})
-    insert_rows(connection, refund_totals, fresh)
-    update_rows(connection, refund_totals, ["store_id", "currency", "payer"], grown)
+    rows.insert(refund_totals, fresh)
+    rows.update(refund_totals, ["store_id", "currency", "payer"], grown)
 
 
 def _replace_deadlines(
-    connection: Connection,
+    rows: RowStore,
     latest: dict[str, CaseEvent],
     changed: dict[str, Row],
     new: dict[str, Row],
 ) -> None:
     """Each case's pending deadlines are the ones its latest event lists."""
     cases = {**changed, **new}
-    delete_where_in(connection, pending_deadlines.c.case_id, set(latest) - set(new))
-    rows = [
+    rows.delete_where_in(pending_deadlines.c.case_id, set(latest) - set(new))
+    deadlines = [
         {
             "case_id": case_id,
             "deadline_id": deadline["id"],
@@ -161,4 +154,4 @@ def _replace_deadlines(
         for case_id, event in latest.items()
         for deadline in event.deadlines
     ]
-    insert_rows(connection, pending_deadlines, rows)
+    rows.insert(pending_deadlines, deadlines)

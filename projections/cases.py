@@ -3,6 +3,7 @@ status as the domain's own event logic decides it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +13,24 @@ from domain.case_events import CaseEvent, Submitted
 Keyed = list[tuple[str, CaseEvent]]
 
 
+class _LastBatch(threading.local):
+    def __init__(self) -> None:
+        self.events: Sequence[Any] | None = None  # held, so its identity is not reused
+        self.keyed: Keyed = []
+
+
+_last = _LastBatch()
+
+
 def case_events(events: Sequence[Any]) -> Keyed:
-    """The case events of a batch, each with its case id as text."""
-    return [(str(e.originator_id), e) for e in events if isinstance(e, CaseEvent)]
+    """The case events of a batch, each with its case id as text. The case list and the case
+    statistics both ask, for the same batch when a rebuild folds them: it is worked out once
+    (callers never change a batch or the answer)."""
+    if _last.events is events:
+        return _last.keyed
+    keyed = [(str(e.originator_id), e) for e in events if isinstance(e, CaseEvent)]
+    _last.events, _last.keyed = events, keyed
+    return keyed
 
 
 def earlier_cases(events: Keyed) -> set[str]:

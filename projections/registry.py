@@ -8,9 +8,9 @@ from projections import case_list, case_stats, stores
 from projections.tracking import Projection
 
 PROJECTIONS = (
-    Projection(case_list.NAME, case_list.apply_events, case_list.TABLES),
-    Projection(case_stats.NAME, case_stats.apply_events, case_stats.TABLES),
-    Projection(stores.NAME, stores.apply_events, stores.TABLES),
+    Projection(case_list.NAME, case_list.apply_events, case_list.TABLES, case_list.fold),
+    Projection(case_stats.NAME, case_stats.apply_events, case_stats.TABLES, case_stats.fold),
+    Projection(stores.NAME, stores.apply_events, stores.TABLES, stores.fold),
 )
 NAMES = tuple(p.name for p in PROJECTIONS)
 

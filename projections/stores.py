@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from sqlalchemy import Connection
 
 from domain.store import Store
-from projections.rows import Row, insert_rows, load, update_rows
+from projections.rows import DatabaseRows, Row, RowStore
 from projections.tables import store_scorecards
 
 NAME = "store_scorecards"
@@ -20,11 +20,14 @@ MUTABLE = ("certified", "warnings", "revocations", "revocation_reason", "reapply
 
 
 def apply_events(connection: Connection, events: Sequence[Any]) -> None:
+    fold(DatabaseRows(connection), events)
+
+
+def fold(rows: RowStore, events: Sequence[Any]) -> None:
     store_events = [e for e in events if isinstance(e, Store.Event)]
     if not store_events:
         return
-    known = load(
-        connection,
+    known = rows.load(
         store_scorecards,
         store_scorecards.c.store_uuid,
         (str(e.originator_id) for e in store_events),
@@ -40,9 +43,8 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
         if row is None:
             row = changed[key] = dict(known[key])
         _evolve(row, event)
-    insert_rows(connection, store_scorecards, list(new.values()))
-    update_rows(
-        connection,
+    rows.insert(store_scorecards, list(new.values()))
+    rows.update(
         store_scorecards,
         ["store_id"],
         [{"store_id": row["store_id"], **{c: row[c] for c in MUTABLE}} for row in changed.values()],

@@ -22,21 +22,26 @@ from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from projections.log import page_after
+from projections.rows import RowStore
 from projections.tables import projection_positions
 
 BATCH = 500
 Event = DomainEventProtocol[Any]
 Apply = Callable[[Connection, Sequence[Event]], None]
+Fold = Callable[[RowStore, Sequence[Event]], None]
 
 
 @dataclass(frozen=True)
 class Projection:
-    """A read model: its name (the key of its position), how it applies events, and the tables
-    it owns (a rebuild replaces exactly these)."""
+    """A read model: its name (the key of its position), how it applies events in a
+    transaction, the tables it owns (a rebuild replaces exactly these) and, for a rebuild,
+    the same logic over rows held in memory (`apply` is `fold` over `DatabaseRows`)."""
 
     name: str
     apply: Apply
     tables: tuple[Table, ...] = field(default=())
+    fold: Fold | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,11 @@ class Batch:
 
 
 def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
-    notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-    if not notifications:
+    logged = page_after(app.recorder, after, limit)
+    if not logged:
         return None
-    return Batch(
-        [n.id for n in notifications], [app.mapper.to_domain_event(n) for n in notifications]
-    )
+    decode = app.mapper.to_domain_event  # it reads only the fields a `Logged` has
+    return Batch([n.id for n in logged], [decode(n) for n in logged])  # type: ignore[arg-type]
 
 
 @contextmanager

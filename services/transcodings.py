@@ -1,10 +1,13 @@
-"""How domain values that are not plain JSON are stored in snapshots."""
+"""How domain values that are not plain JSON are stored in snapshots, and a faster way to
+read stored JSON back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import Transcoding
+import orjson
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
@@ -30,3 +33,59 @@ class CalendarAsDict(Transcoding):
 
     def decode(self, data: dict[str, str]) -> BusinessCalendar:
         return BusinessCalendar.from_dict(data)
+
+
+class OrjsonTranscoder(JSONTranscoder):
+    """The library's JSON transcoder with a faster decode: orjson parses, then one pass turns
+    `{"_type_": name, "_data_": data}` objects back into values, innermost first, as the
+    standard decoder's object hook does. Encoding, and so the stored format, is unchanged.
+
+    JSON that orjson refuses but the standard module reads (NaN, integers beyond 64 bits) is
+    handed to the standard decoder.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._decoders: dict[str, Callable[[Any], Any]] = {}
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._decoders[transcoding.name] = transcoding.decode
+
+    def decode(self, data: bytes) -> Any:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return super().decode(data)
+        return self._revive(parsed) if type(parsed) is dict else self._revive_item(parsed)
+
+    def _revive(self, obj: dict[str, Any]) -> Any:
+        """`obj` with its typed values revived, or the value it stands for."""
+        for key, item in obj.items():  # assigning to existing keys is safe while iterating
+            kind = type(item)
+            if kind is dict:
+                obj[key] = self._revive_leaf(item) if len(item) == 2 else self._revive(item)
+            elif kind is list:
+                obj[key] = self._revive_item(item)
+        if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
+            return self._decode_obj(obj)
+        return obj
+
+    def _revive_leaf(self, obj: dict[str, Any]) -> Any:
+        """The common case in short: a typed value whose data is text (a time, an amount)."""
+        data = obj.get("_data_")
+        if type(data) is str and "_type_" in obj:
+            decoder = self._decoders.get(obj["_type_"])
+            if decoder is not None:
+                return decoder(data)
+        return self._revive(obj)
+
+    def _revive_item(self, item: Any) -> Any:
+        if type(item) is dict:
+            return self._revive(item)
+        if type(item) is list:
+            for index, element in enumerate(item):
+                kind = type(element)
+                if kind is dict or kind is list:
+                    item[index] = self._revive_item(element)
+        return item

@@ -52,8 +52,14 @@ def free_port() -> int:
 
 
 class Receiver:
-    def __init__(self, port: int | None = None, path: str = "/hooks") -> None:
-        self.port, self.path = port or free_port(), path
+    def __init__(
+        self,
+        port: int | None = None,
+        path: str = "/hooks",
+        *,
+        tls: tuple[str, str] | None = None,  # (certificate, key) files: serve HTTPS
+    ) -> None:
+        self.port, self.path, self.tls = port or free_port(), path, tls
         self.respond: Respond = lambda _: Answer()
         self.received: list[Received] = []
         self.arrivals = 0  # requests that arrived, answered yet or not
@@ -65,7 +71,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.path}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{self.path}"
 
     def __enter__(self) -> Receiver:
         self.start()
@@ -85,6 +91,8 @@ class Receiver:
             lifespan="off",
             ws="none",
             interface="asgi3",
+            ssl_certfile=self.tls[0] if self.tls else None,
+            ssl_keyfile=self.tls[1] if self.tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="receiver", daemon=True)

@@ -1,15 +1,21 @@
 """Sending one delivery: POST the body to a vetted address, 15 s in all, no redirects, no
-proxies; keep the status, the latency and the first 1 KiB of the answer."""
+proxies; keep the status, the latency and the first 1 KiB of the answer.
+
+The client is aiohttp: on this 2-core machine httpx's connection pool cost about 3 ms of CPU a
+request (≈ 300 requests/s from one process), aiohttp about a tenth of that.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
+import aiohttp
+import certifi
+from yarl import URL
 
 from services.notifier.retry import parse_retry_after
 from services.notifier.ssrf import Guard, Refused, Target
@@ -34,27 +40,33 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Origin:
-    client: httpx.AsyncClient
+    session: aiohttp.ClientSession
     slots: asyncio.Semaphore
 
 
 class Sender:
     """POSTs one delivery to a vetted address: 15 s in all, no redirects, no proxies.
 
-    Each origin (scheme, address, port, name) has its own small connection pool and at most
+    Each origin (scheme, address, port, name) has its own keep-alive pool and at most
     `per_origin` requests in flight: a slow receiver cannot take every connection, and the
-    HTTP client never queues requests inside its pool (whose bookkeeping grows with both).
+    HTTP client never queues requests inside its pool. HTTPS receivers are checked against
+    `tls` (by default the certifi bundle, as httpx did; tests bring their own authority).
     """
 
-    def __init__(self, guard: Guard, timeout: float, per_origin: int = 16) -> None:
-        # httpx logs every request at INFO; the attempt log is the record of deliveries.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    def __init__(
+        self,
+        guard: Guard,
+        timeout: float,
+        per_origin: int = 32,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.guard, self.timeout, self.per_origin = guard, timeout, per_origin
+        self.tls = tls or ssl.create_default_context(cafile=certifi.where())
         self._origins: dict[tuple[str, str, int, str], Origin] = {}
 
     async def aclose(self) -> None:
         for origin in self._origins.values():
-            await origin.client.aclose()
+            await origin.session.close()
         self._origins.clear()
 
     async def send(self, url: str, body: bytes, headers: dict[str, str], now: datetime) -> Outcome:
@@ -65,69 +77,64 @@ class Sender:
             async with origin.slots:  # waiting for a slot is not part of the 15 s
                 started = time.perf_counter()
                 async with asyncio.timeout(self.timeout):
-                    return await self._post(origin.client, target, body, headers, now, started)
+                    return await self._post(origin.session, target, body, headers, now, started)
         except Refused as refused:
             return Outcome(None, _ms(started), f"refused: {refused.reason}"[:500])
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:  # before OSError: it is one
             return Outcome(None, _ms(started), f"timed out after {self.timeout:g} s")
-        except httpx.HTTPError as failed:
+        except (aiohttp.ClientError, OSError) as failed:
             return Outcome(None, _ms(started), f"{type(failed).__name__}: {failed}"[:500])
 
     def _origin(self, target: Target) -> Origin:
         key = (target.scheme, target.address, target.port, target.host)
         if (found := self._origins.get(key)) is None:
-            client = httpx.AsyncClient(
-                timeout=self.timeout,
-                follow_redirects=False,
-                trust_env=False,
-                limits=httpx.Limits(
-                    max_connections=self.per_origin, max_keepalive_connections=self.per_origin
-                ),
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.per_origin, ssl=self.tls),
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                trust_env=False,  # no proxies from the environment
             )
-            found = self._origins[key] = Origin(client, asyncio.Semaphore(self.per_origin))
+            found = self._origins[key] = Origin(session, asyncio.Semaphore(self.per_origin))
         return found
 
     @staticmethod
     async def _post(
-        client: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         target: Target,
         body: bytes,
         headers: dict[str, str],
         now: datetime,
         started: float,
     ) -> Outcome:
-        url = httpx.URL(target.url)
+        # Connect to the vetted address; speak to the host (Host header, TLS SNI and the
+        # certificate's name), so a changed DNS answer cannot redirect the request.
+        address = URL(target.url).with_host(target.address).with_port(target.port)
         default_port = 443 if target.scheme == "https" else 80
         host = target.host if ":" not in target.host else f"[{target.host}]"
-        host_header = host if target.port == default_port else f"{host}:{target.port}"
-        request = client.build_request(
-            "POST",
-            url.copy_with(host=target.address),
-            content=body,
+        async with session.post(
+            address.with_fragment(None),
+            data=body,
             headers={
                 **headers,
-                "Host": host_header,
+                "Host": host if target.port == default_port else f"{host}:{target.port}",
                 "Content-Type": CONTENT_TYPE,
                 "User-Agent": USER_AGENT,
             },
-            extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
-        )
-        response = await client.send(request, stream=True)
-        try:
+            allow_redirects=False,
+            server_hostname=target.host if target.scheme == "https" else None,
+        ) as response:
             head = b""
-            async for chunk in response.aiter_bytes():
+            while len(head) < RESPONSE_KEPT and (
+                chunk := await response.content.read(RESPONSE_KEPT - len(head))
+            ):
                 head += chunk
-                if len(head) >= RESPONSE_KEPT:
-                    break
-        finally:
-            await response.aclose()
-        code = response.status_code
+            code = response.status
+            retry_after = response.headers.get("Retry-After")
         return Outcome(
             code,
             _ms(started),
             None if 200 <= code < 300 else f"HTTP {code}",
-            head[:RESPONSE_KEPT].decode("utf-8", "replace"),
-            parse_retry_after(response.headers.get("retry-after"), now),
+            head.decode("utf-8", "replace"),
+            parse_retry_after(retry_after, now),
         )
 
 

@@ -12,6 +12,8 @@ from services.application import Redress
 from services.db import sync_engine
 from services.settings import Settings
 
+TRANSCODER = "services.transcodings:OrjsonTranscoder"
+
 
 @dataclass(frozen=True)
 class Plumbing:
@@ -22,7 +24,10 @@ class Plumbing:
 @contextmanager
 def plumbing(settings: Settings) -> Iterator[Plumbing]:
     """The log and the read-model database; their connections are closed afterwards."""
-    app = Redress(env=settings.eventsourcing_env())
+    # The projector only reads the log: its events decode with orjson (the stored format is
+    # the library's, unchanged).
+    env = {**settings.eventsourcing_env(), "TRANSCODER_TOPIC": TRANSCODER}
+    app = Redress(env=env)
     engine = sync_engine(settings)
     try:
         yield Plumbing(app, engine)

@@ -53,7 +53,7 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
 
 
 def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
-    """Room in the event store's pool for every firing thread (each reads its case), beside
+    """Room in the event store's pool for every firing thread (each reads its cases), beside
     the group commit's writer; the library's default overflow is 10."""
     env = settings.eventsourcing_env()
     if not settings.is_sqlite:

@@ -14,7 +14,7 @@ class SchedulerSettings(Settings):
         1.0, gt=0, description="seconds between sweeps when nothing wakes the scheduler sooner"
     )
     scheduler_batch: int = Field(
-        200, ge=1, description="deadlines claimed (and locked) per transaction"
+        500, ge=1, description="deadlines claimed (and locked) per transaction"
     )
     scheduler_workers: int = Field(
         16,

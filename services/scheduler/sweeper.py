@@ -10,8 +10,10 @@ Safety with any number of replicas (PostgreSQL):
   nobody claims them again, even before the index has caught up with the events they wrote;
 - only the earliest row of a case is claimable: a case's deadlines fire one at a time, in due
   order, each after the index has seen what the one before it did;
-- a batch is fired in parallel (distinct cases; the application's group commit shares the
-  transactions), except the timeouts that also change a store, fired one by one in due order;
+- a batch is fired in chunks of distinct cases, each read in two queries and saved in one
+  transaction (`Redress.record_timeouts`), in parallel; a chunk that raises (a case changed
+  meanwhile) saves nothing and is fired again case by case. Timeouts that also change a store
+  are fired one by one, in due order;
 - the case itself ignores a deadline that is no longer pending (the last line of defence,
   e.g. after a crash between the firing and the `done` mark): such a timeout is not counted.
 """
@@ -54,6 +56,10 @@ POSTGRES_LOCK = "FOR UPDATE OF d SKIP LOCKED"
 # protection payout). Fired in parallel, cases of one store would keep conflicting on it.
 STORE_ACTIONS = frozenset({"warn_and_escalate", "protection_refund"})
 
+# Cases whose timeouts are read together (two queries) and saved together (one transaction):
+# enough to amortise the round trips, few enough that a conflict costs little to redo.
+CHUNK = 100
+
 MARK_DONE_SQL = """
 UPDATE scheduled_deadlines SET done = :done
 WHERE case_id = :case_id AND deadline_id = :deadline_id
@@ -77,8 +83,10 @@ class SweepReport:
 
 
 class Sweeper:
-    def __init__(self, app: Redress, engine: Engine, batch: int = 200, workers: int = 16) -> None:
-        self.app, self.engine, self.batch = app, engine, batch
+    def __init__(
+        self, app: Redress, engine: Engine, batch: int = 500, workers: int = 16, chunk: int = CHUNK
+    ) -> None:
+        self.app, self.engine, self.batch, self.chunk = app, engine, batch, chunk
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="timeout")
         sql = CLAIM_SQL + (POSTGRES_LOCK if engine.dialect.name == "postgresql" else "")
         self._claim = (
@@ -101,10 +109,14 @@ class Sweeper:
         now = index.utc(now)
         report, skipped = SweepReport(), set[str]()
         while True:
+            # Claim until nothing is claimable; then the index reads what the firings wrote,
+            # which may make a case's next deadline (a chain) claimable.
             self.catch_up()
-            if not self._sweep_batch(now, report, skipped):
-                break
-        return report
+            claimed = 0
+            while batch := self._sweep_batch(now, report, skipped):
+                claimed += batch
+            if not claimed:
+                return report
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -145,15 +157,34 @@ class Sweeper:
         ]
 
     def _fire_all(self, claimed: list[Claimed], now: datetime) -> list[bool | None]:
-        """Fire a batch (one deadline per case): in parallel, but store-changing timeouts in
-        one lane, in due order."""
+        """Fire a batch (one deadline per case): chunks of cases, each saved in one
+        transaction, in parallel; store-changing timeouts one by one in one lane, in due
+        order."""
         serial = [d for d in claimed if d.action in STORE_ACTIONS]
         parallel = [d for d in claimed if d.action not in STORE_ACTIONS]
+        chunks = [parallel[i : i + self.chunk] for i in range(0, len(parallel), self.chunk)]
         lane = self._pool.submit(lambda: [self._fire(d, now) for d in serial])
-        fired = self._pool.map(lambda d: self._fire(d, now), parallel)
-        outcomes = dict(zip(parallel, fired, strict=True))
+        outcomes: dict[Claimed, bool | None] = {}
+        fired = self._pool.map(lambda c: self._fire_chunk(c, now), chunks)
+        for chunk, chunk_fired in zip(chunks, fired, strict=True):
+            outcomes.update(zip(chunk, chunk_fired, strict=True))
         outcomes.update(zip(serial, lane.result(), strict=True))
         return [outcomes[d] for d in claimed]
+
+    def _fire_chunk(self, chunk: list[Claimed], now: datetime) -> list[bool | None]:
+        """Many cases' timeouts in one save; if that raises (a case changed meanwhile, or is
+        broken): fire them one by one, each case read afresh, which names the culprit."""
+        try:
+            fired = self.app.record_timeouts([(UUID(d.case_id), d.deadline_id) for d in chunk], now)
+        except Exception as error:
+            log.info(
+                "%d timeouts saved together raised (%r); firing them one by one", len(chunk), error
+            )
+            return [self._fire(d, now) for d in chunk]
+        for deadline, changed in zip(chunk, fired, strict=True):
+            if changed:
+                self._count(deadline, now)
+        return list(fired)
 
     def _fire(self, deadline: Claimed, now: datetime) -> bool | None:
         """True if the case recorded the timeout, False if it was no longer pending, None if
@@ -172,6 +203,10 @@ class Sweeper:
             )
             return None
         if changed:
-            metrics.fired.labels(deadline.action).inc()
-            metrics.lateness.observe(max(0.0, (now - deadline.due_at).total_seconds()))
+            self._count(deadline, now)
         return changed
+
+    @staticmethod
+    def _count(deadline: Claimed, now: datetime) -> None:
+        metrics.fired.labels(deadline.action).inc()
+        metrics.lateness.observe(max(0.0, (now - deadline.due_at).total_seconds()))

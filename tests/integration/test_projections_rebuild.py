@@ -67,6 +67,19 @@ def test_rebuilding_twice_gives_identical_tables_with_the_migrated_schema(
         assert compare_metadata(context, metadata) == []
 
 
+def test_a_rebuild_that_holds_few_rows_in_memory_gives_the_same_tables(
+    migrated: tuple[Redress, Engine],
+) -> None:
+    """A buffer this small flushes after nearly every batch: later batches read back, update
+    and delete rows already written to the shadow tables."""
+    app, engine = migrated
+    busy_workload(app, cases=40)
+    catch_up(app, engine)
+    followed = snapshot(engine)
+    rebuild(engine, app, PROJECTIONS, batch=11, buffered=5)
+    assert snapshot(engine) == followed
+
+
 def test_a_rebuild_while_commands_are_written_loses_nothing(
     migrated: tuple[Redress, Engine], database_url: str
 ) -> None:

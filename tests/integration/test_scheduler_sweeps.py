@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -123,6 +123,11 @@ class FailsOnce(Redress):
             self.failing = None
             raise RuntimeError("the store's bank is on fire")
         return super().record_timeout(case_id, deadline_id, now)
+
+    def record_timeouts(self, timeouts: Sequence[tuple[UUID, str]], now: datetime) -> list[bool]:
+        if self.failing in {case_id for case_id, _ in timeouts}:
+            raise RuntimeError("a case of this batch is on fire")  # the sweeper goes one by one
+        return super().record_timeouts(timeouts, now)
 
 
 def test_a_timeout_that_raises_is_logged_skipped_and_retried_by_the_next_sweep(
