@@ -58,8 +58,10 @@ class Receiver:
         path: str = "/hooks",
         *,
         tls: tuple[str, str] | None = None,  # (certificate, key) files: serve HTTPS
+        keep_alive: int = 5,  # seconds an idle connection stays open
     ) -> None:
         self.port, self.path, self.tls = port or free_port(), path, tls
+        self.keep_alive = keep_alive
         self.respond: Respond = lambda _: Answer()
         self.received: list[Received] = []
         self.arrivals = 0  # requests that arrived, answered yet or not
@@ -93,6 +95,7 @@ class Receiver:
             interface="asgi3",
             ssl_certfile=self.tls[0] if self.tls else None,
             ssl_keyfile=self.tls[1] if self.tls else None,
+            timeout_keep_alive=self.keep_alive,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="receiver", daemon=True)

@@ -21,6 +21,10 @@ from services.notifier.retry import parse_retry_after
 from services.notifier.ssrf import Guard, Refused, Target
 
 RESPONSE_KEPT = 1024
+# An idle connection is not reused after this long: shorter than common servers' idle timeouts
+# (gunicorn 2 s, uvicorn and Node 5 s), so a request is not sent on one the receiver closed
+# while this loop was too busy to see it (it would fail at once, for a retry 5 s later).
+KEEP_ALIVE = 1.5
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 USER_AGENT = "Redress-Webhooks/0.1"
 
@@ -89,7 +93,9 @@ class Sender:
         key = (target.scheme, target.address, target.port, target.host)
         if (found := self._origins.get(key)) is None:
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.per_origin, ssl=self.tls),
+                connector=aiohttp.TCPConnector(
+                    limit=self.per_origin, ssl=self.tls, keepalive_timeout=KEEP_ALIVE
+                ),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
                 trust_env=False,  # no proxies from the environment
             )

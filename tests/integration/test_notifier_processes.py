@@ -58,6 +58,11 @@ class Fleet:
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.tmp_path.glob("notifier-*.log")))
 
+    def running(self) -> bool:
+        """Every notifier has started (until then SIGTERM kills it rather than draining it)."""
+        logs = [p.read_text() for p in sorted(self.tmp_path.glob("notifier-*.log"))]
+        return len(logs) == len(self.processes) and all("notifier running" in t for t in logs)
+
     def stop(self) -> list[int]:
         for process in self.processes:
             if process.poll() is None:
@@ -150,6 +155,7 @@ async def test_two_notifiers_share_the_work_without_duplicate_attempts(
     expected = len(cases) * 4
 
     wait_until(lambda: receiver.count() >= expected, notifiers)
+    wait_until(notifiers.running, notifiers)  # one may have had nothing left to do
     assert notifiers.stop() == [0, 0]
 
     events = receiver.verified(secret)

@@ -1,9 +1,10 @@
 """The sender on its own, against real receivers on loopback: HTTPS to the vetted address under
-the URL's name, and no redirects followed."""
+the URL's name, no redirects followed, no request on a connection the receiver closed."""
 
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,3 +121,11 @@ async def test_redirects_are_answers_not_orders(sender: Sender) -> None:
         outcome = await sender.send(moved.url, b"{}", {"webhook-id": "m1"}, datetime.now(UTC))
         assert (outcome.status_code, outcome.error) == (307, "HTTP 307")
         assert target.count() == 0
+
+
+async def test_a_connection_the_receiver_closed_while_idle_is_not_used(sender: Sender) -> None:
+    with Receiver(keep_alive=2) as receiver:
+        first = await sender.send(receiver.url, b"{}", {"webhook-id": "m1"}, datetime.now(UTC))
+        time.sleep(3)  # the receiver closes the idle connection; this loop cannot see it yet
+        second = await sender.send(receiver.url, b"{}", {"webhook-id": "m2"}, datetime.now(UTC))
+        assert (first.status_code, second.status_code) == (204, 204), second.error
