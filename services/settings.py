@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(
         10_000,
         ge=0,
-        description="cases and stores kept in memory per process; each read still fetches "
-        "any newer events, so it is never stale (0: no cache)",
+        description="cases and stores kept in memory per process, and as many answers to "
+        "GET /v1/cases/{id}; a read still asks for the case's latest version and fetches any "
+        "newer events, so it is never stale (0: no cache)",
     )
     metrics_port: int | None = Field(
         None,
