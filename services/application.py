@@ -181,6 +181,7 @@ class Redress(Application[UUID]):
                 cache.full = False
         elif cache is not None:
             cache.cache.clear()
+        self._store_facts.clear()  # they were read from those aggregates
 
     def close(self) -> None:
         self._group_commit.close()
