@@ -4,8 +4,8 @@ A rebuild is CPU-bound Python: decoding the log and applying it take about as lo
 other, and one interpreter runs one of them at a time. Each group here reads and decodes the
 log itself and swaps its own tables, so on a machine with a free core per group (PostgreSQL
 elsewhere) they finish in about the time one would take alone. On a small machine shared with
-PostgreSQL one process does as well: each group decodes the whole log again. Every read model
-keeps its own tracked position.
+PostgreSQL one process does better: each group reads and decodes the whole log again. Every
+read model keeps its own tracked position.
 """
 
 from __future__ import annotations
