@@ -15,7 +15,7 @@ Keyed = list[tuple[str, CaseEvent]]
 
 class _LastBatch(threading.local):
     def __init__(self) -> None:
-        self.events: Sequence[Any] | None = None  # held, so its identity is not reused
+        self.events: tuple[Any, ...] = ()  # held, so its identity is not reused
         self.keyed: Keyed = []
 
 
@@ -23,13 +23,14 @@ _last = _LastBatch()
 
 
 def case_events(events: Sequence[Any]) -> Keyed:
-    """The case events of a batch, each with its case id as text. The case list and the case
-    statistics both ask, for the same batch when a rebuild folds them: it is worked out once
-    (callers never change a batch or the answer)."""
-    if _last.events is events:
+    """The case events of a batch, each with its case id as text. A rebuild hands the case
+    list and the case statistics the same batch, as a tuple (which cannot change): the answer
+    for it is worked out once."""
+    if events is _last.events:
         return _last.keyed
     keyed = [(str(e.originator_id), e) for e in events if isinstance(e, CaseEvent)]
-    _last.events, _last.keyed = events, keyed
+    if isinstance(events, tuple):
+        _last.events, _last.keyed = events, keyed
     return keyed
 
 

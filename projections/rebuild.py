@@ -176,8 +176,9 @@ def _tail(
 
 
 def _fold(folds: Sequence[Fold], rows: BufferedRows, read: Batch) -> None:
+    events = tuple(read.events)  # one unchangeable batch: what folds derive from it is shared
     for fold in folds:
-        fold(rows, read.events)
+        fold(rows, events)
 
 
 def _head(app: Application[Any], at: int) -> int:
