@@ -95,18 +95,9 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     configure_logging()
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
-        uvicorn.run(
-            "services.case_api.app:worker_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_config=None,
-            timeout_graceful_shutdown=25,
-            # The supervisor kills a worker that misses a 5 s ping; on a busy machine a worker
-            # still importing and connecting is slow, not hung.
-            timeout_worker_healthcheck=30,
-        )
+        from services.api_workers import serve
+
+        serve(host, port, workers)
     else:
         uvicorn.run(
             create_app(settings),

@@ -1,0 +1,111 @@
+"""`redress api --workers N`: N API processes, each listening on its own SO_REUSEPORT socket.
+
+uvicorn's own supervisor shares one listening socket between its workers, and whichever
+worker is awake first accepts: 64 keep-alive connections opened together were seen to split
+50 to 14, so one worker queued while the other idled. With a socket per worker the kernel
+spreads connections over them by hash. The parent restarts a worker that dies, and on SIGTERM
+or SIGINT passes the signal on: each worker drains its requests (uvicorn's graceful
+shutdown), then the parent exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import time
+from multiprocessing.context import SpawnProcess
+from types import FrameType
+
+from uvicorn.config import STARTUP_FAILURE
+
+log = logging.getLogger(__name__)
+GRACE_SECONDS = 25  # a worker's drain, as in `redress api` with one process
+RESTART_PAUSE = 1.0  # a worker dying at once again is not restarted in a tight loop
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    # Fail here if anything listens there already: a socket bound with SO_REUSEPORT would
+    # quietly share the port with another server of the same user.
+    _listening_socket(host, port, shared=False).close()
+    spawn = multiprocessing.get_context("spawn")
+    processes = [_start(spawn, host, port) for _ in range(workers)]
+    stopping: list[int] = []
+    failed = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        time.sleep(0.2)
+        for index, process in enumerate(processes):
+            if process.is_alive() or stopping:
+                continue
+            if process.exitcode == STARTUP_FAILURE:  # the app cannot load: so would the next
+                log.error("API worker %s could not start; stopping", process.pid)
+                stopping.append(signal.SIGTERM)
+                failed = True
+                break
+            log.warning(
+                "API worker %s exited (%s); starting another", process.pid, process.exitcode
+            )
+            time.sleep(RESTART_PAUSE)
+            processes[index] = _start(spawn, host, port)
+    for process in processes:
+        if process.pid is not None and process.is_alive():
+            os.kill(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS + 5
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+    if failed:
+        raise SystemExit(STARTUP_FAILURE)
+
+
+def _start(spawn: multiprocessing.context.SpawnContext, host: str, port: int) -> SpawnProcess:
+    process = spawn.Process(target=_worker, args=(host, port), daemon=False)
+    process.start()
+    return process
+
+
+def _worker(host: str, port: int) -> None:
+    import uvicorn
+
+    from services.case_api.app import worker_app
+
+    _end_with_parent()
+    config = uvicorn.Config(
+        worker_app, factory=True, log_config=None, timeout_graceful_shutdown=GRACE_SECONDS
+    )
+    uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
+
+
+def _listening_socket(host: str, port: int, *, shared: bool = True) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(address)
+    listener.listen(2048)
+    return listener
+
+
+def _end_with_parent() -> None:
+    """SIGTERM (a drain) when the supervisor dies, even by SIGKILL: no orphan keeps the port."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() == 1:  # the parent was gone before the signal was asked for
+            os.kill(os.getpid(), signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the worker outlives a killed supervisor
+        log.info("no parent-death signal on this platform")
