@@ -1,9 +1,10 @@
 """Reading a page of the event log after a position.
 
 On PostgreSQL the page is read with the library's connection pool and table, as the library's
-`select_notifications` does, but into plain named tuples: building a dict and then a frozen
-dataclass for each row took half the CPU of reading the log, and a rebuild reads all of it.
-Other stores use the library's method.
+`select_notifications` does, but into plain named tuples (not a dict, then a frozen dataclass,
+per row) and in PostgreSQL's binary format (event states come as raw bytes, not hex text to
+parse): a third of the CPU and half the time, and a rebuild reads the whole log. Other stores
+use the library's method.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _postgres_page(
         schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name)
     )
     with datastore.get_connection() as connection:
-        cursor = connection.cursor(row_factory=namedtuple_row)
+        cursor = connection.cursor(row_factory=namedtuple_row, binary=True)
         with cursor:
             cursor.execute(statement, (after, limit), prepare=True)
             return cast(list[Logged], cursor.fetchall())
