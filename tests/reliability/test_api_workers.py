@@ -26,8 +26,9 @@ def _workers(api: ApiService) -> set[int]:
     }
 
 
-def _established(pid: int, port: int) -> int:
-    """How many of this process's sockets are connections accepted on `port`."""
+def _established(pid: int, port: int, state: str = "01") -> int:
+    """How many of this process's sockets are connections accepted on `port` (state 01), or
+    listening there (0A)."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         target = os.readlink(fd)
@@ -37,7 +38,7 @@ def _established(pid: int, port: int) -> int:
     for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local_port = int(fields[1].split(":")[1], 16)
-        if local_port == port and fields[3] == "01" and fields[9] in inodes:
+        if local_port == port and fields[3] == state and fields[9] in inodes:
             count += 1
     return count
 
@@ -59,6 +60,11 @@ def test_workers_share_the_connections_are_replaced_and_drain_on_sigterm(
     api = running.api("--workers", "2")
     wait_until(lambda: len(_workers(api)) == 2, 30, "two workers")
     first, second = sorted(_workers(api))
+    wait_until(
+        lambda: all(_established(pid, api.port, "0A") for pid in (first, second)),
+        60,
+        "both workers listening",
+    )
     connections = _open_connections(api)
     try:
         shares = [_established(pid, api.port) for pid in (first, second)]
