@@ -7,6 +7,12 @@ the versions it read (`read_versions={store_id: version}`) and the recorder chec
 same transaction, after taking the events table's lock, so no store event can commit between
 the check and the case's own commit. A mismatch records nothing and raises `StaleRead`; the
 caller reads again and retries. Installed through the library's APPLICATION_RECORDER_TOPIC.
+
+The PostgreSQL recorder also recognises its own commit. The library retries an insert whose
+connection broke; if the break came after the commit but before its acknowledgement (the
+server stopped at that moment), the retry meets its own rows and fails as a conflict. Those
+rows, byte for byte, mean the events were recorded: the insert answers as if the first attempt
+had been acknowledged, instead of a 409 for a command that took effect.
 """
 
 from __future__ import annotations
@@ -34,7 +40,48 @@ def _check(expected: ReadVersions, current: Mapping[UUID, int]) -> None:
         raise StaleRead(f"changed since read: {', '.join(stale)}")
 
 
+# The stored rows at these (aggregate, version) keys.
+ROWS_AT = (
+    "SELECT e.originator_id, e.originator_version, e.topic, e.state, e.notification_id "
+    "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, version) "
+    "JOIN {}.{} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
+)
+
+
 class PostgresRecorder(PostgresApplicationRecorder):
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
+        except StaleRead:
+            raise
+        except IntegrityError:
+            if (ids := self._recorded_already(stored_events)) is None:
+                raise
+            return ids
+
+    def _recorded_already(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The notification ids of these very events if they are stored already, else None."""
+        statement = SQL(ROWS_AT).format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        keys = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, keys)
+            rows = {(r["originator_id"], r["originator_version"]): r for r in curs.fetchall()}
+        ids = []
+        for event in stored_events:
+            row = rows.get((event.originator_id, event.originator_version))
+            if row is None or row["topic"] != event.topic or bytes(row["state"]) != event.state:
+                return None
+            ids.append(row["notification_id"])
+        return ids
+
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:

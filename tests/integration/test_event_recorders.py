@@ -1,0 +1,51 @@
+"""The PostgreSQL recorder recognises its own commit when the library retries an insert whose
+acknowledgement was lost (services.event_recorders): the retry answers as the first attempt
+would have, and a different event at the same version is still a conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+from services.application import Redress
+from services.event_recorders import PostgresRecorder
+from services.settings import Settings
+
+
+@pytest.fixture
+def recorder(postgres_database: str) -> Iterator[PostgresRecorder]:
+    app = Redress(env=Settings(database_url=postgres_database).eventsourcing_env())
+    assert isinstance(app.recorder, PostgresRecorder)
+    yield app.recorder
+    app.close()
+
+
+def _events(originator: object, *states: bytes) -> list[StoredEvent]:
+    return [
+        StoredEvent(originator_id=originator, originator_version=n, topic="t:Event", state=s)
+        for n, s in enumerate(states, start=1)
+    ]
+
+
+def test_a_retried_insert_that_had_committed_answers_as_the_first_did(
+    recorder: PostgresRecorder,
+) -> None:
+    events = _events(uuid4(), b'{"a":1}', b'{"a":2}')
+    first = recorder.insert_events(events)
+    again = recorder.insert_events(events)  # as the library's retry after a lost ack
+    assert again == first
+    assert recorder.max_notification_id() == max(first or [0])
+
+
+def test_another_event_at_a_stored_version_is_still_a_conflict(
+    recorder: PostgresRecorder,
+) -> None:
+    originator = uuid4()
+    recorder.insert_events(_events(originator, b'{"a":1}'))
+    with pytest.raises(IntegrityError):
+        recorder.insert_events(_events(originator, b'{"a":"other"}'))
+    with pytest.raises(IntegrityError):  # part of a batch stored, part not: not ours
+        recorder.insert_events(_events(originator, b'{"a":1}', b'{"a":2}'))
