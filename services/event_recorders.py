@@ -17,6 +17,7 @@ had been acknowledged, instead of a 409 for a command that took effect.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -29,6 +30,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 ReadVersions = Mapping[UUID, int]
+log = logging.getLogger(__name__)
 
 
 class StaleRead(IntegrityError):
@@ -60,6 +62,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
         except IntegrityError:
             if (ids := self._recorded_already(stored_events)) is None:
                 raise
+            log.warning("an insert retried after a lost acknowledgement had been recorded")
             return ids
 
     def _recorded_already(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
