@@ -149,7 +149,17 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def case_response(state: dict[str, Any], status: int = 200) -> Response:
-    headers = {"ETag": f'"{state["version"]}"'}
-    if status == 201:
-        headers["Location"] = f"/v1/cases/{state['id']}"
-    return json_response(state, status, headers)
+    location = {"Location": f"/v1/cases/{state['id']}"} if status == 201 else {}
+    return versioned_response(encode(state), state["version"], status, location)
+
+
+def versioned_response(
+    body: bytes, version: int, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A case's JSON with its version as the ETag, which If-Match takes back."""
+    return Response(
+        body,
+        status_code=status,
+        media_type="application/json",
+        headers={"ETag": f'"{version}"', **(headers or {})},
+    )

@@ -16,13 +16,13 @@ import logging
 from typing import NamedTuple
 from uuid import UUID
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.case_api.deps import Services, in_scope, key_holder
+from services.case_api.deps import Services, in_scope, key_holder, versioned_response
 
 log = logging.getLogger(__name__)
 PREFIX = "/v1/cases/"
-Headers = list[tuple[bytes, bytes]]
 
 
 class _Route(NamedTuple):
@@ -45,12 +45,11 @@ class CaseReadHotPath:
                 answer = None
             if answer is not None:
                 scope["route"] = ROUTE
-                await send({"type": "http.response.start", "status": 200, "headers": answer[0]})
-                await send({"type": "http.response.body", "body": answer[1]})
+                await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    async def _answer(self, scope: Scope, case_id: UUID) -> tuple[Headers, bytes] | None:
+    async def _answer(self, scope: Scope, case_id: UUID) -> Response | None:
         svc = self.services
         header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
         principal = await key_holder(svc, header.decode("latin-1") if header else None)
@@ -61,12 +60,7 @@ class CaseReadHotPath:
             return None
         if svc.limiter.retry_after(principal.key_id) is not None:
             return None  # the route answers 429 (a limited key takes no token)
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(current.body)).encode()),
-            (b"etag", f'"{current.version}"'.encode()),
-        ]
-        return headers, current.body
+        return versioned_response(current.body, current.version)
 
 
 def _current_state_read(scope: Scope) -> UUID | None:

@@ -23,6 +23,7 @@ from services.case_api.deps import (
     require_role,
     require_scope,
     scoped_case,
+    versioned_response,
 )
 from services.case_api.problems import Problem, forbidden
 from services.case_api.routes import problems
@@ -124,9 +125,7 @@ async def get_case(
     if version is None and at is None:
         current = await svc.case_reads.current(uuid)
         require_scope(principal, current.store_id, current.consumer_id, case_id)
-        return Response(
-            current.body, media_type="application/json", headers={"ETag": f'"{current.version}"'}
-        )
+        return versioned_response(current.body, current.version)
     state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=at))
     require_scope(principal, state["store_id"], state["consumer_id"], case_id)
     return case_response(state)
