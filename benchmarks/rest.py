@@ -91,14 +91,8 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
             rate=half,
         )
         figures.append(
-            Figure(
-                "rest",
-                f"POST /v1/cases p99 at {half:.0f} req/s (half the library rate)",
-                paced["p99_ms"],
-                "ms",
-                target="≤ 100 ms",
-                met=paced["p99_ms"] <= 100 and paced["rps"] >= 0.98 * half,
-                extra={"achieved_rps": paced["rps"], "p50_ms": paced["p50_ms"]},
+            _paced(
+                f"POST /v1/cases p99 at {half:.0f} req/s (half the library rate)", paced, half, 100
             )
         )
         ids = _listed_ids(url, token)
@@ -136,18 +130,23 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
             rate=GET_RATE,
         )
         figures.append(
-            Figure(
-                "rest",
-                f"GET /v1/cases/{{id}} p99 at {GET_RATE:,} req/s",
-                paced_get["p99_ms"],
-                "ms",
-                target="≤ 30 ms",
-                met=paced_get["p99_ms"] <= 30 and paced_get["rps"] >= 0.98 * GET_RATE,
-                extra={"achieved_rps": paced_get["rps"], "p50_ms": paced_get["p50_ms"]},
-            )
+            _paced(f"GET /v1/cases/{{id}} p99 at {GET_RATE:,} req/s", paced_get, GET_RATE, 30)
         )
         figures.append(_audit(url, token))
     return figures
+
+
+def _paced(name: str, result: dict[str, Any], rate: float, p99_ms: float) -> Figure:
+    """A latency target at an offered rate: met only if that rate was reached, too."""
+    return Figure(
+        "rest",
+        name,
+        result["p99_ms"],
+        "ms",
+        target=f"≤ {p99_ms:g} ms",
+        met=result["p99_ms"] <= p99_ms and result["rps"] >= 0.98 * rate,
+        extra={"achieved_rps": result["rps"], "p50_ms": result["p50_ms"]},
+    )
 
 
 def _listed_ids(url: str, token: str, count: int = 2000) -> list[str]:
