@@ -42,15 +42,28 @@ def _check(expected: ReadVersions, current: Mapping[UUID, int]) -> None:
         raise StaleRead(f"changed since read: {', '.join(stale)}")
 
 
+# The latest version of each of these aggregates.
+LATEST_VERSIONS = (
+    "SELECT originator_id, max(originator_version) AS version FROM {table} "
+    "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+)
 # The stored rows at these (aggregate, version) keys.
 ROWS_AT = (
     "SELECT e.originator_id, e.originator_version, e.topic, e.state, e.notification_id "
     "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, version) "
-    "JOIN {}.{} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
+    "JOIN {table} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
 )
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        table = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        self._latest_versions = SQL(LATEST_VERSIONS).format(table=table)
+        self._rows_at = SQL(ROWS_AT).format(table=table)
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -67,15 +80,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
 
     def _recorded_already(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The notification ids of these very events if they are stored already, else None."""
-        statement = SQL(ROWS_AT).format(
-            Identifier(self.datastore.schema), Identifier(self.events_table_name)
-        )
         keys = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, keys)
+            curs.execute(self._rows_at, keys)
             rows = {(r["originator_id"], r["originator_version"]): r for r in curs.fetchall()}
         ids = []
         for event in stored_events:
@@ -97,14 +107,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
             # before the insert: the library's transaction commits whatever was written when
             # an exception is raised here.
             self._lock_table(curs)
-            curs.execute(
-                SQL(
-                    "SELECT originator_id, max(originator_version) AS version FROM {}.{} "
-                    "WHERE originator_id = ANY(%s) GROUP BY originator_id"
-                ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
-                (list(expected),),
-                prepare=True,
-            )
+            curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         super()._insert_stored_events(curs, stored_events, **kwargs)
 
