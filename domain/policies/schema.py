@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.calendar import BusinessCalendar
+
 CASE_KINDS = (
     "warranty_claim",
     "return_request",
@@ -50,10 +52,12 @@ Step = Literal[
     "suspend",
     "consumer_close",
     "consumer_escalate",
+    "settlement",
 ]
+SuspensionReason = Literal["judicial", "negotiation", "third_party"]
 # Predicates a deadline rule may require of the case (all must hold).
 CONDITION_PREFIXES = ("kind:", "not_kind:", "category:", "not_category:")
-PLAIN_CONDITIONS = ("certified", "not_certified")
+PLAIN_CONDITIONS = ("certified", "not_certified", "escalated", "not_escalated")
 
 
 class Strict(BaseModel):
@@ -122,9 +126,15 @@ class FilingWindow(Strict):
 
 class CalendarSpec(Strict):
     country: str = Field(min_length=2, max_length=3)
+    subdivision: str | None = None
     timezone: str
     business_hours: tuple[time, time] = (time(8), time(22))
     store_calendar: bool = False  # biggrey: the store's own country and zone, when it has one
+
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            self.country, self.timezone, *self.business_hours, subdivision=self.subdivision
+        )
 
 
 class MoneySpec(Strict):
@@ -170,10 +180,17 @@ class Policy(Strict):
     protection: Protection = Protection()
     near_expiry: list[NearExpiry] = []
     declared_value_required: bool = False
+    # How a case ends (PLATFORMS.md): who may take a case over, and who must approve what.
+    platform_handles: list[Kind] = []  # kinds staff handle from filing (certified stores)
+    escalation_certified_only: bool = False  # no escalation at all for non-certified stores
+    consumer_approves_store_decisions: bool = False  # a full store refund waits for approval
+    suspension_reasons: list[SuspensionReason] = []
     notes: list[str] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
+        if self.suspension_reasons and "suspend" not in self.steps:
+            raise ValueError("suspension_reasons given, but the policy offers no `suspend` step")
         for window in self.filing_windows:
             extra = set(window.kinds) - set(self.kinds)
             if extra:

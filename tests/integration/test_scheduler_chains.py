@@ -128,7 +128,7 @@ def test_globalbuy_suspension_resumes_after_7_work_days_and_the_paused_clock_run
         currency="CNY",
         completed_at=submitted - timedelta(days=2),
     )
-    h.act(case_id, STAFF, local("2025-09-26 16:00", SHANGHAI), "suspend", reason="police")
+    h.act(case_id, STAFF, local("2025-09-26 16:00", SHANGHAI), "suspend", reason="judicial")
     assert h.run_due(local("2025-10-13 23:59", SHANGHAI)).fired == 0
     # Work days: Sun 28 Sep (make-up day), 29, 30, then after National Day Oct 9, 10,
     # Sat 11 (make-up day), Mon 13: handling resumes at the end of the 7th.
@@ -148,7 +148,7 @@ def test_globalbuy_suspension_with_proof_does_not_resume_by_itself(h: Harness) -
         currency="CNY",
         completed_at=submitted - timedelta(days=2),
     )
-    h.act(case_id, STAFF, submitted, "suspend", reason="court")
+    h.act(case_id, STAFF, submitted, "suspend", reason="judicial")
     h.act(case_id, STAFF, submitted, "record_suspension_proof", reference="case 42")
     assert h.run_due(local("2026-01-01 00:00", SHANGHAI)).fired == 0
     assert h.app.get_case(case_id)["status"] == "suspended"
