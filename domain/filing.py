@@ -8,7 +8,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.calendar import BusinessCalendar
-from domain.errors import DeclaredBelowReceipt, FilingWindowClosed, InvalidField, KindNotOffered
+from domain.errors import (
+    DeclaredBelowReceipt,
+    FilingWindowClosed,
+    InvalidField,
+    KindNotOffered,
+    RefundExceedsPaid,
+)
 from domain.policies.schema import FilingWindow, Policy
 
 PROTECTION_CLAIM_KINDS = ("lost_parcel", "damaged_parcel")
@@ -60,6 +66,23 @@ def check_filing(
             _check_window(window, calendar, order, filed_at)
     if policy.declared_value_required and kind in PROTECTION_CLAIM_KINDS:
         _check_protection_claim(policy, order, fields)
+    if kind == "refund_only" and fields.get("refund_amount") is not None:
+        _check_refund_asked(order, fields["refund_amount"])
+
+
+def _check_refund_asked(order: Order, asked: object) -> None:
+    """A `refund_only` request asks for at most what was paid (default: all of it)."""
+    try:
+        amount = Decimal(str(asked))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidField("refund_amount", f"refund_amount {asked!r} is not a positive amount")
+    if amount > order.amount:
+        raise RefundExceedsPaid(
+            f"refund_amount {amount} {order.currency} is more than the {order.amount} "
+            f"{order.currency} paid"
+        )
 
 
 def _check_window(
