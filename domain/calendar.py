@@ -6,6 +6,7 @@ daylight-saving changes never stretch or shrink a clock.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -119,6 +120,14 @@ class BusinessCalendar:
                         return begin + needed
                     needed -= available
             day += timedelta(days=1)
+
+
+def months_later(instant: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months on (or the last day of a shorter month)."""
+    month_index = instant.month - 1 + months
+    year, month = instant.year + month_index // 12, month_index % 12 + 1
+    day = min(instant.day, monthrange(year, month)[1])
+    return instant.replace(year=year, month=month, day=day)
 
 
 def clock_after(start: datetime, *, hours: float = 0, days: float = 0) -> datetime:

@@ -48,7 +48,9 @@ from domain.protection import capped_payout, check_platform_payout, platform_cap
 from domain.refunds import check_within_paid, remaining
 
 STORE_CLOSE_DECISIONS = ("refund", "replace", "repair", "reject", "other")
-STORE_DECISIONS = ("approve", "refuse", "refund_only", "reship")
+STORE_DECISIONS = ("approve", "refuse", "refund_only", "reship", "consumer_gave_up")
+DIAGNOSES = ("return_needed", "fixed_remotely", "not_covered")
+AUTHORITIES = ("court", "police")
 PAYERS = ("store", "platform")
 RULED_FOR = ("consumer", "store")
 
@@ -82,6 +84,8 @@ class Case(Aggregate):
         self.proposal: dict[str, Any] | None = None  # what the consumer is asked to approve
         self.ruling: dict[str, Any] | None = None
         self.settlement: dict[str, Any] | None = None
+        self.suspension_reason: str | None = None
+        self.diagnosis: str | None = None
         self.head_hash = GENESIS
 
     def end(self, resolution: str, status: str = CLOSED) -> None:
@@ -114,7 +118,9 @@ class Case(Aggregate):
         case_id = case_id or uuid4()
         # Biggrey handles a complaint against a certified store itself, from the start.
         handled_by_platform = kind in policy.platform_handles and certified
-        facts = CaseFacts(kind, certified, fields.get("goods_category"), handled_by_platform)
+        facts = CaseFacts(
+            kind, certified, fields.get("goods_category"), handled_by_platform, order.delivered_at
+        )
         deadlines = next_deadlines(
             policy,
             calendar,
@@ -188,7 +194,13 @@ class Case(Aggregate):
             proposed = self._positive(Money(refund_amount, self.order_amount.currency))
             check_within_paid(self.order_amount, self.refunds, proposed, rates)
         self._record(
-            ev.StoreClosed, policy, by, decision=decision, note=note, refund_amount=refund_amount
+            ev.StoreClosed,
+            policy,
+            by,
+            qualifier=decision,
+            decision=decision,
+            note=note,
+            refund_amount=refund_amount,
         )
 
     def decide(
@@ -217,9 +229,23 @@ class Case(Aggregate):
         near_expiry = decision == "approve" and self.refund_without_return is not None
         refund = self._refund_asked(rates) if refunds or near_expiry else None
         self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision, note=note)
+        if decision == "consumer_gave_up":  # the merchant records the consumer dropped it
+            self._record(ev.Closed, policy, by, reason="consumer_gave_up", deadline_id=None)
         if refund is not None:
             reason = "near_expiry" if near_expiry and self.kind != "refund_only" else "refund_only"
             self._record_refund(policy, by, refund, "store", reason, resolution="refunded")
+
+    def diagnose(self, policy: Policy, by: By, outcome: str, note: str | None = None) -> None:
+        """Bigben's pre-diagnosis of a warranty claim, before any goods go back."""
+        self._require_step(policy, "diagnosis")
+        if outcome not in DIAGNOSES:
+            raise InvalidField("outcome", f"outcome must be one of {DIAGNOSES}")
+        if self.kind != "warranty_claim":
+            raise StepNotOffered("a pre-diagnosis is for warranty claims")
+        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "diagnose")
+        self._record(
+            ev.DiagnosisRecorded, policy, by, qualifier=outcome, outcome=outcome, note=note
+        )
 
     def receive_return(self, policy: Policy, by: By) -> None:
         """The store has the parcel back, with or without a shipment upload."""
@@ -264,6 +290,12 @@ class Case(Aggregate):
     def ship_return(self, policy: Policy, by: By, carrier: str, waybill: str) -> None:
         self._require_step(policy, "return_shipment")
         self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "ship a return for")
+        diagnosed = self.diagnosis == "return_needed"
+        if "diagnosis" in policy.steps and self.kind == "warranty_claim" and not diagnosed:
+            raise NotYetAllowed(
+                "a warranty return goes back only after the store's pre-diagnosis finds a "
+                f"return needed (…/diagnosis); the diagnosis is {self.diagnosis or 'missing'}"
+            )
         if self.return_shipment is not None or self.return_received:
             raise NotAllowedInStatus("the return was already shipped or received")
         self._record(ev.ReturnShipped, policy, by, carrier=carrier, waybill=waybill)
@@ -338,6 +370,11 @@ class Case(Aggregate):
         resolution, awaits_consumer = None, False
         if by_store:
             full = total.amount >= self._asked(rates).amount
+            if not full and policy.partial_refund_needs_consent:
+                raise NotYetAllowed(
+                    f"{policy.name}: a refund short of the amount paid needs the consumer's "
+                    "agreement first: propose it (…/close with refund_amount)"
+                )
             if full and not policy.consumer_approves_store_decisions:
                 resolution = "refunded"
             else:
@@ -436,9 +473,31 @@ class Case(Aggregate):
             note=note,
         )
 
-    def record_suspension_proof(self, policy: Policy, by: By, reference: str) -> None:
+    def record_suspension_proof(
+        self, policy: Policy, by: By, reference: str, authority: str | None = None
+    ) -> None:
+        """A court or the police accepted the matter: a judicial suspension stays until staff
+        resume it (police: 6 months at most)."""
+        if authority not in AUTHORITIES:
+            raise InvalidField("authority", f"authority must be one of {AUTHORITIES}")
         self._require_status({SUSPENDED}, "record proof for")
-        self._record(ev.SuspensionProofRecorded, policy, by, reference=reference)
+        if self.suspension_reason != "judicial":
+            raise NotAllowedInStatus("proof of acceptance is for a judicial suspension")
+        self._record(
+            ev.SuspensionProofRecorded,
+            policy,
+            by,
+            qualifier=authority,
+            reference=reference,
+            authority=authority,
+        )
+
+    def record_repayment(self, policy: Policy, by: By, reference: str) -> None:
+        """Geli: the merchant repaid the platform's advance (stops the repayment deadline)."""
+        self._require_step(policy, "repayment")
+        if not any(d.action == "flag_repayment_overdue" for d in self.deadlines):
+            raise NotAllowedInStatus("this case has no platform advance awaiting repayment")
+        self._record(ev.RepaymentRecorded, policy, by, reference=reference)
 
     def resume(self, policy: Policy, by: By, timeout: Deadline | None = None) -> None:
         self._require_status({SUSPENDED}, "resume")
@@ -508,6 +567,10 @@ class Case(Aggregate):
                 self.resume(policy, by, timeout=deadline)
             case "flag_payout_overdue":
                 self._record(ev.PayoutOverdue, policy, by, **fired)
+            case "flag_repayment_overdue":
+                self._record(ev.RepaymentOverdue, policy, by, **fired)
+            case "auto_refund":
+                self._auto_refund(policy, by, rates, fired)
             case other:
                 raise ValueError(f"unknown deadline action {other!r}")
         return True
@@ -524,6 +587,16 @@ class Case(Aggregate):
             return
         self._record(ev.AutoApproved, policy, by, resolution=None, **fired)
         self._record_refund(policy, by, refund, "store", "auto_approval", "auto_approved")
+
+    def _auto_refund(
+        self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
+    ) -> None:
+        """The merchant did not refund a received return in time: the refund is made for it."""
+        refund = self._refund_asked(rates)
+        if refund is None:  # already refunded in full
+            self._record(ev.Closed, policy, by, reason="refunded", **fired)
+            return
+        self._record_refund(policy, by, refund, "store", "auto_refund", "refunded", fired=fired)
 
     def _protection_refund(
         self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
@@ -548,8 +621,9 @@ class Case(Aggregate):
 
     @property
     def facts(self) -> CaseFacts:
+        delivered = self.order.get("delivered_at")
         return CaseFacts(
-            self.kind, self.certified, self.fields.get("goods_category"), self.escalated
+            self.kind, self.certified, self.fields.get("goods_category"), self.escalated, delivered
         )
 
     def _asked(self, rates: ExchangeRates) -> Money:

@@ -379,11 +379,22 @@ class Suspended(CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.status_before_suspension, case.status = self.previous_status, SUSPENDED
-        case.paused_deadlines = self.paused
+        case.paused_deadlines, case.suspension_reason = self.paused, self.reason
 
 
 class SuspensionProofRecorded(CaseEvent):
+    """A court or the police accepted the matter. Version 2 added `authority` (`court` or
+    `police`); proofs recorded before it named none."""
+
+    class_version = 2
+    upcast_defaults: ClassVar[dict[str, Any]] = {"authority": None}
+
     reference: str
+    authority: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["authority"] = None
 
 
 class Resumed(CaseEvent):
@@ -445,6 +456,30 @@ class PayoutHeld(CaseEvent):
 
 class PayoutConfirmed(CaseEvent):
     reference: str
+
+
+class DiagnosisRecorded(CaseEvent):
+    """Bigben's pre-diagnosis of a warranty claim: the goods go back only if `return_needed`."""
+
+    outcome: str
+    note: str | None
+
+    def evolve(self, case: Case) -> None:
+        case.diagnosis = self.outcome
+        if case.status == AWAITING_STORE:
+            case.status = IN_PROGRESS
+
+
+class RepaymentRecorded(CaseEvent):
+    """Geli: the merchant repaid the platform's advance."""
+
+    reference: str
+
+
+class RepaymentOverdue(CaseEvent):
+    """Geli: the merchant did not repay the platform's advance within its limit."""
+
+    deadline_id: str
 
 
 class SettlementRecorded(CaseEvent):

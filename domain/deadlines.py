@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.calendar import BusinessCalendar, clock_after
+from domain.calendar import BusinessCalendar, clock_after, months_later
 from domain.policies.schema import DeadlineRule, Duration, Policy
 
 
@@ -40,6 +40,7 @@ class CaseFacts:
     certified: bool
     goods_category: str | None
     escalated: bool = False  # staff have the case (from filing, for a platform-handled kind)
+    delivered_at: datetime | None = None  # the order's delivery, for rules counted from it
 
     def satisfies(self, condition: str) -> bool:
         if condition in ("certified", "not_certified"):
@@ -62,6 +63,8 @@ def due_after(start: datetime, duration: Duration, calendar: BusinessCalendar) -
             return calendar.business_minutes_after(start, float(value))
         case "hours":
             return clock_after(start, hours=float(value))
+        case "months":
+            return months_later(start.astimezone(UTC), int(value))
         case _:
             return clock_after(start, days=float(value))
 
@@ -105,11 +108,14 @@ def next_deadlines(
         if rule.kind in armed_kinds:
             continue  # one timer of a kind at a time; the running one stands
         armed_kinds.add(rule.kind)
+        start = at
+        if rule.counted_from == "delivered_at" and facts.delivered_at is not None:
+            start = facts.delivered_at
         kept.append(
             Deadline(
                 id=f"{rule.kind}-{sequence}",
                 kind=rule.kind,
-                due_at=due_after(at, rule.after, calendar).astimezone(UTC),
+                due_at=due_after(start, rule.after, calendar).astimezone(UTC),
                 action=rule.action,
             )
         )

@@ -50,6 +50,12 @@ class RefundExceedsPaid(DomainError):
     rule = "refund_exceeds_paid"
 
 
+class AlreadyRefunded(DomainError):
+    """A second return on an order whose earlier case ended with a refund (geli)."""
+
+    rule = "already_refunded"
+
+
 class NotAllowedInStatus(DomainError):
     rule = "not_allowed_in_status"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.calendar import BusinessCalendar
 from domain.errors import (
+    AlreadyRefunded,
     DeclaredBelowReceipt,
     FilingWindowClosed,
     InvalidField,
@@ -18,6 +19,7 @@ from domain.errors import (
 from domain.policies.schema import FilingWindow, Policy
 
 PROTECTION_CLAIM_KINDS = ("lost_parcel", "damaged_parcel")
+RETURN_KINDS = ("return_request", "exchange_request", "seven_day_return")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,22 @@ def check_filing(
         _check_protection_claim(policy, order, fields)
     if kind == "refund_only" and fields.get("refund_amount") is not None:
         _check_refund_asked(order, fields["refund_amount"])
+
+
+def check_not_refunded_before(
+    policy: Policy, kind: str, order: Order, refunded_orders: frozenset[str]
+) -> None:
+    """Geli: once a case on an order ended with a refund, no second return on it at the same
+    store (`refunded_orders`: the store's orders whose cases ended so)."""
+    if (
+        policy.no_second_return_after_refund
+        and kind in RETURN_KINDS
+        and order.reference in refunded_orders
+    ):
+        raise AlreadyRefunded(
+            f"order {order.reference!r} was already refunded at this store; "
+            f"{policy.name} takes no second return on it"
+        )
 
 
 def _check_refund_asked(order: Order, asked: object) -> None:

@@ -11,7 +11,6 @@ imported case's overdue deadlines are recorded on it, but never counted against 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.calendar import months_later
 from domain.errors import NotAllowedInStatus, NotYetAllowed
 
 if TYPE_CHECKING:
@@ -31,13 +31,6 @@ REAPPLY_AFTER_MONTHS = 12
 def store_uuid(store_id: str) -> UUID:
     """Stores are named by their platform's id; the event store wants a UUID."""
     return uuid5(NAMESPACE_URL, f"redress:store:{store_id}")
-
-
-def months_later(instant: datetime, months: int) -> datetime:
-    month_index = instant.month - 1 + months
-    year, month = instant.year + month_index // 12, month_index % 12 + 1
-    day = min(instant.day, calendar.monthrange(year, month)[1])
-    return instant.replace(year=year, month=month, day=day)
 
 
 class Store(Aggregate):
@@ -63,6 +56,7 @@ class Store(Aggregate):
         self.warnings_since_certified = 0  # a certificate granted again starts a fresh count
         self.reapply_after: datetime | None = None
         self.revocation_reason: str | None = None
+        self.refunded_orders: dict[str, str] = {}  # order reference → the case that refunded it
 
     @staticmethod
     def create_id(store_id: str) -> UUID:
@@ -102,6 +96,12 @@ class Store(Aggregate):
                 f"{self.reapply_after.isoformat()}"
             )
         self._certified(occurred_at, actor, evidence)
+
+    @event("OrderRefunded")
+    def record_refunded_order(self, order_reference: str, case_id: str) -> None:
+        """A case on this order ended with a refund (kept where a platform bars a second
+        return on a refunded order)."""
+        self.refunded_orders[order_reference] = case_id
 
     @event("StoreWarned")
     def _warned(
@@ -156,11 +156,31 @@ class Store(Aggregate):
         }
 
 
-def react_to_case(store: Store, case: Case, events: Iterable[Any]) -> bool:
+STORE_EVENTS = frozenset({"Warned", "Refunded"})  # case events a store always reacts to
+
+
+def concerns_store(events: Iterable[Any], tracks_refunded_orders: bool) -> bool:
+    """Whether a case's new events change its store's record (so they are saved together)."""
+    return any(
+        type(e).__name__ in STORE_EVENTS
+        or (tracks_refunded_orders and e.resolution_recorded is not None)
+        for e in events
+    )
+
+
+def react_to_case(
+    store: Store, case: Case, events: Iterable[Any], *, tracks_refunded_orders: bool = False
+) -> bool:
     """Apply a case's new events to its store's record. Returns True if the store changed.
     Only deadlines that fell due after the case was recorded here count against the store;
-    a bar counts from when it is imposed (the event's recording)."""
+    a bar counts from when it is imposed (the event's recording). Where the platform bars a
+    second return on a refunded order, a case ending with a refund is remembered."""
+    events = list(events)
     changed = False
+    ended = any(e.resolution_recorded is not None for e in events)
+    if tracks_refunded_orders and ended and case.refunds:
+        store.record_refunded_order(str(case.order["reference"]), str(case.id))
+        changed = True
     for case_event in events:
         name = type(case_event).__name__
         if case_event.occurred_at < case.created_on:  # overdue at an import: no penalty

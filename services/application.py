@@ -30,10 +30,10 @@ from domain.calendar import BusinessCalendar
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent
 from domain.errors import UnknownStore
-from domain.filing import Order
+from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
-from domain.store import Store, react_to_case, store_uuid
+from domain.store import Store, concerns_store, react_to_case, store_uuid
 from services import bulk_get
 from services.case_view import case_state, history_entry
 from services.event_recorders import ReadVersions, StaleRead
@@ -44,7 +44,6 @@ from services.transcodings import CalendarAsDict, DeadlineAsDict
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
 START_ATTEMPTS = 5
-STORE_EVENTS = frozenset({"Warned", "Refunded"})  # case events the store reacts to
 RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 STORE_FACTS_LIMIT = 10_000  # stores remembered for filing; beyond, start again (a query each)
 log = logging.getLogger(__name__)
@@ -101,6 +100,7 @@ class StoreFacts:
     country: str
     timezone: str
     subdivision: str | None
+    refunded_orders: frozenset[str]
 
     @classmethod
     def of(cls, store: Store) -> StoreFacts:
@@ -116,6 +116,7 @@ class StoreFacts:
             store.country,
             store.timezone,
             store.subdivision,
+            frozenset(store.refunded_orders),
         )
 
 
@@ -265,6 +266,7 @@ class Redress(Application[UUID]):
                 raise UnknownStore(
                     f"store {new.store_id!r} is on {store.platform}, not {new.platform}"
                 )
+            check_not_refunded_before(policy, new.kind, new.order, store.refunded_orders)
             case = Case.submit(
                 policy,
                 by,
@@ -347,7 +349,8 @@ class Redress(Application[UUID]):
         cases = self._cases([case_id for case_id, _ in timeouts])
         for case, (case_id, deadline_id) in zip(cases, timeouts, strict=True):
             fired = case.time_out(self.policies[case.platform], deadline_id, now, self.rates)
-            if any(type(e).__name__ in STORE_EVENTS for e in case.pending_events):
+            tracks = self.policies[case.platform].no_second_return_after_refund
+            if concerns_store(case.pending_events, tracks):
                 raise ValueError(f"case {case_id}: a timeout that changes a store goes alone")
             if fired:
                 changed.append((case, len(case.pending_events)))
@@ -369,9 +372,10 @@ class Redress(Application[UUID]):
 
     def _save_with_store(self, case: Case) -> None:
         pending = list(case.pending_events)
-        if any(type(e).__name__ in STORE_EVENTS for e in pending):
+        tracks = self.policies[case.platform].no_second_return_after_refund
+        if concerns_store(pending, tracks):
             store = self._store(case.store_id)
-            if react_to_case(store, case, pending):
+            if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
                 self.save(case, store)
                 self._maybe_snapshot(case, len(pending))
                 return

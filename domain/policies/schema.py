@@ -43,6 +43,8 @@ Action = Literal[
     "close_gave_up",
     "resume",
     "flag_payout_overdue",
+    "auto_refund",
+    "flag_repayment_overdue",
 ]
 Step = Literal[
     "decision",
@@ -53,6 +55,8 @@ Step = Literal[
     "consumer_close",
     "consumer_escalate",
     "settlement",
+    "diagnosis",
+    "repayment",
 ]
 SuspensionReason = Literal["judicial", "negotiation", "third_party"]
 # Predicates a deadline rule may require of the case (all must hold).
@@ -72,6 +76,7 @@ class Duration(Strict):
     business_minutes: Decimal | None = Field(None, gt=0)
     hours: Decimal | None = Field(None, gt=0)
     days: Decimal | None = Field(None, gt=0)
+    months: int | None = Field(None, gt=0)  # calendar months
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Duration:
@@ -79,7 +84,7 @@ class Duration(Strict):
         if len(given) != 1:
             raise ValueError(
                 f"give exactly one of work_days, work_hours, business_minutes, "
-                f"hours, days (got {given or 'none'})"
+                f"hours, days, months (got {given or 'none'})"
             )
         return self
 
@@ -102,6 +107,8 @@ class DeadlineRule(Strict):
     start: list[str] = Field(min_length=1)
     when: list[str] = []
     after: Duration
+    # The instant the time counts from: the starting event's, or the order's delivery.
+    counted_from: Literal["event", "delivered_at"] = "event"
     action: Action
     cancel_on: list[str] = []
     repeat: bool = False
@@ -185,6 +192,10 @@ class Policy(Strict):
     escalation_certified_only: bool = False  # no escalation at all for non-certified stores
     consumer_approves_store_decisions: bool = False  # a full store refund waits for approval
     suspension_reasons: list[SuspensionReason] = []
+    # geli: a store refund short of the amount paid needs the consumer's agreement first
+    # (a proposal the consumer approves); and no second return on an order once refunded.
+    partial_refund_needs_consent: bool = False
+    no_second_return_after_refund: bool = False
     notes: list[str] = []
 
     @model_validator(mode="after")

@@ -141,7 +141,7 @@ class Withdraw(In):
 
 
 class Decision(In):
-    decision: Literal["approve", "refuse", "refund_only", "reship"]
+    decision: Literal["approve", "refuse", "refund_only", "reship", "consumer_gave_up"]
     note: Text | None = None
 
 
@@ -185,6 +185,16 @@ class Certification(In):
 
 
 class SuspensionProof(In):
+    reference: ShortText
+    authority: Literal["court", "police"]
+
+
+class Diagnosis(In):
+    outcome: Literal["return_needed", "fixed_remotely", "not_covered"]
+    note: Text | None = None
+
+
+class Repayment(In):
     reference: ShortText
 
 

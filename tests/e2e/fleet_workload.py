@@ -306,7 +306,7 @@ def gb_suspended(p: Party) -> Script:
     yield Cmd(
         "staff", "suspend", {"reason": "judicial", "note": "The consumer went to the police."}
     )
-    yield Cmd("staff", "suspension-proof", {"reference": "PSB-2026-0042"})
+    yield Cmd("staff", "suspension-proof", {"reference": "PSB-2026-0042", "authority": "police"})
     yield Cmd("staff", "resume")
     yield Cmd("store", "decision", {"decision": "approve"})
     yield Cmd("consumer", "withdraw")

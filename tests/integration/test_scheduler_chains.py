@@ -154,7 +154,9 @@ def test_globalbuy_suspension_with_proof_does_not_resume_by_itself(h: Harness) -
         completed_at=submitted - timedelta(days=2),
     )
     h.act(case_id, STAFF, submitted, "suspend", reason="judicial")
-    h.act(case_id, STAFF, submitted, "record_suspension_proof", reference="case 42")
+    h.act(
+        case_id, STAFF, submitted, "record_suspension_proof", reference="case 42", authority="court"
+    )
     assert h.run_due(local("2026-01-01 00:00", SHANGHAI)).fired == 0
     assert h.app.get_case(case_id)["status"] == "suspended"
 

@@ -37,6 +37,7 @@ SPEC_RULES = {
     "not_allowed_in_status",
     "not_yet_allowed",
     "refund_exceeds_paid",
+    "already_refunded",
 }
 LATER = MONDAY + timedelta(hours=5)
 
@@ -220,7 +221,7 @@ REFUSALS: list[tuple[str, Callable[[], Case], Command]] = [
     ("not_allowed_in_status", refunded, call("approve", CONSUMER)),
     ("not_allowed_in_status", escalated, call("escalate", STAFF, "again")),
     ("not_allowed_in_status", globalbuy, call("resume", STAFF)),
-    ("not_allowed_in_status", globalbuy, call("record_suspension_proof", STAFF, "ref")),
+    ("not_allowed_in_status", globalbuy, call("record_suspension_proof", STAFF, "ref", "court")),
     ("not_allowed_in_status", suspended, call("suspend", STAFF, "judicial")),
     ("not_allowed_in_status", suspended, call("decide", STORE, "approve")),
     ("not_allowed_in_status", suspended, call("respond", STORE, "hello")),

@@ -199,23 +199,32 @@ def test_buyippee_store_reply_stops_the_reply_clock() -> None:
     assert case.deadlines == []
 
 
-def test_returned_parcel_reaches_the_office_within_three_hong_kong_work_days() -> None:
-    case = claim(kind="return_request")
-    # Wednesday 23 December: Thursday 24 and (after Christmas Day, the first weekday after it
-    # and Sunday) Monday 28 and Tuesday 29 count. Saturdays are work days in Hong Kong.
-    case.ship_return(
-        BUYIPPEE, by(CONSUMER, local(2026, 12, 23, 10, zone=HONG_KONG)), "HK Post", "EE123HK"
+def test_a_return_reaches_the_office_within_three_full_work_days_after_receipt() -> None:
+    received = local(2026, 12, 23, 10, zone=HONG_KONG)  # the parcel was signed for (Wednesday)
+    case = submit(
+        "buyippee",
+        "return_request",
+        at=received + timedelta(hours=5),
+        the_order=order("1000.00", "HKD", delivered_at=received),
+        fields={"plan": "basic", "declared_value": "1000.00"},
     )
+    # Counted from receipt, not from filing or shipping: Thursday 24 and (after Christmas Day,
+    # the first weekday after it and Sunday) Monday 28 and Tuesday 29 count. Saturdays are work
+    # days in Hong Kong.
+    assert deadline(case, "return_arrival").due_at == local(2026, 12, 30, zone=HONG_KONG)
+    assert "reply" not in kinds(case)  # a return request is not a claim to answer
+    case.ship_return(BUYIPPEE, by(CONSUMER, local(2026, 12, 24, 9, zone=HONG_KONG)), "HK", "E1")
     assert deadline(case, "return_arrival").due_at == local(2026, 12, 30, zone=HONG_KONG)
     case.receive_return(BUYIPPEE, by(STORE, local(2026, 12, 29, 15, zone=HONG_KONG)))
     assert "return_arrival" not in kinds(case)
 
 
-def test_returned_parcel_that_does_not_arrive_in_time_is_escalated() -> None:
+def test_a_return_that_does_not_arrive_in_time_ends_as_the_consumers_lapse() -> None:
     case = claim(kind="return_request")
     case.ship_return(BUYIPPEE, by(CONSUMER, MONDAY + timedelta(hours=1)), "HK Post", "EE1")
     fire(case, "return_arrival")
-    assert case.status == "escalated"
+    assert (case.status, case.resolution) == ("closed", "consumer_gave_up")
+    assert last(case, "Closed").reason == "consumer_gave_up"  # not escalated against the store
 
 
 def test_buyippee_exclusions_are_listed_in_the_policy() -> None:

@@ -116,7 +116,7 @@ def test_merchant_decision_stops_the_automatic_approval() -> None:
     case = submit("globalbuy", "return_request")
     case.decide(GLOBALBUY, by(STORE, MONDAY + timedelta(hours=47)), "approve")
     assert case.status == "in_progress"
-    assert case.deadlines == []
+    assert kinds(case) == {"consumer_return"}  # now the consumer ships
 
 
 def test_refund_only_decision_refunds_the_consumer_and_closes_the_case() -> None:
@@ -268,7 +268,9 @@ def test_judicial_suspension_skips_national_day_week_and_counts_the_make_up_satu
 
 def test_proof_of_acceptance_keeps_the_case_suspended_until_staff_resume_it() -> None:
     case = suspended()
-    case.record_suspension_proof(GLOBALBUY, by(STAFF, MONDAY + timedelta(days=2)), "case 123")
+    case.record_suspension_proof(
+        GLOBALBUY, by(STAFF, MONDAY + timedelta(days=2)), "case 123", "court"
+    )
     assert (case.status, case.deadlines) == ("suspended", [])
     assert case.paused_deadlines[0]["remaining_seconds"] == 38 * 3600
     case.resume(GLOBALBUY, by(STAFF, MONDAY + timedelta(days=60)))

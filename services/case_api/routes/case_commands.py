@@ -35,12 +35,14 @@ from services.case_api.schemas import (
     Arbitration,
     CasePublic,
     Decision,
+    Diagnosis,
     Empty,
     Escalate,
     MessageIn,
     PayoutConfirmation,
     RefundIn,
     Reject,
+    Repayment,
     Respond,
     ReturnShipment,
     Ruling,
@@ -296,6 +298,37 @@ async def return_shipment(
     )
 
 
+@command("/diagnosis")
+async def diagnosis(
+    case_id: str, body: Diagnosis, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
+    """The store's pre-diagnosis of a warranty claim (bigben): goods go back only when a
+    return is needed."""
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("store",),
+        lambda c, p, by: c.diagnose(p, by, body.outcome, body.note),
+    )
+
+
+@command("/repayment")
+async def repayment(
+    case_id: str, body: Repayment, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
+    """Staff record that the merchant repaid the platform's advance (geli)."""
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.record_repayment(p, by, body.reference),
+    )
+
+
 @command("/return-received")
 async def return_received(
     case_id: str,
@@ -390,7 +423,7 @@ async def suspension_proof(
         case_id,
         if_match,
         ("staff",),
-        lambda c, p, by: c.record_suspension_proof(p, by, body.reference),
+        lambda c, p, by: c.record_suspension_proof(p, by, body.reference, body.authority),
     )
 
 

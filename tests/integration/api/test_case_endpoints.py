@@ -162,7 +162,9 @@ def test_staff_suspend_record_proof_and_resume_with_paused_deadlines(api: Api) -
     assert suspended["status"] == "suspended"
     assert [d["kind"] for d in suspended["paused_deadlines"]] == ["merchant_decision"]
     assert [d["kind"] for d in suspended["deadlines"]] == ["auto_resume"]
-    proof = staff.post(f"{path}/suspension-proof", json={"reference": "CASE-42"}).json()
+    proof = staff.post(
+        f"{path}/suspension-proof", json={"reference": "CASE-42", "authority": "court"}
+    ).json()
     assert proof["status"] == "suspended"
     assert proof["deadlines"] == []
     resumed = staff.post(f"{path}/resume").json()

@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[set[str], dict]] = {
     "/return-received": ({"store"}, {}),
     "/arbitration": ({"consumer"}, {"reason": "x"}),
     "/suspend": ({"staff"}, {"reason": "judicial"}),
-    "/suspension-proof": ({"staff"}, {"reference": "r"}),
+    "/suspension-proof": ({"staff"}, {"reference": "r", "authority": "court"}),
     "/resume": ({"staff"}, {}),
 }
 ROLES = ["consumer", "store", "staff", "ops", "admin"]
