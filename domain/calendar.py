@@ -68,6 +68,18 @@ class BusinessCalendar:
         # `is_working_day` knows weekends, public holidays and China's make-up work days.
         return bool(_country_holidays(self.country, self.subdivision).is_working_day(day))
 
+    def day_reason(self, day: date) -> tuple[bool, str]:
+        """Whether the day counts as a work day, and why, in the calendar's own words (the
+        holiday's name from `holidays`)."""
+        working = self.is_work_day(day)
+        name = _country_holidays(self.country, self.subdivision).get(day)
+        weekend = day.weekday() >= 5
+        if working:
+            return True, "make-up work day" if weekend else "work day"
+        if name:
+            return False, f"holiday: {name}"
+        return False, "weekend" if weekend else "not a work day"
+
     def local_midnight(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
 

@@ -30,6 +30,7 @@ from domain.calendar import BusinessCalendar
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent
 from domain.errors import UnknownStore
+from domain.explain import explain
 from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
@@ -423,6 +424,18 @@ class Redress(Application[UUID]):
         events = self._events(case_id)
         first = events[0].data
         return (first["store_id"], first["consumer_id"]), [history_entry(e) for e in events]
+
+    def explain_deadline(
+        self, case_id: UUID, deadline_id: str, *, version: int | None = None
+    ) -> tuple[tuple[str, str], dict[str, Any]]:
+        """Why a deadline (pending or past) is due when it is, from the history up to
+        `version` (default: all of it); with (store_id, consumer_id) for scope checks."""
+        events = self._events(case_id)
+        if version is not None:
+            events = [e for e in events if e.originator_version <= version]
+        first = events[0].data
+        policy = self.policies[first["platform"]]
+        return (first["store_id"], first["consumer_id"]), explain(policy, events, deadline_id)
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         valid, checked, head = verify_chain(self._events(case_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from uuid import UUID
 
 import typer
@@ -208,6 +208,9 @@ def _create_key(
 def audit(
     case_id: str,
     at: Annotated[datetime | None, typer.Option(help="state as of this ISO 8601 time")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="also explain each deadline of that state")
+    ] = False,
 ) -> None:
     """Print a case's history and state as of a time, and verify its hash chain."""
     from domain.money import ExchangeRates
@@ -241,6 +244,8 @@ def audit(
         f"status [bold]{state['status']}[/] at version {state['version']}; "
         f"deadlines: {[d['kind'] for d in state['deadlines']]}"
     )
+    if explain:
+        _print_explanations(redress, uuid, state)
     colour = "green" if verdict["valid"] else "red"
     console.print(
         f"hash chain [{colour}]{'valid' if verdict['valid'] else 'BROKEN'}[/] "
@@ -248,6 +253,25 @@ def audit(
     )
     if not verdict["valid"]:
         raise typer.Exit(2)
+
+
+def _print_explanations(redress: Any, case_id: UUID, state: dict[str, Any]) -> None:
+    """Each pending deadline of `state`: its row, budget and the stretches of time."""
+    for deadline in state["deadlines"]:
+        _parties, why = redress.explain_deadline(case_id, deadline["id"], version=state["version"])
+        console.print(
+            f"\n[bold]{why['kind']}[/] due {why['due_at_local']} ({why['budget']} from "
+            f"{why['started_by']['type']} at {why['started_at'].isoformat()}): {why['row']}"
+        )
+        segments = Table("from", "to", "counted", "reason")
+        for segment in why["segments"]:
+            segments.add_row(
+                segment["from"].isoformat(),
+                segment["to"].isoformat(),
+                "yes" if segment["counted"] else "no",
+                segment["reason"],
+            )
+        console.print(segments)
 
 
 def _safe_url(settings: Settings) -> str:

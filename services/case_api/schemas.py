@@ -302,6 +302,32 @@ class History(BaseModel):
     events: list[HistoryEntry]
 
 
+class ExplainedSegment(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: AwareDatetime = Field(alias="from")
+    to: AwareDatetime
+    counted: bool
+    reason: str
+
+
+class DeadlineExplanation(BaseModel):
+    deadline_id: str
+    kind: str
+    action: str
+    policy: str
+    policy_version: int | None
+    row: str = Field(description="the policy row's note")
+    started_by: dict[str, Any] = Field(description="the event that started the clock")
+    started_at: AwareDatetime
+    budget: str = Field(description='e.g. "2 full work days", "120 business minutes"')
+    calendar: dict[str, str]
+    segments: list[ExplainedSegment]
+    due_at: AwareDatetime
+    due_at_local: str
+    outcome: str = Field(description="pending, fired (and what it did) or cancelled (by what)")
+
+
 class Verification(BaseModel):
     valid: bool
     events: int

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 
 from domain.actors import Actor, By
+from domain.explain import DeadlineUnknown
 from domain.filing import Order
 from services.application import NewCase
 from services.case_api.case_list import list_cases
@@ -32,6 +33,7 @@ from services.case_api.schemas import (
     CaseCreate,
     CaseList,
     CasePublic,
+    DeadlineExplanation,
     History,
     Identifier,
     Verification,
@@ -151,6 +153,35 @@ async def history(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Respon
     parties, events = await run_in_threadpool(svc.redress.history_with_parties, uuid)
     require_scope(principal, *parties, case_id)
     return json_response({"case_id": str(uuid), "events": events})
+
+
+@router.get(
+    "/{case_id}/deadlines/{deadline_id}/explain",
+    response_model=DeadlineExplanation,
+    responses=problems(404, 422),
+)
+async def explain_deadline(
+    case_id: str,
+    deadline_id: Annotated[str, Path(max_length=100, pattern=r"^[a-z][a-z0-9_]*-[0-9]+$")],
+    principal: CurrentPrincipal,
+    svc: Svc,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """Why a deadline (pending or past) is due when it is: the policy row, the start, the
+    budget, and each stretch of time counted or not, with the calendar's reason."""
+    uuid = parse_case_id(case_id)
+    try:
+        parties, explanation = await run_in_threadpool(
+            lambda: svc.redress.explain_deadline(uuid, deadline_id, version=version)
+        )
+    except DeadlineUnknown:
+        parties, _history = await run_in_threadpool(svc.redress.history_with_parties, uuid)
+        require_scope(principal, *parties, case_id)
+        raise Problem(
+            404, "Not Found", f"case {case_id} has no deadline {deadline_id}", slug="not-found"
+        ) from None
+    require_scope(principal, *parties, case_id)
+    return json_response(explanation)
 
 
 @router.get("/{case_id}/verify", response_model=Verification, responses=problems(403, 404))
