@@ -34,36 +34,57 @@ class DeadlineUnknown(LookupError):
     """No event of the case ever held a deadline with this id."""
 
 
-def explain(policy: Policy, events: Sequence[CaseEvent], deadline_id: str) -> dict[str, Any]:
-    """Explain one deadline (pending or past) of the case whose history is `events`."""
-    armed = next((e for e in events if _holds(e, deadline_id)), None)
-    if armed is None:
+@dataclass(frozen=True)
+class Origin:
+    """Where a deadline came from: the event that armed it, the rule, and its clock."""
+
+    deadline: Deadline  # as last pending
+    armed_by: CaseEvent
+    last_seen: CaseEvent
+    rule: DeadlineRule
+    calendar: BusinessCalendar
+    start: datetime
+    pauses: list[tuple[datetime, datetime, str]]
+
+
+def origin(policy: Policy, events: Sequence[CaseEvent], deadline_id: str) -> Origin:
+    held = [e for e in events if _holds(e, deadline_id)]
+    if not held:
         raise DeadlineUnknown(deadline_id)
-    last_seen = [e for e in events if _holds(e, deadline_id)][-1]
+    armed, last_seen = held[0], held[-1]
     deadline = next(Deadline.from_dict(d) for d in last_seen.deadlines if d["id"] == deadline_id)
     calendar = BusinessCalendar.from_dict(events[0].calendar)  # type: ignore[attr-defined]
-    facts = _facts_at(events, armed)
+    facts = facts_at(events, armed)
     rule = _rule(policy, deadline.kind, facts)
     start = armed.occurred_at
     if rule.counted_from == "delivered_at" and facts.delivered_at is not None:
         start = facts.delivered_at
-    pauses = _pauses(events, deadline_id)
-    segments = _segments(rule, calendar, start, deadline.due_at, pauses)
+    return Origin(deadline, armed, last_seen, rule, calendar, start, _pauses(events, deadline_id))
+
+
+def explain(policy: Policy, events: Sequence[CaseEvent], deadline_id: str) -> dict[str, Any]:
+    """Explain one deadline (pending or past) of the case whose history is `events`."""
+    found = origin(policy, events, deadline_id)
+    deadline, calendar = found.deadline, found.calendar
+    segments = _segments(found.rule, calendar, found.start, deadline.due_at, found.pauses)
     return {
         "deadline_id": deadline_id,
         "kind": deadline.kind,
         "action": deadline.action,
         "policy": policy.platform,
         "policy_version": getattr(policy, "version", None),
-        "row": rule.note,
-        "started_by": {"type": type(armed).__name__, "version": armed.originator_version},
-        "started_at": start,
-        "budget": describe_budget(rule),
+        "row": found.rule.note,
+        "started_by": {
+            "type": type(found.armed_by).__name__,
+            "version": found.armed_by.originator_version,
+        },
+        "started_at": found.start,
+        "budget": describe_budget(found.rule),
         "calendar": calendar.as_dict(),
         "segments": [s.as_dict() for s in segments],
         "due_at": deadline.due_at,
         "due_at_local": deadline.due_at.astimezone(calendar.zone).isoformat(),
-        "outcome": _outcome(events, last_seen, deadline_id),
+        "outcome": _outcome(events, found.last_seen, deadline_id),
     }
 
 
@@ -85,7 +106,7 @@ def _holds(event: CaseEvent, deadline_id: str) -> bool:
     return any(d["id"] == deadline_id for d in event.deadlines)
 
 
-def _facts_at(events: Sequence[CaseEvent], armed: CaseEvent) -> CaseFacts:
+def facts_at(events: Sequence[CaseEvent], armed: CaseEvent) -> CaseFacts:
     case: Any = None
     for event in events:
         case = event.mutate(case)

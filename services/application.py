@@ -35,6 +35,7 @@ from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
 from domain.store import Store, concerns_store, react_to_case, store_uuid
+from domain.what_if import moved_deadlines
 from services import bulk_get
 from services.case_view import case_state, history_entry
 from services.event_recorders import ReadVersions, StaleRead
@@ -436,6 +437,11 @@ class Redress(Application[UUID]):
         first = events[0].data
         policy = self.policies[first["platform"]]
         return (first["store_id"], first["consumer_id"]), explain(policy, events, deadline_id)
+
+    def moved_deadlines(self, case_id: UUID, other: Policy, now: datetime) -> list[dict[str, Any]]:
+        """The case's pending deadlines that would fall due at another time under `other`."""
+        events = self._events(case_id)
+        return moved_deadlines(events, self.policies[events[0].data["platform"]], other, now)
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         valid, checked, head = verify_chain(self._events(case_id))

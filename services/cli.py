@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.notifier.cli import notifier_app
+from services.policy_cli import policies_app
 from services.projector.cli import projections_app, projector
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
@@ -29,6 +30,7 @@ app.add_typer(scheduler_app, name="scheduler")
 app.add_typer(projections_app, name="projections")
 app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
+app.add_typer(policies_app, name="policies")
 console = Console()
 
 Host = Annotated[str, typer.Option(help="interface to listen on")]
