@@ -110,6 +110,19 @@ class BusinessCalendar:
         window = (self.business_open, self.business_close)
         return self._run_clock(start, timedelta(minutes=minutes), window)
 
+    def next_contact_time(self, at: datetime, opens: time, closes: time) -> datetime:
+        """`at` if it falls inside the day's contact window on a work day, else the next
+        window's opening: mail for people waits for human hours (the instant stays exact)."""
+        day = self.local_date(at)
+        for _ in range(370):
+            if self.is_work_day(day):
+                open_at = datetime.combine(day, opens, tzinfo=self.zone).astimezone(UTC)
+                close_at = datetime.combine(day, closes, tzinfo=self.zone).astimezone(UTC)
+                if at < close_at:
+                    return max(at, open_at)
+            day += timedelta(days=1)
+        raise ValueError(f"no work day within a year of {at.isoformat()} on {self.country}")
+
     def _run_clock(
         self, start: datetime, needed: timedelta, window: tuple[time, time | None]
     ) -> datetime:
