@@ -35,6 +35,9 @@ SPEC_RULES = {
     "cap_exceeded",
     "not_allowed_in_status",
     "not_yet_allowed",
+    "not_eligible",
+    "documents_missing",
+    "already_refunded",
 }
 LATER = MONDAY + timedelta(hours=5)
 

@@ -33,7 +33,7 @@ BUYIPPEE = policy("buyippee")
 
 
 def claim(
-    plan: str = "basic",
+    plan: str | None = None,
     receipt: str = "1000.00",
     declared: str | None = None,
     *,
@@ -49,7 +49,11 @@ def claim(
         the_order=order(receipt, currency, delivered_at=delivered),
         fields=fields
         if fields is not None
-        else {"plan": plan, "declared_value": declared or receipt},
+        else {
+            # A return request is free only on Plus and Super Care.
+            "plan": plan or ("plus" if kind == "return_request" else "basic"),
+            "declared_value": declared or receipt,
+        },
     )
 
 
