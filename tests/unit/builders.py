@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
+from support.filings import complete
 
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
@@ -33,24 +34,6 @@ HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
 # Monday 2026-11-23 10:00 UTC: a plain work day on every platform's calendar.
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-
-CLAIM_DOCUMENTS = ["purchase_record", "seller_shipping_email", "photos", "seller_correspondence"]
-RETURN_DOCUMENTS = ["purchase_record", "seller_correspondence", "weight_and_size", "seller_contact"]
-# What a complete, eligible filing of these kinds carries (PLATFORMS.md, 2nd ed.); a test of a
-# refusal overrides a field, or drops it by giving None.
-COMPLETE: dict[tuple[str, str], dict[str, Any]] = {
-    ("globalbuy", "seven_day_return"): {"no_reason_return": True},
-    ("geli", "seven_day_return"): {"no_reason_return": True},
-    ("bigben", "return_request"): {"withdrawal_form": "uploads/withdrawal-1.pdf"},
-    ("buyippee", "lost_parcel"): {"documents": CLAIM_DOCUMENTS},
-    ("buyippee", "damaged_parcel"): {"documents": CLAIM_DOCUMENTS, "packaging": "cardboard"},
-    ("buyippee", "return_request"): {
-        "documents": RETURN_DOCUMENTS,
-        "origin_country": "US",
-        "seller_accepts_return": True,
-    },
-}
 
 
 def local(
@@ -106,7 +89,7 @@ def submit(
         description="it broke",
         calendar=calendar or calendar_of(platform),
         certified=certified,
-        fields={**COMPLETE.get((platform, kind), {}), **(fields or {})},
+        fields=complete(platform, kind, **(fields or {})),
     )
 
 
