@@ -32,7 +32,7 @@ from domain.case_events import CaseEvent
 from domain.errors import UnknownStore
 from domain.filing import Order
 from domain.money import NO_RATES, ExchangeRates
-from domain.policies import Policy, default_policies
+from domain.policies import Policy, PolicyBook, default_policy_book
 from domain.store import Store, react_to_case, store_uuid
 from services import bulk_get
 from services.case_view import case_state, history_entry
@@ -118,7 +118,7 @@ class Redress(Application[UUID]):
     def __init__(
         self,
         env: Mapping[str, str] | None = None,
-        policies: Mapping[str, Policy] | None = None,
+        policies: PolicyBook | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
         env = {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
@@ -137,7 +137,9 @@ class Redress(Application[UUID]):
                 log.warning("event store not ready (%s); retrying", error)
                 time.sleep(0.2 * attempt)
         self._reconnect_soon()
-        self.policies = policies or default_policies()
+        # New cases are filed under the current policies; a case follows its own version.
+        self.policy_book = policies or default_policy_book()
+        self.policies = self.policy_book.current
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
         self._store_facts: dict[str, StoreFacts] = {}
@@ -292,7 +294,7 @@ class Redress(Application[UUID]):
                 authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
-            command(case, self.policies[case.platform])
+            command(case, self.policy_of(case))
             try:
                 self._save_with_store(case)
             except IntegrityError:
@@ -306,7 +308,7 @@ class Redress(Application[UUID]):
         """Ask a case to act on its expired deadline. False if it was no longer pending."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             case = self._case(case_id)
-            if not case.time_out(self.policies[case.platform], deadline_id, now, self.rates):
+            if not case.time_out(self.policy_of(case), deadline_id, now, self.rates):
                 return False
             try:
                 self._save_with_store(case)
@@ -323,7 +325,7 @@ class Redress(Application[UUID]):
         outcomes = []
         cases = self._cases([case_id for case_id, _ in timeouts])
         for case, (case_id, deadline_id) in zip(cases, timeouts, strict=True):
-            fired = case.time_out(self.policies[case.platform], deadline_id, now, self.rates)
+            fired = case.time_out(self.policy_of(case), deadline_id, now, self.rates)
             if any(type(e).__name__ in STORE_EVENTS for e in case.pending_events):
                 raise ValueError(f"case {case_id}: a timeout that changes a store goes alone")
             if fired:
@@ -333,6 +335,10 @@ class Redress(Application[UUID]):
         for case, saved in changed:
             self._maybe_snapshot(case, saved)
         return outcomes
+
+    def policy_of(self, case: Case) -> Policy:
+        """The policy version the case was filed under."""
+        return self.policy_book.get(case.platform, case.policy_version)
 
     def _cases(self, case_ids: Sequence[UUID]) -> list[Case]:
         """Private copies of many cases; on PostgreSQL in two queries, not two per case."""

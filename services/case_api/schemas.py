@@ -220,6 +220,7 @@ class RefundPublic(BaseModel):
 class CasePublic(BaseModel):
     id: str
     platform: str
+    policy_version: int = Field(description="the platform policy version the case follows")
     store_id: str
     consumer_id: str
     kind: str
