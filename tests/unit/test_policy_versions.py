@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 from builders import CONSUMER, MONDAY, by, calendar_of, events, library_mapper, order
+from support.policies import copy_of_shipped as shipped_copy
+from support.policies import edit
+from support.policies import raise_version as raise_version_of
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent, Submitted
 from domain.errors import PolicyError
-from domain.policies import (
-    PLATFORMS,
-    load_policy_book,
-    lock_policy_versions,
-    parse_policy,
-)
+from domain.policies import PLATFORMS, load_policy_book, lock_policy_versions
 from domain.policies.versions import SHIPPED, content_hash, read_lock
 
 REPLY_24 = "after = { work_hours = 24 }"
@@ -28,28 +26,11 @@ REPLY_48 = "after = { work_hours = 48 }"
 
 
 def copy_of_shipped(tmp_path: Path) -> Path:
-    directory = tmp_path / "policies"
-    directory.mkdir()
-    for name in [*(f"{p}.toml" for p in PLATFORMS), "versions.lock"]:
-        shutil.copy(SHIPPED / name, directory / name)
-    return directory
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return shipped_copy(tmp_path / "policies")
 
 
 def raise_version(directory: Path, platform: str, old: str, new: str) -> None:
-    """What an operator does: keep the old file in the archive, raise the version, change."""
-    current = directory / f"{platform}.toml"
-    version = parse_policy(current.name, current.read_text("utf-8")).version
-    archive = directory / "archive" / platform
-    archive.mkdir(parents=True, exist_ok=True)
-    shutil.copy(current, archive / f"v{version}.toml")
-    edit(current, f"version = {version}", f"version = {version + 1}")
-    edit(current, old, new)
+    raise_version_of(directory, platform, (old, new))
 
 
 def test_every_shipped_policy_version_is_locked_with_its_content() -> None:
