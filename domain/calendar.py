@@ -13,10 +13,15 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+# Countries whose UK-wide (or nation-wide) list lacks days most of it keeps: plain `GB` has
+# neither Easter Monday nor the August bank holiday of England, so GB means England unless a
+# store names another subdivision.
+DEFAULT_SUBDIVISIONS = {"GB": "ENG"}
+
 
 @lru_cache(maxsize=64)
-def _country_holidays(country: str) -> holidays.HolidayBase:
-    return holidays.country_holidays(country)
+def _country_holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision)
 
 
 @dataclass(frozen=True)
@@ -25,24 +30,34 @@ class BusinessCalendar:
     timezone: str
     business_open: time = time(8, 0)
     business_close: time = time(22, 0)
+    subdivision: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.subdivision is None:
+            object.__setattr__(self, "subdivision", DEFAULT_SUBDIVISIONS.get(self.country))
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        raw = {
             "country": self.country,
             "timezone": self.timezone,
             "business_open": self.business_open.isoformat(),
             "business_close": self.business_close.isoformat(),
         }
+        if self.subdivision is not None:
+            raw["subdivision"] = self.subdivision
+        return raw
 
     @classmethod
     def from_dict(cls, raw: dict[str, str]) -> BusinessCalendar:
-        """Cases filed before business hours were recorded use the default window."""
-        window = [
-            time.fromisoformat(raw[key])
-            for key in ("business_open", "business_close")
-            if key in raw
-        ]
-        return cls(raw["country"], raw["timezone"], *window)
+        """Cases filed before business hours (or subdivisions) were recorded use the default
+        window (and the country's default subdivision)."""
+        return cls(
+            raw["country"],
+            raw["timezone"],
+            time.fromisoformat(raw.get("business_open", cls.business_open.isoformat())),
+            time.fromisoformat(raw.get("business_close", cls.business_close.isoformat())),
+            subdivision=raw.get("subdivision"),
+        )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -50,7 +65,7 @@ class BusinessCalendar:
 
     def is_work_day(self, day: date) -> bool:
         # `is_working_day` knows weekends, public holidays and China's make-up work days.
-        return bool(_country_holidays(self.country).is_working_day(day))
+        return bool(_country_holidays(self.country, self.subdivision).is_working_day(day))
 
     def local_midnight(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)

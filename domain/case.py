@@ -23,11 +23,12 @@ from domain.calendar import BusinessCalendar
 from domain.case_events import (
     AWAITING_CONSUMER,
     AWAITING_STORE,
-    ENDING_EVENTS,
+    CLOSED,
     ESCALATED,
     IN_PROGRESS,
     OPEN,
     SUSPENDED,
+    ending_resolution,
     hash_payload,
 )
 from domain.deadlines import CaseFacts, Deadline, next_deadlines, pause, resume_paused, triggers
@@ -44,10 +45,12 @@ from domain.hashchain import GENESIS, chain_hash
 from domain.money import NO_RATES, ExchangeRates, Money
 from domain.policies.schema import Policy
 from domain.protection import capped_payout, check_platform_payout, platform_cap
+from domain.refunds import check_within_paid, remaining
 
 STORE_CLOSE_DECISIONS = ("refund", "replace", "repair", "reject", "other")
 STORE_DECISIONS = ("approve", "refuse", "refund_only", "reship")
 PAYERS = ("store", "platform")
+RULED_FOR = ("consumer", "store")
 
 
 class Case(Aggregate):
@@ -83,7 +86,16 @@ class Case(Aggregate):
         self.return_shipment: dict[str, Any] | None = None
         self.return_received = False
         self.resolution: str | None = None
+        self.escalated = False  # staff have had the case (a rejection returns it to them)
+        self.proposal: dict[str, Any] | None = None  # what the consumer is asked to approve
+        self.ruling: dict[str, Any] | None = None
+        self.settlement: dict[str, Any] | None = None
         self.head_hash = GENESIS
+
+    def end(self, resolution: str, status: str = CLOSED) -> None:
+        """The case has ended: nothing but messages (and payout bookkeeping) changes it now."""
+        self.status, self.resolution, self.proposal = status, resolution, None
+        self.paused_deadlines = []  # a case that ends while suspended has nothing left to run
 
     # -- filing ------------------------------------------------------------------------------
 
@@ -108,7 +120,9 @@ class Case(Aggregate):
         fields = {k: v for k, v in (fields or {}).items() if v is not None}
         check_filing(policy, calendar, kind, order, fields, by.occurred_at)
         case_id = case_id or uuid4()
-        facts = CaseFacts(kind, certified, fields.get("goods_category"))
+        # Biggrey handles a complaint against a certified store itself, from the start.
+        handled_by_platform = kind in policy.platform_handles and certified
+        facts = CaseFacts(kind, certified, fields.get("goods_category"), handled_by_platform)
         deadlines = next_deadlines(
             policy,
             calendar,
@@ -144,7 +158,7 @@ class Case(Aggregate):
             stored,
             ev.hashed_data(ev.Submitted, data),
         )
-        return cls._create(
+        case = cls._create(
             ev.Submitted,
             id=case_id,
             timestamp=by.recorded_at,
@@ -155,6 +169,9 @@ class Case(Aggregate):
             hash=chain_hash(GENESIS, payload),
             **data,
         )
+        if handled_by_platform:
+            case._record(ev.Escalated, policy, by, reason=kind, deadline_id=None, note=None)
+        return case
 
     # -- the store ---------------------------------------------------------------------------
 
@@ -169,16 +186,30 @@ class Case(Aggregate):
         decision: str,
         note: str | None = None,
         refund_amount: Decimal | None = None,
+        rates: ExchangeRates = NO_RATES,
     ) -> None:
+        """The store proposes an outcome; the consumer approves (it ends `agreed`, and a
+        proposed refund is paid in the same step) or rejects it."""
         if decision not in STORE_CLOSE_DECISIONS:
             raise InvalidField("decision", f"decision must be one of {STORE_CLOSE_DECISIONS}")
         self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "close")
+        if refund_amount is not None:
+            proposed = self._positive(Money(refund_amount, self.order_amount.currency))
+            check_within_paid(self.order_amount, self.refunds, proposed, rates)
         self._record(
             ev.StoreClosed, policy, by, decision=decision, note=note, refund_amount=refund_amount
         )
 
-    def decide(self, policy: Policy, by: By, decision: str, note: str | None = None) -> None:
-        """A store's review decision (globalbuy, geli)."""
+    def decide(
+        self,
+        policy: Policy,
+        by: By,
+        decision: str,
+        note: str | None = None,
+        rates: ExchangeRates = NO_RATES,
+    ) -> None:
+        """A store's review decision (globalbuy, geli). Approving a `refund_only` request is
+        its `refund_only` decision: the amount asked for is refunded and the case ends."""
         self._require_step(policy, "decision")
         if decision not in STORE_DECISIONS:
             raise InvalidField("decision", f"decision must be one of {STORE_DECISIONS}")
@@ -188,22 +219,16 @@ class Case(Aggregate):
                 "near-expiry goods: the consumer is refunded without a return; "
                 "the request cannot be refused or re-shipped"
             )
-        self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision, note=note)
+        refunds = decision == "refund_only" or (
+            decision == "approve" and (self.kind == "refund_only" or self.refund_without_return)
+        )
         # Near-expiry goods (either tier) are refunded without a return once approved.
         near_expiry = decision == "approve" and self.refund_without_return is not None
-        if decision == "refund_only" or near_expiry:
-            reason = "refund_only" if decision == "refund_only" else "near_expiry"
-            self._record(
-                ev.Refunded,
-                policy,
-                by,
-                qualifier="store",
-                amount=self.order_amount.amount,
-                currency=self.order_amount.currency,
-                payer="store",
-                reason=reason,
-                deadline_id=None,
-            )
+        refund = self._refund_asked(rates) if refunds or near_expiry else None
+        self._record(ev.DecisionMade, policy, by, qualifier=decision, decision=decision, note=note)
+        if refund is not None:
+            reason = "near_expiry" if near_expiry and self.kind != "refund_only" else "refund_only"
+            self._record_refund(policy, by, refund, "store", reason, resolution="refunded")
 
     def receive_return(self, policy: Policy, by: By) -> None:
         """The store has the parcel back, with or without a shipment upload."""
@@ -215,8 +240,14 @@ class Case(Aggregate):
 
     # -- the consumer ------------------------------------------------------------------------
 
-    def approve(self, policy: Policy, by: By) -> None:
+    def approve(self, policy: Policy, by: By, rates: ExchangeRates = NO_RATES) -> None:
+        """The consumer agrees: the case ends `agreed`, paying a proposed refund first."""
         self._require_status({AWAITING_CONSUMER}, "approve")
+        proposed = (self.proposal or {}).get("refund_amount")
+        if proposed is not None:
+            refund = Money(Decimal(proposed), self.order_amount.currency)
+            check_within_paid(self.order_amount, self.refunds, refund, rates)
+            self._record_refund(policy, by, refund, "store", "agreement", resolution=None)
         self._record(ev.ConsumerApproved, policy, by)
 
     def reject(self, policy: Policy, by: By, explanation: str) -> None:
@@ -262,7 +293,7 @@ class Case(Aggregate):
         language: str | None = None,
         attachments: Sequence[str] = (),
     ) -> None:
-        self._require_status(OPEN | {SUSPENDED}, "post a message on")
+        # Messages are the one thing an ended case still takes.
         self._record(
             ev.MessagePosted,
             policy,
@@ -275,6 +306,11 @@ class Case(Aggregate):
     def escalate(self, policy: Policy, by: By, reason: str | None = None) -> None:
         if by.actor.role == "consumer":
             self._require_step(policy, "consumer_escalate")
+        if policy.escalation_certified_only and not self.certified:
+            raise StepNotOffered(
+                f"{policy.name} cannot take over a case against a non-certified store: "
+                "no escalation, by anyone"
+            )
         self._require_status(OPEN - {ESCALATED}, "escalate")
         self._record(
             ev.Escalated,
@@ -294,30 +330,99 @@ class Case(Aggregate):
         reason: str | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
+        """A refund by the store or recorded by staff. A payment alone never decides the
+        dispute: a store's refund short of what was paid (or asked) waits for the consumer's
+        approval; one that reaches it ends the case `refunded` (except where the policy has
+        every store decision approved by the consumer); staff refunds leave the case as it is."""
         if payer not in PAYERS:
             raise InvalidField("payer", f"payer must be one of {PAYERS}")
-        if not amount.amount.is_finite() or amount.amount <= 0:
-            raise InvalidField("amount", f"a refund must be a positive amount, not {amount}")
+        self._positive(amount)
         self._require_status(OPEN, "refund")
+        by_store = by.actor.role == "store"
+        if by_store and payer != "store":
+            raise InvalidField("payer", "a store refunds as payer `store`")
         if payer == "platform":
-            cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)
-            check_platform_payout(cap, self.platform_refunds(), amount, rates)
-        self._record(
-            ev.Refunded,
+            self._check_platform_cap(policy, amount, rates)
+        total = check_within_paid(self.order_amount, self.refunds, amount, rates)
+        resolution, awaits_consumer = None, False
+        if by_store:
+            full = total.amount >= self._asked(rates).amount
+            if full and not policy.consumer_approves_store_decisions:
+                resolution = "refunded"
+            else:
+                awaits_consumer = full or self.status != ESCALATED
+        self._record_refund(
             policy,
             by,
-            qualifier=payer,
-            amount=amount.amount,
-            currency=amount.currency,
-            payer=payer,
-            reason=reason or f"{payer}_refund",
-            deadline_id=None,
+            amount,
+            payer,
+            reason or f"{payer}_refund",
+            resolution=resolution,
+            awaits_consumer=awaits_consumer,
         )
 
     # -- staff -------------------------------------------------------------------------------
 
-    def suspend(self, policy: Policy, by: By, reason: str) -> None:
+    def rule(
+        self,
+        policy: Policy,
+        by: By,
+        in_favour_of: str,
+        note: str,
+        refund_amount: Decimal | None = None,
+        payer: str | None = None,
+        rates: ExchangeRates = NO_RATES,
+    ) -> None:
+        """Staff decide an escalated case. For the store it ends; for the consumer with an
+        amount, the refund is paid and it ends; without one it stays with staff, ruled for
+        the consumer (a protection clock keeps running)."""
+        if in_favour_of not in RULED_FOR:
+            raise InvalidField("in_favour_of", f"in_favour_of must be one of {RULED_FOR}")
+        if not note or not note.strip():
+            raise ExplanationRequired("a ruling needs a note giving its reasons")
+        if in_favour_of == "store" and (refund_amount is not None or payer is not None):
+            raise InvalidField("refund_amount", "a ruling for the store orders no refund")
+        self._require_status({ESCALATED}, "rule on")
+        refund = None
+        if refund_amount is not None:
+            payer = payer or "store"
+            if payer not in PAYERS:
+                raise InvalidField("payer", f"payer must be one of {PAYERS}")
+            refund = self._positive(Money(refund_amount, self.order_amount.currency))
+            if payer == "platform":
+                self._check_platform_cap(policy, refund, rates)
+            check_within_paid(self.order_amount, self.refunds, refund, rates)
+        elif payer is not None:
+            raise InvalidField("payer", "a payer goes with a refund_amount")
+        self._record(
+            ev.Ruled,
+            policy,
+            by,
+            qualifier=in_favour_of,
+            in_favour_of=in_favour_of,
+            refund_amount=refund_amount,
+            payer=payer,
+            note=note.strip(),
+            resolution="ruled_for_store" if in_favour_of == "store" else None,
+        )
+        if refund is not None and payer is not None:
+            self._record_refund(policy, by, refund, payer, "ruling", "ruled_for_consumer")
+
+    def record_settlement(self, policy: Policy, by: By, reference: str) -> None:
+        """Biggrey and the store settled internally, before any protection payout."""
+        self._require_step(policy, "settlement")
+        self._require_status(OPEN | {SUSPENDED}, "record a settlement on")
+        if self.settlement is not None:
+            raise NotAllowedInStatus("a settlement is already recorded on this case")
+        self._record(ev.SettlementRecorded, policy, by, reference=reference)
+
+    def suspend(self, policy: Policy, by: By, reason: str, note: str | None = None) -> None:
         self._require_step(policy, "suspend")
+        if reason not in policy.suspension_reasons:
+            offered = ", ".join(policy.suspension_reasons)
+            raise StepNotOffered(
+                f"{policy.name} does not suspend for {reason!r}; its reasons are {offered}"
+            )
         self._require_status(OPEN, "suspend")
         paused = pause(self.deadlines, by.occurred_at)
         resume_at = next_deadlines(
@@ -325,7 +430,7 @@ class Case(Aggregate):
             self.calendar,
             self.facts,
             [],
-            triggers("Suspended"),
+            triggers("Suspended", reason),
             at=by.occurred_at,
             sequence=self.version + 1,
         )
@@ -337,6 +442,7 @@ class Case(Aggregate):
             reason=reason,
             paused=paused,
             previous_status=self.status,
+            note=note,
         )
 
     def record_suspension_proof(self, policy: Policy, by: By, reference: str) -> None:
@@ -400,7 +506,7 @@ class Case(Aggregate):
             case "escalate":
                 self._record(ev.Escalated, policy, by, reason="sla_missed", note=None, **fired)
             case "auto_approve":
-                self._record(ev.AutoApproved, policy, by, **fired)
+                self._auto_approve(policy, by, rates, fired)
             case "protection_refund":
                 self._protection_refund(policy, by, rates, fired)
             case "allow_consumer_close":
@@ -415,33 +521,95 @@ class Case(Aggregate):
                 raise ValueError(f"unknown deadline action {other!r}")
         return True
 
+    def _auto_approve(
+        self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
+    ) -> None:
+        """The merchant's silence has the effect of its `approve`: a `refund_only` request
+        is refunded the amount asked for and ends; a return goes on (the consumer ships)."""
+        refund = self._refund_asked(rates) if self.kind == "refund_only" else None
+        if refund is None:
+            ends = "auto_approved" if self.kind == "refund_only" else None  # nothing left to pay
+            self._record(ev.AutoApproved, policy, by, resolution=ends, **fired)
+            return
+        self._record(ev.AutoApproved, policy, by, resolution=None, **fired)
+        self._record_refund(policy, by, refund, "store", "auto_approval", "auto_approved")
+
     def _protection_refund(
         self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]
     ) -> None:
+        """Purchase protection: what the consumer paid and has not had back, up to the cap."""
+        claim = remaining(self.order_amount, self.refunds, rates)
+        if claim.amount <= 0:  # the store's refunds already covered the amount paid
+            self._record(ev.Closed, policy, by, reason="refunded", **fired)
+            return
         cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)
         try:
-            paid = capped_payout(cap, self.order_amount, rates)
+            paid = capped_payout(cap, claim, rates)
         except CapExceeded as refusal:
             # No rate to compare the price with the cap: the payout waits for staff, visibly.
             self._record(ev.PayoutHeld, policy, by, reason=refusal.detail, **fired)
             return
-        self._record(
-            ev.Refunded,
-            policy,
-            by,
-            qualifier="platform",
-            amount=paid.amount,
-            currency=paid.currency,
-            payer="platform",
-            reason="purchase_protection",
-            **fired,
+        self._record_refund(
+            policy, by, paid, "platform", "purchase_protection", "protection_refund", fired=fired
         )
 
     # -- internals ---------------------------------------------------------------------------
 
     @property
     def facts(self) -> CaseFacts:
-        return CaseFacts(self.kind, self.certified, self.fields.get("goods_category"))
+        return CaseFacts(
+            self.kind, self.certified, self.fields.get("goods_category"), self.escalated
+        )
+
+    def _asked(self, rates: ExchangeRates) -> Money:
+        """What the consumer asks back: a `refund_only` request's amount, else what was paid."""
+        asked = self.fields.get("refund_amount") if self.kind == "refund_only" else None
+        if asked is None:
+            return self.order_amount
+        return Money(Decimal(str(asked)), self.order_amount.currency)
+
+    def _refund_asked(self, rates: ExchangeRates) -> Money | None:
+        """The amount asked for, less what was refunded already (None: nothing is left)."""
+        left = remaining(self.order_amount, self.refunds, rates)
+        asked = self._asked(rates)
+        refund = asked if asked.amount <= left.amount else left
+        return refund if refund.amount > 0 else None
+
+    @staticmethod
+    def _positive(amount: Money) -> Money:
+        if not amount.amount.is_finite() or amount.amount <= 0:
+            raise InvalidField("amount", f"a refund must be a positive amount, not {amount}")
+        return amount
+
+    def _check_platform_cap(self, policy: Policy, amount: Money, rates: ExchangeRates) -> None:
+        cap = platform_cap(policy, self.order_amount, self.fields, self.certified, rates)
+        check_platform_payout(cap, self.platform_refunds(), amount, rates)
+
+    def _record_refund(
+        self,
+        policy: Policy,
+        by: By,
+        amount: Money,
+        payer: str,
+        reason: str,
+        resolution: str | None,
+        *,
+        awaits_consumer: bool = False,
+        fired: dict[str, Any] | None = None,
+    ) -> None:
+        self._record(
+            ev.Refunded,
+            policy,
+            by,
+            qualifier=payer,
+            amount=amount.amount,
+            currency=amount.currency,
+            payer=payer,
+            reason=reason,
+            resolution=resolution,
+            awaits_consumer=awaits_consumer,
+            **(fired or {"deadline_id": None}),
+        )
 
     @property
     def order_amount(self) -> Money:
@@ -509,7 +677,7 @@ class Case(Aggregate):
                 triggers(name, qualifier, timeout.kind if timeout else None),
                 at=by.occurred_at,
                 sequence=version,
-                case_ends=name in ENDING_EVENTS,
+                case_ends=ending_resolution(name, data) is not None,
                 fired=timeout.id if timeout else None,
             )
         stored = [d.as_dict() for d in deadlines]

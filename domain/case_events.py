@@ -28,8 +28,19 @@ SUSPENDED = "suspended"
 STATUSES = (AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, CLOSED, ESCALATED, WITHDRAWN, SUSPENDED)
 OPEN = frozenset({AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, ESCALATED})
 TERMINAL = frozenset({CLOSED, WITHDRAWN})
-# Events after which the case has ended: every pending deadline is dropped.
-ENDING_EVENTS = frozenset({"AutoApproved", "Refunded", "Closed", "Withdrawn", "ConsumerApproved"})
+# How a case ends (PLATFORMS.md, "How a case ends"): exactly one of these, recorded by the
+# event that ends it.
+RESOLUTIONS = (
+    "agreed",
+    "refunded",
+    "auto_approved",
+    "ruled_for_consumer",
+    "ruled_for_store",
+    "protection_refund",
+    "consumer_closed",
+    "consumer_gave_up",
+    "withdrawn",
+)
 
 # Fields every case event has; the rest of an event's fields are its `data`.
 COMMON_FIELDS = frozenset(
@@ -76,6 +87,23 @@ def hashed_data(event_class: type[CaseEvent], data: dict[str, Any]) -> dict[str,
     return {k: v for k, v in data.items() if k not in added or v != added[k]}
 
 
+def ending_resolution(event_type: str, data: dict[str, Any]) -> str | None:
+    """The resolution an event of this type and data ends its case with, or None if the case
+    goes on. Events recorded before resolutions were named derive theirs from what they did
+    then (their upcasters supply it)."""
+    match event_type:
+        case "ConsumerApproved":
+            return "agreed"
+        case "Withdrawn":
+            return "withdrawn"
+        case "Closed":
+            return str(data["reason"])
+        case "Refunded" | "AutoApproved" | "Ruled":
+            resolution: str | None = data.get("resolution")
+            return resolution
+    return None
+
+
 @cache
 def _data_fields(event_class: type) -> tuple[str, ...]:
     """The event's own fields (computed once per class: history reads thousands)."""
@@ -105,6 +133,11 @@ class CaseEvent(Aggregate.Event):
     @property
     def data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _data_fields(type(self))}
+
+    @property
+    def resolution_recorded(self) -> str | None:
+        """The resolution this event ended its case with (None: the case went on)."""
+        return ending_resolution(type(self).__name__, self.data)
 
     def expected_hash(self) -> str:
         payload = hash_payload(
@@ -207,10 +240,12 @@ class Escalated(CaseEvent):
     note: str | None
 
     def evolve(self, case: Case) -> None:
-        case.status = ESCALATED
+        case.status, case.escalated = ESCALATED, True
 
 
 class StoreClosed(CaseEvent):
+    """The store's proposal: the case waits for the consumer to approve or reject it."""
+
     decision: str
     note: str | None
     refund_amount: Decimal | None
@@ -218,33 +253,69 @@ class StoreClosed(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.status = AWAITING_CONSUMER
         case.last_decision = f"close:{self.decision}"
+        case.proposal = {
+            "decision": self.decision,
+            "note": self.note,
+            "refund_amount": self.refund_amount,
+        }
 
 
 class ConsumerApproved(CaseEvent):
     def evolve(self, case: Case) -> None:
-        case.status, case.resolution = CLOSED, "consumer_approved"
+        case.end("agreed")
 
 
 class ConsumerRejected(CaseEvent):
+    """Back to whoever had the case: the store, or staff if it had been escalated."""
+
     explanation: str
 
     def evolve(self, case: Case) -> None:
-        case.status = IN_PROGRESS
+        case.status, case.proposal = (ESCALATED if case.escalated else IN_PROGRESS), None
 
 
 class AutoApproved(CaseEvent):
+    """The merchant stayed silent: the effect of its `approve`. Version 2 added `resolution`:
+    events before it ended the case (`auto_approved`); now only a `refund_only` request's
+    refund ends it, and a return goes on with the consumer's shipment."""
+
+    class_version = 2
+    upcast_defaults: ClassVar[dict[str, Any]] = {"resolution": "auto_approved"}
+
     deadline_id: str
+    resolution: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["resolution"] = "auto_approved"
 
     def evolve(self, case: Case) -> None:
-        case.status, case.resolution = CLOSED, "auto_approved"
+        case.last_decision = "approve"
+        if self.resolution:
+            case.end(self.resolution)
+        else:
+            case.status = IN_PROGRESS
 
 
 class Refunded(CaseEvent):
+    """Money back to the consumer. Version 2 added `resolution` (the case ends with it; None:
+    it goes on) and `awaits_consumer` (a store refund the consumer must answer). Before it,
+    every refund ended the case as `refunded`."""
+
+    class_version = 2
+    upcast_defaults: ClassVar[dict[str, Any]] = {"resolution": "refunded", "awaits_consumer": False}
+
     amount: Decimal
     currency: str
     payer: str
     reason: str
     deadline_id: str | None
+    resolution: str | None
+    awaits_consumer: bool
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["resolution"], state["awaits_consumer"] = "refunded", False
 
     def evolve(self, case: Case) -> None:
         case.refunds.append(
@@ -256,7 +327,34 @@ class Refunded(CaseEvent):
                 "at": self.occurred_at,
             }
         )
-        case.status, case.resolution = CLOSED, "refunded"
+        if self.resolution:
+            case.end(self.resolution)
+        elif self.awaits_consumer:
+            case.status = AWAITING_CONSUMER
+            case.proposal = {"decision": "refund", "note": None, "refund_amount": None}
+
+
+class Ruled(CaseEvent):
+    """Staff's ruling on an escalated case. For the store it ends the case; for the consumer
+    with an amount, the `Refunded` that follows ends it; without one the case stays with
+    staff, marked ruled for the consumer."""
+
+    in_favour_of: str
+    refund_amount: Decimal | None
+    payer: str | None
+    note: str
+    resolution: str | None
+
+    def evolve(self, case: Case) -> None:
+        case.ruling = {
+            "in_favour_of": self.in_favour_of,
+            "refund_amount": self.refund_amount,
+            "payer": self.payer,
+            "note": self.note,
+            "at": self.occurred_at,
+        }
+        if self.resolution:
+            case.end(self.resolution)
 
 
 class Closed(CaseEvent):
@@ -264,21 +362,31 @@ class Closed(CaseEvent):
     deadline_id: str | None
 
     def evolve(self, case: Case) -> None:
-        case.status, case.resolution = CLOSED, self.reason
+        case.end(self.reason)
 
 
 class Withdrawn(CaseEvent):
     reason: str | None
 
     def evolve(self, case: Case) -> None:
-        case.status, case.resolution = WITHDRAWN, "withdrawn"
-        case.paused_deadlines = []  # a case withdrawn while suspended has nothing left to run
+        case.end("withdrawn", WITHDRAWN)
 
 
 class Suspended(CaseEvent):
+    """`reason`: judicial, negotiation (globalbuy) or third_party (biggrey). Version 2 added
+    `note`: before it, the reason was free text."""
+
+    class_version = 2
+    upcast_defaults: ClassVar[dict[str, Any]] = {"note": None}
+
     reason: str
     paused: list[dict[str, Any]]
     previous_status: str
+    note: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["note"] = None
 
     def evolve(self, case: Case) -> None:
         case.status_before_suspension, case.status = self.previous_status, SUSPENDED
@@ -348,3 +456,12 @@ class PayoutHeld(CaseEvent):
 
 class PayoutConfirmed(CaseEvent):
     reference: str
+
+
+class SettlementRecorded(CaseEvent):
+    """Biggrey and the store settled internally: a protection payout then spares the store."""
+
+    reference: str
+
+    def evolve(self, case: Case) -> None:
+        case.settlement = {"reference": self.reference, "at": self.occurred_at}

@@ -39,12 +39,13 @@ class CaseFacts:
     kind: str
     certified: bool
     goods_category: str | None
+    escalated: bool = False  # staff have the case (from filing, for a platform-handled kind)
 
     def satisfies(self, condition: str) -> bool:
-        if condition == "certified":
-            return self.certified
-        if condition == "not_certified":
-            return not self.certified
+        if condition in ("certified", "not_certified"):
+            return self.certified == (condition == "certified")
+        if condition in ("escalated", "not_escalated"):
+            return self.escalated == (condition == "escalated")
         name, _, value = condition.partition(":")
         actual = self.kind if name.endswith("kind") else self.goods_category
         return (actual == value) != name.startswith("not_")

@@ -43,6 +43,13 @@ class CapExceeded(DomainError):
     rule = "cap_exceeded"
 
 
+class RefundExceedsPaid(DomainError):
+    """Refunds on a case would total more than the consumer paid (or cannot be compared with
+    it: a refund in another currency without a configured rate)."""
+
+    rule = "refund_exceeds_paid"
+
+
 class NotAllowedInStatus(DomainError):
     rule = "not_allowed_in_status"
 

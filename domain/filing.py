@@ -15,6 +15,7 @@ from domain.errors import (
     InvalidField,
     KindNotOffered,
     NotEligible,
+    RefundExceedsPaid,
 )
 from domain.policies.schema import Eligibility, FieldValue, FilingWindow, Policy, Registration
 
@@ -81,6 +82,23 @@ def check_filing(
     for rule in policy.eligibility:
         if kind in rule.kinds:
             _check_eligibility(rule, fields)
+    if kind == "refund_only" and fields.get("refund_amount") is not None:
+        _check_refund_asked(order, fields["refund_amount"])
+
+
+def _check_refund_asked(order: Order, asked: object) -> None:
+    """A `refund_only` request asks for at most what was paid (default: all of it)."""
+    try:
+        amount = Decimal(str(asked))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidField("refund_amount", f"refund_amount {asked!r} is not a positive amount")
+    if amount > order.amount:
+        raise RefundExceedsPaid(
+            f"refund_amount {amount} {order.currency} is more than the {order.amount} "
+            f"{order.currency} paid"
+        )
 
 
 def _check_window(

@@ -100,6 +100,7 @@ class StoreFacts:
     certified: bool
     country: str
     timezone: str
+    subdivision: str | None
 
     @classmethod
     def of(cls, store: Store) -> StoreFacts:
@@ -108,7 +109,13 @@ class StoreFacts:
         # commit's check of this version refuses the filing (services.event_recorders).
         version = store.version
         return cls(
-            store.id, version, store.platform, store.certified, store.country, store.timezone
+            store.id,
+            version,
+            store.platform,
+            store.certified,
+            store.country,
+            store.timezone,
+            store.subdivision,
         )
 
 
@@ -201,6 +208,8 @@ class Redress(Application[UUID]):
         certified: bool,
         country: str,
         timezone: str,
+        subdivision: str | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
         if platform not in self.policies:
             raise UnknownStore(f"unknown platform {platform!r}")
@@ -213,6 +222,8 @@ class Redress(Application[UUID]):
             timezone=timezone,
             occurred_at=by.occurred_at,
             actor=by.actor.as_dict(),
+            subdivision=subdivision,
+            language=language,
         )
         try:
             self.save(store)
@@ -222,6 +233,18 @@ class Redress(Application[UUID]):
 
     def get_store(self, store_id: str) -> dict[str, Any]:
         return self._store(store_id, copy=False).as_dict()
+
+    def act_on_store(self, store_id: str, command: Callable[[Store], None]) -> dict[str, Any]:
+        """Run a staff command on a store's certificate (warn, revoke, grant)."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            store = self._store(store_id)
+            command(store)
+            try:
+                self.save(store)
+            except IntegrityError:
+                continue
+            return store.as_dict()
+        raise IntegrityError(f"store {store_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
 
     def _store(self, store_id: str, *, copy: bool = True) -> Store:
         """The store (a private copy to change when `copy`; reads share the cached one)."""
@@ -354,7 +377,7 @@ class Redress(Application[UUID]):
         pending = list(case.pending_events)
         if any(type(e).__name__ in STORE_EVENTS for e in pending):
             store = self._store(case.store_id)
-            if react_to_case(store, str(case.id), pending):
+            if react_to_case(store, case, pending):
                 self.save(case, store)
                 self._maybe_snapshot(case, len(pending))
                 return
@@ -437,5 +460,7 @@ class Redress(Application[UUID]):
     def _calendar(policy: Policy, store: StoreFacts) -> BusinessCalendar:
         spec = policy.calendar
         if spec.store_calendar and store.country and store.timezone:
-            return BusinessCalendar(store.country, store.timezone, *spec.business_hours)
-        return BusinessCalendar(spec.country, spec.timezone, *spec.business_hours)
+            return BusinessCalendar(
+                store.country, store.timezone, *spec.business_hours, subdivision=store.subdivision
+            )
+        return spec.calendar()

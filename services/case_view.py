@@ -37,6 +37,10 @@ def case_state(case: Case) -> dict[str, Any]:
         "return_shipment": case.return_shipment,
         "return_received": case.return_received,
         "resolution": case.resolution,
+        "escalated": case.escalated,
+        "proposal": case.proposal,
+        "ruling": case.ruling,
+        "settlement": case.settlement,
         "head_hash": case.head_hash,
     }
 

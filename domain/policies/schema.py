@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.calendar import BusinessCalendar
+
 CASE_KINDS = (
     "warranty_claim",
     "return_request",
@@ -50,10 +52,12 @@ Step = Literal[
     "suspend",
     "consumer_close",
     "consumer_escalate",
+    "settlement",
 ]
+SuspensionReason = Literal["judicial", "negotiation", "third_party"]
 # Predicates a deadline rule may require of the case (all must hold).
 CONDITION_PREFIXES = ("kind:", "not_kind:", "category:", "not_category:")
-PLAIN_CONDITIONS = ("certified", "not_certified")
+PLAIN_CONDITIONS = ("certified", "not_certified", "escalated", "not_escalated")
 
 
 class Strict(BaseModel):
@@ -157,9 +161,15 @@ class Registration(Strict):
 
 class CalendarSpec(Strict):
     country: str = Field(min_length=2, max_length=3)
+    subdivision: str | None = None
     timezone: str
     business_hours: tuple[time, time] = (time(8), time(22))
     store_calendar: bool = False  # biggrey: the store's own country and zone, when it has one
+
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            self.country, self.timezone, *self.business_hours, subdivision=self.subdivision
+        )
 
 
 class MoneySpec(Strict):
@@ -210,16 +220,24 @@ class Policy(Strict):
     eligibility: list[Eligibility] = []
     documents: list[RequiredDocuments] = []
     registration: Registration | None = None
+    # How a case ends (PLATFORMS.md): who may take a case over, and who must approve what.
+    platform_handles: list[Kind] = []  # kinds staff handle from filing (certified stores)
+    escalation_certified_only: bool = False  # no escalation at all for non-certified stores
+    consumer_approves_store_decisions: bool = False  # a full store refund waits for approval
+    suspension_reasons: list[SuspensionReason] = []
     notes: list[str] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
+        if self.suspension_reasons and "suspend" not in self.steps:
+            raise ValueError("suspension_reasons given, but the policy offers no `suspend` step")
         named = [
             *(("filing window", w.kinds) for w in self.filing_windows),
             *(("eligibility rule", e.kinds) for e in self.eligibility),
             *(("documents rule", d.kinds) for d in self.documents),
             *([("registration rule", self.registration.kinds)] if self.registration else []),
             ("declared_value_kinds", self.declared_value_kinds),
+            ("platform_handles", self.platform_handles),
         ]
         for section, kinds in named:
             extra = set(kinds) - set(self.kinds)

@@ -91,6 +91,9 @@ class CaseCreate(In):
     condition: Literal["new", "used"] | None = None
     lost_at: Literal["before_warehouse", "after_warehouse"] | None = None
     partial: bool | None = Field(None, description="only part of the parcel was lost")
+    refund_amount: Amount | None = Field(
+        None, description="what a `refund_only` request asks for (default: the amount paid)"
+    )
     consumer_id: Identifier | None = Field(None, description="staff imports only")
     submitted_at: AwareDatetime | None = Field(None, description="staff imports only")
 
@@ -112,6 +115,7 @@ class CaseCreate(In):
             "condition": self.condition,
             "lost_at": self.lost_at,
             "partial": self.partial,
+            "refund_amount": self.refund_amount,
         }
 
 
@@ -121,7 +125,11 @@ class StoreCreate(In):
     name: ShortText
     certified: bool = False
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,5}$")] | None = Field(
+        None, description="as the `holidays` package names it, e.g. ENG (GB defaults to ENG)"
+    )
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    language: Language | None = Field(None, description="the store's preferred language")
 
 
 class ApiKeyCreate(In):
@@ -177,7 +185,33 @@ class Arbitration(In):
 
 
 class Suspend(In):
+    reason: Literal["judicial", "negotiation", "third_party"]
+    note: Text | None = None
+
+
+class Ruling(In):
+    """Staff decide an escalated case."""
+
+    in_favour_of: Literal["consumer", "store"]
+    refund_amount: Amount | None = None
+    payer: Literal["store", "platform"] | None = None
+    note: Text
+
+
+class Settlement(In):
+    reference: ShortText
+
+
+class StoreWarning(In):
     reason: Text
+
+
+class Revocation(In):
+    reason: Text
+
+
+class Certification(In):
+    evidence: Text
 
 
 class SuspensionProof(In):
@@ -240,7 +274,16 @@ class CasePublic(BaseModel):
     warnings: int
     consumer_may_close: bool
     last_decision: str | None
-    resolution: str | None
+    resolution: str | None = Field(
+        description="how the case ended: agreed, refunded, auto_approved, ruled_for_consumer, "
+        "ruled_for_store, protection_refund, consumer_closed, consumer_gave_up or withdrawn"
+    )
+    escalated: bool = Field(description="staff have had the case")
+    proposal: dict[str, Any] | None = Field(
+        description="what the consumer is asked to approve: {decision, note, refund_amount}"
+    )
+    ruling: dict[str, Any] | None
+    settlement: dict[str, Any] | None
     head_hash: str
 
 
@@ -251,6 +294,7 @@ class CaseSummary(BaseModel):
     consumer_id: str
     kind: str
     status: str
+    resolution: str | None = None
     version: int
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -291,8 +335,11 @@ class StorePublic(BaseModel):
     name: str
     certified: bool
     country: str
+    subdivision: str | None = None
     timezone: str
-    warnings: int
+    language: str | None = None
+    warnings: int = Field(description="warnings since the certificate was (last) granted")
+    warnings_total: int = 0
     reapply_after: AwareDatetime | None
     revocation_reason: str | None
     version: int

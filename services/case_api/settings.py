@@ -16,6 +16,9 @@ class ApiSettings(Settings):
         100_000, ge=0, description="/readyz fails above this many unapplied events (0: never)"
     )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="largest request body")
+    import_horizon_days: int = Field(
+        1825, ge=1, description="a staff import's submitted_at may be at most this many days old"
+    )
 
     @classmethod
     def of(cls, settings: Settings) -> ApiSettings:

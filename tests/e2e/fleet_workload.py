@@ -304,7 +304,9 @@ def gb_reship(p: Party) -> Script:
 
 def gb_suspended(p: Party) -> Script:
     yield submit(p, "complaint", times={"completed_at": DAY})
-    yield Cmd("staff", "suspend", {"reason": "The consumer went to the police."})
+    yield Cmd(
+        "staff", "suspend", {"reason": "judicial", "note": "The consumer went to the police."}
+    )
     yield Cmd("staff", "suspension-proof", {"reference": "PSB-2026-0042"})
     yield Cmd("staff", "resume")
     yield Cmd("store", "decision", {"decision": "approve"})

@@ -155,7 +155,7 @@ COMMANDS: dict[str, tuple[str, Command]] = {
         "staff",
         lambda c, p, by, app: c.refund(p, by, _half(c), "platform", None, app.rates),
     ),
-    "suspend": ("staff", lambda c, p, by, _: c.suspend(p, by, "police report")),
+    "suspend": ("staff", lambda c, p, by, _: c.suspend(p, by, "judicial")),
     "resume": ("staff", lambda c, p, by, _: c.resume(p, by)),
 }
 

@@ -46,12 +46,13 @@ def test_biggrey_certified_store_reminded_warned_refunded_and_decertified(h: Har
     case_id = h.submit(
         "biggrey", "warranty_claim", local("2025-04-16 10:00", LONDON), amount="7500.00"
     )
-    # Thu 17 and (Good Friday off) Mon 21: Easter Monday is no UK-wide holiday, so it counts.
-    h.fires_at(case_id, local("2025-04-22 00:00", LONDON), "Reminded")
-    # Three more full work days: Tue 22, Wed 23, Thu 24.
-    h.fires_at(case_id, local("2025-04-25 00:00", LONDON), "Warned", "Escalated")
+    # Thu 17, then Good Friday and Easter Monday are England's bank holidays: Tue 22 is the
+    # second full work day.
+    h.fires_at(case_id, local("2025-04-23 00:00", LONDON), "Reminded")
+    # Three more full work days: Wed 23, Thu 24, Fri 25.
+    h.fires_at(case_id, local("2025-04-26 00:00", LONDON), "Warned", "Escalated")
     # No agreement 30 days (elapsed) after the escalation: Biggrey pays, capped at 5,000 USD.
-    h.fires_at(case_id, local("2025-05-25 00:00", LONDON), "Refunded")
+    h.fires_at(case_id, local("2025-05-26 00:00", LONDON), "Refunded")
     case = h.app.get_case(case_id)
     assert [(r["payer"], r["amount"], r["currency"]) for r in case["refunds"]] == [
         ("platform", Decimal("5000"), "USD")
@@ -59,8 +60,9 @@ def test_biggrey_certified_store_reminded_warned_refunded_and_decertified(h: Har
     store = h.app.get_store("s-1")
     assert (store["certified"], store["warnings"]) == (False, 1)
     assert store["revocation_reason"] == "protection_payout_without_settlement"
+    assert store["reapply_after"] == local("2026-05-26 00:00", LONDON)
     # The transfer must follow within 48 hours; ops see it flagged when it does not.
-    h.fires_at(case_id, local("2025-05-27 00:00", LONDON), "PayoutOverdue")
+    h.fires_at(case_id, local("2025-05-28 00:00", LONDON), "PayoutOverdue")
     assert h.run_due(local("2026-01-01 00:00", LONDON)).fired == 0
 
 
@@ -69,7 +71,7 @@ def test_biggrey_non_certified_store_is_reminded_until_day_30_then_the_consumer_
 ) -> None:
     h.store("biggrey", certified=False)
     submitted = local("2025-03-03 10:00", LONDON)
-    case_id = h.submit("biggrey", "complaint", submitted)
+    case_id = h.submit("biggrey", "warranty_claim", submitted)
     reminders = [
         local(day, LONDON)
         for day in (
@@ -100,7 +102,9 @@ def test_biggrey_non_certified_store_is_reminded_until_day_30_then_the_consumer_
 # -- globalbuy ---------------------------------------------------------------------------------
 
 
-def test_globalbuy_silent_merchant_is_approved_automatically_after_48_hours(h: Harness) -> None:
+def test_globalbuy_silent_merchant_approves_a_return_after_48_hours_and_it_goes_on(
+    h: Harness,
+) -> None:
     h.store("globalbuy", country="CN", timezone=SHANGHAI)
     submitted = local("2025-06-02 10:00", SHANGHAI)
     case_id = h.submit(
@@ -112,7 +116,8 @@ def test_globalbuy_silent_merchant_is_approved_automatically_after_48_hours(h: H
         completed_at=submitted - timedelta(days=2),
     )
     h.fires_at(case_id, local("2025-06-04 10:00", SHANGHAI), "AutoApproved")
-    assert h.app.get_case(case_id)["resolution"] == "auto_approved"
+    case = h.app.get_case(case_id)
+    assert (case["status"], case["resolution"]) == ("in_progress", None)  # the consumer ships
 
 
 def test_globalbuy_suspension_resumes_after_7_work_days_and_the_paused_clock_runs_on(
@@ -128,7 +133,7 @@ def test_globalbuy_suspension_resumes_after_7_work_days_and_the_paused_clock_run
         currency="CNY",
         completed_at=submitted - timedelta(days=2),
     )
-    h.act(case_id, STAFF, local("2025-09-26 16:00", SHANGHAI), "suspend", reason="police")
+    h.act(case_id, STAFF, local("2025-09-26 16:00", SHANGHAI), "suspend", reason="judicial")
     assert h.run_due(local("2025-10-13 23:59", SHANGHAI)).fired == 0
     # Work days: Sun 28 Sep (make-up day), 29, 30, then after National Day Oct 9, 10,
     # Sat 11 (make-up day), Mon 13: handling resumes at the end of the 7th.
@@ -148,7 +153,7 @@ def test_globalbuy_suspension_with_proof_does_not_resume_by_itself(h: Harness) -
         currency="CNY",
         completed_at=submitted - timedelta(days=2),
     )
-    h.act(case_id, STAFF, submitted, "suspend", reason="court")
+    h.act(case_id, STAFF, submitted, "suspend", reason="judicial")
     h.act(case_id, STAFF, submitted, "record_suspension_proof", reference="case 42")
     assert h.run_due(local("2026-01-01 00:00", SHANGHAI)).fired == 0
     assert h.app.get_case(case_id)["status"] == "suspended"

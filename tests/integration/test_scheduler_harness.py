@@ -132,7 +132,7 @@ class Harness:
         return UUID(self.app.submit_case(By.at(CONSUMER, at), new)["id"])
 
     def act(self, case_id: UUID, actor: Actor, at: datetime, command: str, **args: Any) -> None:
-        """Run a Case command, e.g. `act(id, STAFF, t, "suspend", reason="court")`."""
+        """Run a Case command, e.g. `act(id, STAFF, t, "suspend", reason="judicial")`."""
         by = By.at(actor, at)
         self.app.act(case_id, by, lambda case, policy: getattr(case, command)(policy, by, **args))
 

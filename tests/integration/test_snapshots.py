@@ -40,7 +40,7 @@ def test_states_from_snapshots_equal_a_full_replay(database_url: str) -> None:
                 lambda case, policy, n=n: case.post_message(policy, CONSUMER, f"note {n}"),
             )
         staff = By.at(Actor("staff", "st"), NOW)
-        app.act(case_id, staff, lambda case, policy: case.suspend(policy, staff, "court"))
+        app.act(case_id, staff, lambda case, policy: case.suspend(policy, staff, "judicial"))
         assert len(list(app.snapshots.get(case_id))) == 2  # type: ignore[union-attr]
         final = app.get_case(case_id)["version"]
         for version in (1, 99, 100, 101, 200, 201, final):

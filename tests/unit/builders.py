@@ -48,7 +48,7 @@ def policy(platform: str) -> Policy:
 
 def calendar_of(platform: str) -> BusinessCalendar:
     spec = policy(platform).calendar
-    return BusinessCalendar(spec.country, spec.timezone, *spec.business_hours)
+    return spec.calendar()
 
 
 def by(actor: Actor, at: datetime) -> By:

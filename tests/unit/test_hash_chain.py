@@ -20,7 +20,7 @@ BIGGREY = policy("biggrey")
 
 
 def long_history() -> Case:
-    case = submit("biggrey", "complaint", certified=True)
+    case = submit("biggrey", "warranty_claim", certified=True)
     case.post_message(BIGGREY, by(CONSUMER, MONDAY + timedelta(hours=1)), "Any news?", "en")
     fire(case, "first_response")
     fire(case, "extra_time")

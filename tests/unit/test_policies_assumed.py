@@ -13,7 +13,8 @@ from domain.policies import default_policies
 # (platform, deadline kind, its `when`, unit, value, action): the assumed value or consequence.
 ASSUMED_DEADLINES = [
     ("biggrey", "reminder", ["not_certified"], "work_days", 2, "remind"),
-    ("biggrey", "first_response", [], "work_days", 2, "remind"),  # again after a rejection
+    ("biggrey", "first_response", ["not_escalated"], "work_days", 2, "remind"),  # after a rejection
+    ("biggrey", "consumer_close", ["not_certified"], "days", 30, "allow_consumer_close"),
     ("globalbuy", "merchant_decision", [], "hours", 48, "auto_approve"),
     ("geli", "review", ["not_kind:seven_day_return", "not_category:fresh_food"], "hours", 48,
      "escalate"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from builders import (
@@ -38,6 +39,7 @@ SPEC_RULES = {
     "not_eligible",
     "documents_missing",
     "already_refunded",
+    "refund_exceeds_paid",
 }
 LATER = MONDAY + timedelta(hours=5)
 
@@ -124,6 +126,12 @@ def closed_by_store() -> Case:
     return case
 
 
+def agreed() -> Case:
+    case = closed_by_store()
+    case.approve(policy("biggrey"), by(CONSUMER, MONDAY + timedelta(hours=2)))
+    return case
+
+
 def withdrawn() -> Case:
     case = globalbuy()
     case.withdraw(policy("globalbuy"), by(CONSUMER, MONDAY + timedelta(hours=1)))
@@ -145,7 +153,7 @@ def escalated() -> Case:
 
 def suspended() -> Case:
     case = globalbuy()
-    case.suspend(policy("globalbuy"), by(STAFF, MONDAY + timedelta(hours=1)), "court")
+    case.suspend(policy("globalbuy"), by(STAFF, MONDAY + timedelta(hours=1)), "judicial")
     return case
 
 
@@ -175,7 +183,20 @@ REFUSALS: list[tuple[str, Callable[[], Case], Command]] = [
     ("step_not_offered", globalbuy, call("consumer_close", CONSUMER)),
     ("step_not_offered", globalbuy, call("escalate", CONSUMER, "please")),
     ("step_not_offered", biggrey, call("refund", STAFF, Money.of("1", "USD"), "platform")),
+    ("step_not_offered", biggrey, call("escalate", STAFF, "take it over")),
+    ("step_not_offered", globalbuy, call("record_settlement", STAFF, "S-1")),
+    ("step_not_offered", globalbuy, call("suspend", STAFF, "third_party")),
+    # refund_exceeds_paid
+    ("refund_exceeds_paid", globalbuy, call("refund", STORE, Money.of("100.01", "USD"), "store")),
+    ("refund_exceeds_paid", escalated, call("refund", STAFF, Money.of("1", "EUR"), "store")),
+    (
+        "refund_exceeds_paid",
+        escalated,
+        call("rule", STAFF, "consumer", "pay it", Decimal("100.01"), "store"),
+    ),
+    ("refund_exceeds_paid", globalbuy, call("store_close", STORE, "refund", None, Decimal(101))),
     # explanation_required
+    ("explanation_required", escalated, call("rule", STAFF, "store", "  ")),
     ("explanation_required", closed_by_store, call("reject", CONSUMER, "")),
     ("explanation_required", closed_by_store, call("reject", CONSUMER, " \n\t")),
     # cap_exceeded
@@ -191,14 +212,19 @@ REFUSALS: list[tuple[str, Callable[[], Case], Command]] = [
     ("not_allowed_in_status", closed_by_store, call("respond", STORE, "hello")),
     ("not_allowed_in_status", withdrawn, call("respond", STORE, "hello")),
     ("not_allowed_in_status", withdrawn, call("withdraw", CONSUMER)),
-    ("not_allowed_in_status", withdrawn, call("post_message", CONSUMER, "hello?")),
+    ("not_allowed_in_status", withdrawn, call("escalate", STAFF, "late")),
+    ("not_allowed_in_status", refunded, call("rule", STAFF, "store", "too late")),
+    ("not_allowed_in_status", globalbuy, call("rule", STAFF, "consumer", "not escalated")),
+    ("not_allowed_in_status", agreed, call("record_settlement", STAFF, "S-1")),
+    ("not_allowed_in_status", agreed, call("refund", STORE, Money.of("1", "USD"), "store")),
+    ("not_allowed_in_status", agreed, call("store_close", STORE, "refund")),
     ("not_allowed_in_status", refunded, call("refund", STORE, Money.of("1", "USD"), "store")),
     ("not_allowed_in_status", refunded, call("escalate", STAFF, "late")),
     ("not_allowed_in_status", refunded, call("approve", CONSUMER)),
     ("not_allowed_in_status", escalated, call("escalate", STAFF, "again")),
     ("not_allowed_in_status", globalbuy, call("resume", STAFF)),
     ("not_allowed_in_status", globalbuy, call("record_suspension_proof", STAFF, "ref")),
-    ("not_allowed_in_status", suspended, call("suspend", STAFF, "again")),
+    ("not_allowed_in_status", suspended, call("suspend", STAFF, "judicial")),
     ("not_allowed_in_status", suspended, call("decide", STORE, "approve")),
     ("not_allowed_in_status", suspended, call("respond", STORE, "hello")),
     ("not_allowed_in_status", biggrey, call("confirm_payout", STAFF, "transfer-1")),

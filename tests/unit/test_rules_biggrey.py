@@ -213,7 +213,7 @@ def test_non_certified_store_has_no_purchase_protection() -> None:
 
 
 def escalated_certified_case(amount: str = "100.00", currency: str = "USD") -> Case:
-    case = submit("biggrey", "complaint", certified=True, the_order=order(amount, currency))
+    case = submit("biggrey", "warranty_claim", certified=True, the_order=order(amount, currency))
     fire(case, "first_response")
     fire(case, "extra_time")
     return case
@@ -227,7 +227,7 @@ def test_no_agreement_30_days_after_escalation_is_refunded_by_biggrey() -> None:
     refunded = last(case, "Refunded")
     assert (refunded.amount, refunded.currency) == (Decimal("100.00"), "USD")
     assert (refunded.payer, refunded.reason) == ("platform", "purchase_protection")
-    assert (case.status, case.resolution) == ("closed", "refunded")
+    assert (case.status, case.resolution) == ("closed", "protection_refund")
 
 
 def test_purchase_protection_is_capped_at_5000_usd() -> None:
@@ -291,6 +291,8 @@ def test_protection_clock_keeps_running_when_the_consumer_rejects_the_stores_clo
     case.store_close(BIGGREY, by(STORE, MONDAY + timedelta(days=10)), "reject")
     case.reject(BIGGREY, by(CONSUMER, MONDAY + timedelta(days=11)), "no agreement")
     assert deadline(case, "protection") == protection
+    assert case.status == "escalated"  # back to staff, not to the store's response chain
+    assert kinds(case) == {"protection"}
 
 
 # -- the store closes, the consumer answers ----------------------------------------------------
@@ -302,7 +304,7 @@ def test_store_closing_the_case_waits_for_the_consumer_to_approve() -> None:
     assert case.status == "awaiting_consumer"
     assert case.deadlines == []
     case.approve(BIGGREY, by(CONSUMER, MONDAY + timedelta(days=1)))
-    assert (case.status, case.resolution) == ("closed", "consumer_approved")
+    assert (case.status, case.resolution) == ("closed", "agreed")
 
 
 def test_consumer_rejection_needs_a_written_explanation() -> None:
@@ -346,7 +348,7 @@ def test_biggrey_default_calendar_is_gb_in_europe_london_and_follows_the_store()
     assert BIGGREY.calendar.store_calendar
 
 
-def test_biggrey_work_days_skip_bank_holidays_of_the_stores_country() -> None:
+def test_biggrey_work_days_skip_bank_holidays_of_the_stores_country_and_subdivision() -> None:
     # 25 December and Boxing Day (observed Monday 28 December 2026) are GB bank holidays.
     case = submit("biggrey", "warranty_claim", at=local(2026, 12, 24, 10, zone=LONDON))
     assert deadline(case, "first_response").due_at == local(2026, 12, 31, zone=LONDON)

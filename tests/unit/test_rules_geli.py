@@ -120,7 +120,7 @@ def test_geli_review_outcomes(decision: str, status: str, resolution: str | None
 def test_reship_offline_closes_when_the_consumer_approves() -> None:
     case = decided("reship")
     case.approve(GELI, by(CONSUMER, MONDAY + timedelta(days=2)))
-    assert (case.status, case.resolution) == ("closed", "consumer_approved")
+    assert (case.status, case.resolution) == ("closed", "agreed")
 
 
 def test_consumer_ships_the_return_within_seven_days_of_approval_or_gives_up() -> None:

@@ -26,7 +26,6 @@ from builders import (
 )
 
 from domain.case import Case
-from domain.money import Money
 
 GLOBALBUY = policy("globalbuy")
 KINDS = [
@@ -109,8 +108,8 @@ def test_merchant_that_decides_nothing_within_48_hours_is_approved_automatically
     assert merchant.due_at == MONDAY + timedelta(hours=48)
     fire(case, "merchant_decision")
     assert last(case, "AutoApproved").deadline_id == merchant.id
-    assert (case.status, case.resolution) == ("closed", "auto_approved")
-    assert case.deadlines == []
+    # The effect of the merchant's `approve`: the return starts, the consumer ships next.
+    assert (case.status, case.resolution, case.last_decision) == ("in_progress", None, "approve")
 
 
 def test_merchant_decision_stops_the_automatic_approval() -> None:
@@ -158,14 +157,16 @@ def test_after_a_refusal_the_consumer_may_ask_globalbuy_to_arbitrate() -> None:
 def test_globalbuy_arbitration_is_final_and_may_refund_first() -> None:
     case = refused_request()
     case.ask_arbitration(GLOBALBUY, by(CONSUMER, MONDAY + timedelta(days=1)), "it was new")
-    case.refund(
+    case.rule(
         GLOBALBUY,
         by(STAFF, MONDAY + timedelta(days=3)),
-        Money.of("100.00", "USD"),
+        "consumer",
+        "refunded first by the platform, recovered from the deposit",
+        Decimal("100.00"),
         "platform",
-        "arbitration: refunded first, recovered from the deposit",
     )
     assert (last(case, "Refunded").payer, case.status) == ("platform", "closed")
+    assert case.resolution == "ruled_for_consumer"
 
 
 def test_arbitration_is_not_allowed_before_a_refusal() -> None:
@@ -192,7 +193,7 @@ def test_arbitration_is_not_allowed_before_a_refusal() -> None:
 def test_after_a_refusal_the_consumer_may_also_accept_it() -> None:
     case = refused_request()
     case.approve(GLOBALBUY, by(CONSUMER, MONDAY + timedelta(days=1)))
-    assert (case.status, case.resolution) == ("closed", "consumer_approved")
+    assert (case.status, case.resolution) == ("closed", "agreed")
 
 
 # -- withdrawal --------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ def test_consumer_may_withdraw_a_request_and_file_again_later() -> None:
 
 def suspended(after: timedelta = timedelta(hours=10)) -> Case:
     case = submit("globalbuy", "return_request")
-    case.suspend(GLOBALBUY, by(STAFF, MONDAY + after), "the buyer went to the police")
+    case.suspend(GLOBALBUY, by(STAFF, MONDAY + after), "judicial")
     return case
 
 
@@ -260,7 +261,7 @@ def test_suspension_without_proof_resumes_by_itself_after_seven_full_work_days()
 
 def test_judicial_suspension_skips_national_day_week_and_counts_the_make_up_saturday() -> None:
     case = submit("globalbuy", "complaint", at=local(2026, 9, 29, 9, zone=SHANGHAI))
-    case.suspend(GLOBALBUY, by(STAFF, local(2026, 9, 30, 10, zone=SHANGHAI)), "court")
+    case.suspend(GLOBALBUY, by(STAFF, local(2026, 9, 30, 10, zone=SHANGHAI)), "judicial")
     # 1-7 October are off; 8, 9, 10 (a make-up Saturday), 12, 13, 14, 15 are work days.
     assert deadline(case, "auto_resume").due_at == local(2026, 10, 16, zone=SHANGHAI)
 
@@ -276,7 +277,7 @@ def test_proof_of_acceptance_keeps_the_case_suspended_until_staff_resume_it() ->
 
 def test_resuming_restores_the_status_the_case_had_when_suspended() -> None:
     case = refused_request()
-    case.suspend(GLOBALBUY, by(STAFF, MONDAY + timedelta(hours=5)), "court")
+    case.suspend(GLOBALBUY, by(STAFF, MONDAY + timedelta(hours=5)), "judicial")
     case.resume(GLOBALBUY, by(STAFF, MONDAY + timedelta(hours=9)))
     assert case.status == "awaiting_consumer"
 

@@ -58,7 +58,7 @@ def test_a_timeout_for_a_deadline_of_a_withdrawn_case_changes_nothing() -> None:
 def test_a_timeout_for_a_deadline_paused_by_a_suspension_changes_nothing() -> None:
     case = submit("globalbuy", "return_request")
     merchant = deadline(case, "merchant_decision")
-    case.suspend(policy("globalbuy"), by(STAFF, MONDAY + timedelta(hours=1)), "court")
+    case.suspend(policy("globalbuy"), by(STAFF, MONDAY + timedelta(hours=1)), "judicial")
     nothing_happens(case, merchant.id)
 
 

@@ -43,6 +43,8 @@ from services.case_api.schemas import (
     Reject,
     Respond,
     ReturnShipment,
+    Ruling,
+    Settlement,
     StoreClose,
     Suspend,
     SuspensionProof,
@@ -154,7 +156,7 @@ async def store_close(
         case_id,
         if_match,
         ("store",),
-        lambda c, p, by: c.store_close(p, by, body.decision, body.note, amount),
+        lambda c, p, by: c.store_close(p, by, body.decision, body.note, amount, svc.redress.rates),
     )
 
 
@@ -166,9 +168,15 @@ async def approve(
     body: Empty | None = None,
     if_match: IfMatch = None,
 ) -> Response:
-    """The consumer accepts the store's closing or decision; the case closes."""
+    """The consumer accepts the store's proposal, refund or decision: the case ends `agreed`
+    (a proposed refund is paid in the same step)."""
     return await run(
-        svc, principal, case_id, if_match, ("consumer",), lambda c, p, by: c.approve(p, by)
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("consumer",),
+        lambda c, p, by: c.approve(p, by, svc.redress.rates),
     )
 
 
@@ -265,7 +273,7 @@ async def decision(
         case_id,
         if_match,
         ("store",),
-        lambda c, p, by: c.decide(p, by, body.decision, body.note),
+        lambda c, p, by: c.decide(p, by, body.decision, body.note, svc.redress.rates),
     )
 
 
@@ -321,14 +329,49 @@ async def arbitration(
 async def suspend(
     case_id: str, body: Suspend, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
 ) -> Response:
-    """Judicial suspension: deadlines pause; handling resumes by itself without proof."""
+    """Suspend a case (judicial, negotiation, third_party, as the platform allows): its
+    deadlines pause with the time they had left."""
     return await run(
         svc,
         principal,
         case_id,
         if_match,
         ("staff",),
-        lambda c, p, by: c.suspend(p, by, body.reason),
+        lambda c, p, by: c.suspend(p, by, body.reason, body.note),
+    )
+
+
+@command("/ruling")
+async def ruling(
+    case_id: str, body: Ruling, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
+    """Staff rule on an escalated case: for the store it ends; for the consumer with an
+    amount the refund is paid and it ends; without one it stays with staff."""
+    amount = Decimal(body.refund_amount) if body.refund_amount else None
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.rule(
+            p, by, body.in_favour_of, body.note, amount, body.payer, svc.redress.rates
+        ),
+    )
+
+
+@command("/settlement")
+async def settlement(
+    case_id: str, body: Settlement, principal: CurrentPrincipal, svc: Svc, if_match: IfMatch = None
+) -> Response:
+    """Biggrey and the store settled internally: a protection payout spares the store."""
+    return await run(
+        svc,
+        principal,
+        case_id,
+        if_match,
+        ("staff",),
+        lambda c, p, by: c.record_settlement(p, by, body.reference),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -35,6 +36,7 @@ from services.case_api.schemas import (
     Identifier,
     Verification,
 )
+from services.case_api.settings import ApiSettings
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -59,14 +61,7 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
             )
         consumer_id = body.consumer_id
         occurred = body.submitted_at or now
-        if occurred > now:
-            raise Problem(
-                422,
-                "Invalid Request",
-                "submitted_at is in the future",
-                slug="validation",
-                errors=[{"field": "submitted_at", "message": "must not be in the future"}],
-            )
+        _check_import_time(occurred, now, ApiSettings.of(svc.settings).import_horizon_days)
         by = By(Actor("staff", principal.subject), occurred, now)
     order = Order(
         body.order.reference,
@@ -89,6 +84,24 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
     )
     state = await run_in_threadpool(svc.redress.submit_case, by, new)
     return case_response(state, 201)
+
+
+def _check_import_time(submitted_at: datetime, now: datetime, horizon_days: int) -> None:
+    """An import is an open case from an earlier system: not from the future, and not older
+    than the horizon (an ancient submitted_at would fire years of deadlines at once)."""
+    problem = None
+    if submitted_at > now:
+        problem = "must not be in the future"
+    elif submitted_at < now - timedelta(days=horizon_days):
+        problem = f"must be within {horizon_days} days (REDRESS_IMPORT_HORIZON_DAYS)"
+    if problem is not None:
+        raise Problem(
+            422,
+            "Invalid Request",
+            f"submitted_at {problem}",
+            slug="validation",
+            errors=[{"field": "submitted_at", "message": problem}],
+        )
 
 
 @router.get("", response_model=CaseList, responses=problems(403, 422))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter
@@ -9,11 +10,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain.actors import By
+from domain.store import Store
 from services.application import StoreNotFound
 from services.case_api.deps import CurrentPrincipal, Svc, json_response, require_role
 from services.case_api.problems import Problem
 from services.case_api.routes import problems
-from services.case_api.schemas import StoreCreate, StorePublic
+from services.case_api.schemas import (
+    Certification,
+    Revocation,
+    StoreCreate,
+    StorePublic,
+    StoreWarning,
+)
 
 router = APIRouter(prefix="/v1/stores", tags=["stores"])
 ZONES = frozenset(available_timezones())
@@ -41,6 +49,8 @@ async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Sv
             certified=body.certified,
             country=body.country,
             timezone=body.timezone,
+            subdivision=body.subdivision,
+            language=body.language,
         )
     )
     return json_response(store, 201, {"Location": f"/v1/stores/{body.id}"})
@@ -55,3 +65,58 @@ async def get_store(store_id: str, principal: CurrentPrincipal, svc: Svc) -> Res
     if not allowed:
         raise StoreNotFound(store_id[:200])
     return json_response(await run_in_threadpool(svc.redress.get_store, store_id))
+
+
+async def _certificate_command(
+    store_id: str, principal: CurrentPrincipal, svc: Svc, command: Callable[[Store, By], None]
+) -> Response:
+    """Staff act on a store's Biggrey certificate; answers 200 with the store."""
+    require_role(principal, "staff")
+    by = By.at(principal.actor, svc.clock())
+    store = await run_in_threadpool(
+        svc.redress.act_on_store, store_id, lambda store: command(store, by)
+    )
+    return json_response(store)
+
+
+@router.post("/{store_id}/warnings", response_model=StorePublic, responses=problems(403, 404, 422))
+async def warn_store(
+    store_id: str, body: StoreWarning, principal: CurrentPrincipal, svc: Svc
+) -> Response:
+    """Warn a store by hand; the third warning since its certificate revokes it."""
+    return await _certificate_command(
+        store_id,
+        principal,
+        svc,
+        lambda store, by: store.warn(None, by.occurred_at, by.actor.as_dict(), body.reason),
+    )
+
+
+@router.post(
+    "/{store_id}/revocation", response_model=StorePublic, responses=problems(403, 404, 422)
+)
+async def revoke_certificate(
+    store_id: str, body: Revocation, principal: CurrentPrincipal, svc: Svc
+) -> Response:
+    """Revoke a store's certificate at once (e.g. for cheating)."""
+    return await _certificate_command(
+        store_id,
+        principal,
+        svc,
+        lambda store, by: store.revoke(body.reason, by.occurred_at, by.actor.as_dict()),
+    )
+
+
+@router.post(
+    "/{store_id}/certification", response_model=StorePublic, responses=problems(403, 404, 422)
+)
+async def grant_certificate(
+    store_id: str, body: Certification, principal: CurrentPrincipal, svc: Svc
+) -> Response:
+    """Grant a certificate (again); refused inside a 12-month bar. Resets the warnings."""
+    return await _certificate_command(
+        store_id,
+        principal,
+        svc,
+        lambda store, by: store.certify(by.occurred_at, by.actor.as_dict(), body.evidence),
+    )

@@ -56,14 +56,14 @@ def test_invalid_utf8(consumer) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 def test_wrong_values_name_the_field(consumer, store_id: str, field: str, value: object) -> None:  # type: ignore[no-untyped-def]
-    body = case_body("biggrey", store_id, "complaint")
+    body = case_body("biggrey", store_id, "warranty_claim")
     body[field] = value
     problem = _problem(consumer.post("/v1/cases", json=body), 422)
     assert any(e["field"] == field for e in problem["errors"]), problem
 
 
 def test_unknown_fields_are_refused(consumer, store_id: str) -> None:  # type: ignore[no-untyped-def]
-    body = case_body("biggrey", store_id, "complaint", priority="high")
+    body = case_body("biggrey", store_id, "warranty_claim", priority="high")
     problem = _problem(consumer.post("/v1/cases", json=body), 422)
     assert problem["errors"][0]["field"] == "priority"
 
@@ -74,7 +74,7 @@ def test_unknown_fields_are_refused(consumer, store_id: str) -> None:  # type: i
 def test_amounts_must_be_positive_decimal_strings_in_the_currencys_exponent(
     consumer, store_id: str, amount: object
 ) -> None:  # type: ignore[no-untyped-def]
-    body = case_body("biggrey", store_id, "complaint", order={"amount": amount})
+    body = case_body("biggrey", store_id, "warranty_claim", order={"amount": amount})
     problem = _problem(consumer.post("/v1/cases", json=body), 422)
     assert problem["errors"][0]["field"].startswith("order")
 
@@ -83,20 +83,20 @@ def test_three_decimal_places_are_fine_for_a_three_decimal_currency(
     consumer, store_id: str
 ) -> None:  # type: ignore[no-untyped-def]
     body = case_body(
-        "biggrey", store_id, "complaint", order={"amount": "12.345", "currency": "KWD"}
+        "biggrey", store_id, "warranty_claim", order={"amount": "12.345", "currency": "KWD"}
     )
     assert consumer.post("/v1/cases", json=body).status_code == 201
 
 
 def test_timestamps_need_an_offset(consumer, store_id: str) -> None:  # type: ignore[no-untyped-def]
     body = case_body(
-        "biggrey", store_id, "complaint", order={"completed_at": "2026-11-20T10:00:00"}
+        "biggrey", store_id, "warranty_claim", order={"completed_at": "2026-11-20T10:00:00"}
     )
     _problem(consumer.post("/v1/cases", json=body), 422)
 
 
 def test_oversized_bodies_are_413(consumer, store_id: str) -> None:  # type: ignore[no-untyped-def]
-    body = case_body("biggrey", store_id, "complaint", description="x" * (70 * 1024))
+    body = case_body("biggrey", store_id, "warranty_claim", description="x" * (70 * 1024))
     _problem(consumer.post("/v1/cases", json=body), 413)
 
 
@@ -112,7 +112,7 @@ def test_non_ascii_text_round_trips(consumer, store_id: str) -> None:  # type: i
     text = "屏幕坏了 — l'écran est cassé — 🙂"
     created = consumer.post(
         "/v1/cases",
-        json=case_body("biggrey", store_id, "complaint", description=text, language="zh-CN"),
+        json=case_body("biggrey", store_id, "warranty_claim", description=text, language="zh-CN"),
     )
     assert created.status_code == 201
     assert consumer.get(f"/v1/cases/{created.json()['id']}").json()["description"] == text
@@ -133,7 +133,7 @@ def test_unknown_routes_and_methods_are_problems(consumer) -> None:  # type: ign
 
 
 def test_a_refused_command_records_nothing(api: Api, consumer, store_id: str) -> None:  # type: ignore[no-untyped-def]
-    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")).json()
     refused = consumer.post(f"/v1/cases/{case['id']}/approve")
     assert _problem(refused, 422)["rule"] == "not_allowed_in_status"
     history = consumer.get(f"/v1/cases/{case['id']}/history").json()["events"]

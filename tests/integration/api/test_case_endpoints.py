@@ -59,7 +59,7 @@ def test_messages_from_both_parties_and_staff(api: Api) -> None:
 
 
 def test_consumer_escalates_where_the_policy_allows_it_and_not_elsewhere(api: Api) -> None:
-    case, consumer, _store, _ = _file(api, "biggrey", "complaint")
+    case, consumer, _store, _ = _file(api, "biggrey", "warranty_claim")
     escalated = consumer.post(f"/v1/cases/{case['id']}/escalate", json={"reason": "No reply"})
     assert escalated.json()["status"] == "escalated"
     other, consumer2, _s, _ = _file(api, "bigben", "complaint")
@@ -156,7 +156,9 @@ def test_staff_suspend_record_proof_and_resume_with_paused_deadlines(api: Api) -
     )
     staff = api.as_role("staff")
     path = f"/v1/cases/{case['id']}"
-    suspended = staff.post(f"{path}/suspend", json={"reason": "Police report filed"}).json()
+    suspended = staff.post(
+        f"{path}/suspend", json={"reason": "judicial", "note": "Police report filed"}
+    ).json()
     assert suspended["status"] == "suspended"
     assert [d["kind"] for d in suspended["paused_deadlines"]] == ["merchant_decision"]
     assert [d["kind"] for d in suspended["deadlines"]] == ["auto_resume"]

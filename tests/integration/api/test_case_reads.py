@@ -13,7 +13,9 @@ def test_a_read_sees_a_write_made_through_another_process_at_once(api: Api) -> N
     store_id = api.store("biggrey")
     consumer = api.key("consumer", "reader-consumer")
     staff = api.key("staff", "reader-staff")
-    filed = api.client(consumer).post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    filed = api.client(consumer).post(
+        "/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")
+    )
     assert filed.status_code == 201, filed.text
     path = f"/v1/cases/{filed.json()['id']}"
     with running_api(settings) as other:
@@ -33,7 +35,9 @@ def test_a_read_sees_a_write_made_through_another_process_at_once(api: Api) -> N
 def test_a_remembered_case_is_still_scoped_to_its_parties(api: Api) -> None:
     store_id = api.store("biggrey")
     owner = api.key("consumer", "reader-owner")
-    filed = api.client(owner).post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    filed = api.client(owner).post(
+        "/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")
+    )
     path = f"/v1/cases/{filed.json()['id']}"
     assert api.client(owner).get(path).status_code == 200  # now in memory
     stranger = api.client(api.key("consumer", "reader-stranger"))
@@ -44,7 +48,7 @@ def test_a_remembered_case_is_still_scoped_to_its_parties(api: Api) -> None:
 def test_the_hot_path_answers_exactly_as_the_route_does(api: Api) -> None:
     store_id = api.store("biggrey")
     consumer = api.client(api.key("consumer", "reader-same"))
-    filed = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    filed = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
     path = f"/v1/cases/{filed.json()['id']}"
     consumer.post(f"{path}/messages", json={"body": "a second event"})
     hot = consumer.get(path)  # served in front of FastAPI (services.case_api.hot_path)
@@ -62,7 +66,7 @@ def test_the_hot_path_answers_exactly_as_the_route_does(api: Api) -> None:
 def test_refusals_on_the_hot_path_come_from_the_route(api: Api) -> None:
     store_id = api.store("biggrey")
     owner = api.client(api.key("consumer", "reader-refusals"))
-    filed = owner.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    filed = owner.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
     path = f"/v1/cases/{filed.json()['id']}"
     for client, status in (
         (api.client(), 401),

@@ -72,7 +72,7 @@ def test_keys_are_scoped_to_the_caller(api: Api) -> None:
 def test_a_refused_command_is_replayed_not_rerun(api: Api) -> None:
     store_id = api.store("biggrey")
     consumer = api.as_role("consumer")
-    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")).json()
     url = f"/v1/cases/{case['id']}/approve"
     first = consumer.post(url, headers={"Idempotency-Key": "approve-1"})
     again = consumer.post(url, headers={"Idempotency-Key": "approve-1"})
@@ -84,7 +84,7 @@ def test_a_refused_command_is_replayed_not_rerun(api: Api) -> None:
 def test_a_stale_if_match_is_412_and_records_nothing(api: Api) -> None:
     store_id = api.store("biggrey")
     consumer = api.as_role("consumer")
-    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")).json()
     url = f"/v1/cases/{case['id']}/messages"
     fresh = consumer.post(url, json={"body": "one"}, headers={"If-Match": '"1"'})
     assert fresh.status_code == 200
@@ -101,7 +101,9 @@ def test_concurrent_commands_on_one_case_lose_no_update(api: Api) -> None:
     store_id = api.store("biggrey")
     token = api.key("consumer")
     case = (
-        api.client(token).post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+        api.client(token)
+        .post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
+        .json()
     )
 
     def post(n: int) -> int:

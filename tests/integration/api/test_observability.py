@@ -23,7 +23,7 @@ def test_every_answer_carries_a_request_id_and_keeps_the_callers(api: Api) -> No
 def test_metrics_count_requests_commands_and_events(api: Api) -> None:
     store_id = api.store("biggrey")
     consumer = api.as_role("consumer")
-    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")).json()
     consumer.post(f"/v1/cases/{case['id']}/approve")
     consumer.post(f"/v1/cases/{case['id']}/withdraw")
     text = api.client().get("/metrics").text
@@ -61,7 +61,7 @@ def test_readyz_fails_when_the_read_models_fall_too_far_behind(tmp_path) -> None
         store_id = api.store("biggrey")  # no projector runs here: every event is unapplied
         consumer = api.as_role("consumer")
         for _ in range(2):
-            consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+            consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
         lagging = api.client().get("/readyz")
         assert lagging.status_code == 503
         assert lagging.json()["projection_lag"] == 3

@@ -19,7 +19,7 @@ EXAMPLES_PER_OPERATION = 40
 def tokens(api: Api) -> dict[str, str]:
     store_id = api.store("biggrey")
     consumer = api.key("consumer", "fuzz-consumer")
-    api.client(consumer).post("/v1/cases", json=case_body("biggrey", store_id, "complaint"))
+    api.client(consumer).post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
     return {
         "staff": api.key("staff"),
         "consumer": consumer,

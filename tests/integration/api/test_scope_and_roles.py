@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[set[str], dict]] = {
     "/return-shipment": ({"consumer"}, {"carrier": "DHL", "waybill": "1"}),
     "/return-received": ({"store"}, {}),
     "/arbitration": ({"consumer"}, {"reason": "x"}),
-    "/suspend": ({"staff"}, {"reason": "court"}),
+    "/suspend": ({"staff"}, {"reason": "judicial"}),
     "/suspension-proof": ({"staff"}, {"reference": "r"}),
     "/resume": ({"staff"}, {}),
 }
@@ -33,7 +33,7 @@ def world(api: Api) -> dict:
     store_id = api.store("biggrey")
     owner = api.key("consumer", "owner-consumer")
     consumer = api.client(owner)
-    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()
+    case = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")).json()
     tokens = {
         "consumer": owner,
         "store": api.key("store", stores=[store_id]),

@@ -31,13 +31,12 @@ def world(api: Api, project: Callable[[], int]) -> dict[str, Any]:
     """Two biggrey stores and a geli one; cases answered, closed, refunded."""
     stores = {"a": api.store("biggrey"), "b": api.store("biggrey"), "g": api.store("geli")}
     consumer = api.as_role("consumer", "stats-consumer")
-    staff = api.as_role("staff")
     cases = {}
     for name, store, kind in [
         ("answered", "a", "warranty_claim"),
-        ("closed", "a", "complaint"),
+        ("closed", "a", "warranty_claim"),
         ("refunded", "b", "return_request"),
-        ("waiting", "b", "complaint"),
+        ("waiting", "b", "warranty_claim"),
         ("geli", "g", "return_request"),
     ]:
         body = case_body(api_platform(store), stores[store], kind)
@@ -49,8 +48,11 @@ def world(api: Api, project: Callable[[], int]) -> dict[str, Any]:
     closed = store_a.post(f"/v1/cases/{cases['closed']}/close", json={"decision": "repair"})
     assert closed.status_code == 200, closed.text
     refund = {"amount": "30.00", "currency": "USD", "payer": "store"}
-    answer = staff.post(f"/v1/cases/{cases['refunded']}/refunds", json=refund)
-    assert answer.status_code == 200, answer.text
+    store_b = api.as_role("store", stores=[stores["b"]])
+    answer = store_b.post(f"/v1/cases/{cases['refunded']}/refunds", json=refund)
+    assert answer.json()["status"] == "awaiting_consumer", answer.text  # a partial refund
+    answer = consumer.post(f"/v1/cases/{cases['refunded']}/approve")
+    assert answer.json()["resolution"] == "agreed", answer.text
     project()
     return {"stores": stores, "cases": cases}
 

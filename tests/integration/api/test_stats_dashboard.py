@@ -34,7 +34,9 @@ def hostile_store(api: Api) -> Iterator[str]:
     )
     assert answer.status_code == 201, answer.text
     consumer = api.as_role("consumer")
-    assert consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).is_success
+    assert consumer.post(
+        "/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")
+    ).is_success
     app, engine = Redress(env=api.settings.eventsourcing_env()), sync_engine(api.settings)
     follow(engine, app, PROJECTIONS)
     engine.dispose()
