@@ -58,8 +58,16 @@ RULED_FOR = ("consumer", "store")
 class Case(Aggregate):
     """An after-sales case. Create one with `Case.submit`."""
 
+    # Version 2 added `policy_version`; snapshots taken before it are of cases under version 1.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["policy_version"] = 1
+
     def __init__(self) -> None:
         self.platform = self.store_id = self.consumer_id = self.kind = self.description = ""
+        self.policy_version = 1  # the policy version the case follows for good (Submitted)
         self.status = AWAITING_STORE
         self.order: dict[str, Any] = {}
         self.language: str | None = None
@@ -142,6 +150,7 @@ class Case(Aggregate):
             "certified": certified,
             "calendar": calendar.as_dict(),
             "refund_without_return": refund_without_return(policy, fields),
+            "policy_version": policy.version,
         }
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
@@ -153,7 +162,7 @@ class Case(Aggregate):
             by.recorded_at,
             actor,
             stored,
-            data,
+            ev.hashed_data(ev.Submitted, data),
         )
         case = cls._create(
             ev.Submitted,

@@ -154,6 +154,11 @@ class CaseEvent(Aggregate.Event):
 
 
 class Submitted(Aggregate.Created, CaseEvent):
+    """Version 2 added `policy_version`: the version of the policy the case follows for good."""
+
+    class_version = 2
+    upcast_defaults: ClassVar[dict[str, Any]] = {"policy_version": 1}
+
     platform: str
     store_id: str
     consumer_id: str
@@ -165,8 +170,14 @@ class Submitted(Aggregate.Created, CaseEvent):
     certified: bool
     calendar: dict[str, str]
     refund_without_return: bool | None
+    policy_version: int
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["policy_version"] = 1  # every case before versioned policies followed version 1
 
     def evolve(self, case: Case) -> None:
+        case.policy_version = self.policy_version
         case.platform, case.store_id, case.consumer_id = (
             self.platform,
             self.store_id,

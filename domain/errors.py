@@ -64,6 +64,18 @@ class NotYetAllowed(DomainError):
     rule = "not_yet_allowed"
 
 
+class NotEligible(DomainError):
+    """The goods, plan or parcel are not covered for this request."""
+
+    rule = "not_eligible"
+
+
+class DocumentsMissing(DomainError):
+    """A filing lacks documents its kind requires; the detail names them."""
+
+    rule = "documents_missing"
+
+
 class InvalidField(DomainError):
     """A field the policy reads is missing or malformed (e.g. buyippee without a plan)."""
 

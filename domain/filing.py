@@ -11,15 +11,18 @@ from domain.calendar import BusinessCalendar
 from domain.errors import (
     AlreadyRefunded,
     DeclaredBelowReceipt,
+    DocumentsMissing,
     FilingWindowClosed,
     InvalidField,
     KindNotOffered,
+    NotEligible,
     RefundExceedsPaid,
 )
-from domain.policies.schema import FilingWindow, Policy
+from domain.policies.schema import Eligibility, FieldValue, FilingWindow, Policy, Registration
 
-PROTECTION_CLAIM_KINDS = ("lost_parcel", "damaged_parcel")
 RETURN_KINDS = ("return_request", "exchange_request", "seven_day_return")
+# Order fields only some platforms read: kept out of the recorded order unless given.
+OPTIONAL_ORDER_FIELDS = ("warehouse_arrived_at", "registered_at")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Order:
     currency: str
     completed_at: datetime | None = None
     delivered_at: datetime | None = None
+    warehouse_arrived_at: datetime | None = None  # buyippee: reached the overseas warehouse
+    registered_at: datetime | None = None  # buyippee: the parcel was registered
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Order:
@@ -38,16 +43,21 @@ class Order:
             raw["currency"],
             raw.get("completed_at"),
             raw.get("delivered_at"),
+            *(raw.get(name) for name in OPTIONAL_ORDER_FIELDS),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        recorded = {
             "reference": self.reference,
             "amount": self.amount,
             "currency": self.currency,
             "completed_at": self.completed_at,
             "delivered_at": self.delivered_at,
         }
+        for name in OPTIONAL_ORDER_FIELDS:
+            if (value := getattr(self, name)) is not None:
+                recorded[name] = value
+        return recorded
 
 
 def check_filing(
@@ -66,8 +76,14 @@ def check_filing(
     for window in policy.filing_windows:
         if kind in window.kinds:
             _check_window(window, calendar, order, filed_at)
-    if policy.declared_value_required and kind in PROTECTION_CLAIM_KINDS:
-        _check_protection_claim(policy, order, fields)
+    if kind in policy.declared_value_kinds:
+        _check_declared_value(policy, order, fields)
+    _check_documents(policy, kind, fields)
+    if policy.registration is not None and kind in policy.registration.kinds:
+        _check_registration(policy.registration, order)
+    for rule in policy.eligibility:
+        if kind in rule.kinds:
+            _check_eligibility(rule, fields)
     if kind == "refund_only" and fields.get("refund_amount") is not None:
         _check_refund_asked(order, fields["refund_amount"])
 
@@ -121,7 +137,7 @@ def _check_window(
         )
 
 
-def _check_protection_claim(policy: Policy, order: Order, fields: dict[str, Any]) -> None:
+def _check_declared_value(policy: Policy, order: Order, fields: dict[str, Any]) -> None:
     plan = fields.get("plan")
     if plan is None or policy.plan(plan) is None:
         names = ", ".join(p.name for p in policy.protection.plans)
@@ -138,8 +154,70 @@ def _check_protection_claim(policy: Policy, order: Order, fields: dict[str, Any]
     if declared_value < order.amount:
         raise DeclaredBelowReceipt(
             f"declared value {declared} is below the receipt value "
-            f"{order.amount}; the claim is refused"
+            f"{order.amount}; the request is refused"
         )
+
+
+def _check_documents(policy: Policy, kind: str, fields: dict[str, Any]) -> None:
+    listed = fields.get("documents") or []
+    rules = [rule for rule in policy.documents if kind in rule.kinds]
+    documents = [d for rule in rules for d in rule.documents if d not in listed]
+    references = [name for rule in rules for name in rule.fields if not fields.get(name)]
+    missing = [f"documents {', '.join(documents)}"] if documents else []
+    missing += [f"field {name}" for name in references]
+    if missing:
+        why = "; ".join(rule.note for rule in rules if rule.note)
+        raise DocumentsMissing(f"missing {' and '.join(missing)}: {why}")
+
+
+def _check_registration(rule: Registration, order: Order) -> None:
+    arrived, registered = order.warehouse_arrived_at, order.registered_at
+    if arrived is None or registered is None:
+        return  # nothing to compare: staff judge what the fields cannot show
+    latest = arrived + timedelta(hours=float(rule.within_hours))
+    if registered > latest:
+        raise NotEligible(
+            f"not eligible: {rule.note}; order.registered_at {registered.isoformat()} is after "
+            f"{latest.isoformat()}"
+        )
+
+
+def _check_eligibility(rule: Eligibility, fields: dict[str, Any]) -> None:
+    if not all(_holds_any(fields.get(f), values) for f, values in rule.when.items()):
+        return
+    for field, allowed in rule.only.items():
+        value = fields.get(field)
+        if value is None or not _all_allowed(value, allowed):
+            shown = "missing" if value is None else repr(value)
+            raise NotEligible(
+                f"not eligible: {rule.note}; {field} is {shown}, it must be "
+                f"{' or '.join(_show(v) for v in allowed)}"
+            )
+    for field, excluded in rule.never.items():
+        value = fields.get(field)
+        if _holds_any(value, excluded):
+            raise NotEligible(f"not eligible: {rule.note}; {field} is {value!r}")
+
+
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _same(value: Any, wanted: FieldValue) -> bool:
+    # Exact types: a field holding 1 or "true" does not pass for true.
+    return type(value) is type(wanted) and value == wanted
+
+
+def _holds_any(value: Any, values: list[FieldValue]) -> bool:
+    return value is not None and any(_same(v, w) for v in _items(value) for w in values)
+
+
+def _all_allowed(value: Any, allowed: list[FieldValue]) -> bool:
+    return all(any(_same(v, w) for w in allowed) for v in _items(value))
+
+
+def _show(value: FieldValue) -> str:
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def refund_without_return(policy: Policy, fields: dict[str, Any]) -> bool | None:

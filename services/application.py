@@ -33,7 +33,7 @@ from domain.errors import UnknownStore
 from domain.explain import explain
 from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
-from domain.policies import Policy, default_policies
+from domain.policies import Policy, PolicyBook, default_policy_book
 from domain.store import Store, concerns_store, react_to_case, store_uuid
 from domain.what_if import moved_deadlines
 from services import bulk_get
@@ -128,7 +128,7 @@ class Redress(Application[UUID]):
     def __init__(
         self,
         env: Mapping[str, str] | None = None,
-        policies: Mapping[str, Policy] | None = None,
+        policies: PolicyBook | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
         env = {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
@@ -147,7 +147,9 @@ class Redress(Application[UUID]):
                 log.warning("event store not ready (%s); retrying", error)
                 time.sleep(0.2 * attempt)
         self._reconnect_soon()
-        self.policies = policies or default_policies()
+        # New cases are filed under the current policies; a case follows its own version.
+        self.policy_book = policies or default_policy_book()
+        self.policies = self.policy_book.current
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
         self._store_facts: dict[str, StoreFacts] = {}
@@ -319,7 +321,7 @@ class Redress(Application[UUID]):
                 authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
-            command(case, self.policies[case.platform])
+            command(case, self.policy_of(case))
             try:
                 self._save_with_store(case)
             except IntegrityError:
@@ -333,7 +335,7 @@ class Redress(Application[UUID]):
         """Ask a case to act on its expired deadline. False if it was no longer pending."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             case = self._case(case_id)
-            if not case.time_out(self.policies[case.platform], deadline_id, now, self.rates):
+            if not case.time_out(self.policy_of(case), deadline_id, now, self.rates):
                 return False
             try:
                 self._save_with_store(case)
@@ -350,9 +352,9 @@ class Redress(Application[UUID]):
         outcomes = []
         cases = self._cases([case_id for case_id, _ in timeouts])
         for case, (case_id, deadline_id) in zip(cases, timeouts, strict=True):
-            fired = case.time_out(self.policies[case.platform], deadline_id, now, self.rates)
-            tracks = self.policies[case.platform].no_second_return_after_refund
-            if concerns_store(case.pending_events, tracks):
+            policy = self.policy_of(case)
+            fired = case.time_out(policy, deadline_id, now, self.rates)
+            if concerns_store(case.pending_events, policy.no_second_return_after_refund):
                 raise ValueError(f"case {case_id}: a timeout that changes a store goes alone")
             if fired:
                 changed.append((case, len(case.pending_events)))
@@ -361,6 +363,10 @@ class Redress(Application[UUID]):
         for case, saved in changed:
             self._maybe_snapshot(case, saved)
         return outcomes
+
+    def policy_of(self, case: Case) -> Policy:
+        """The policy version the case was filed under."""
+        return self.policy_book.get(case.platform, case.policy_version)
 
     def _cases(self, case_ids: Sequence[UUID]) -> list[Case]:
         """Private copies of many cases; on PostgreSQL in two queries, not two per case."""
@@ -374,7 +380,7 @@ class Redress(Application[UUID]):
 
     def _save_with_store(self, case: Case) -> None:
         pending = list(case.pending_events)
-        tracks = self.policies[case.platform].no_second_return_after_refund
+        tracks = self.policy_of(case).no_second_return_after_refund
         if concerns_store(pending, tracks):
             store = self._store(case.store_id)
             if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
@@ -435,13 +441,15 @@ class Redress(Application[UUID]):
         if version is not None:
             events = [e for e in events if e.originator_version <= version]
         first = events[0].data
-        policy = self.policies[first["platform"]]
+        policy = self.policy_book.get(first["platform"], first["policy_version"])
         return (first["store_id"], first["consumer_id"]), explain(policy, events, deadline_id)
 
     def moved_deadlines(self, case_id: UUID, other: Policy, now: datetime) -> list[dict[str, Any]]:
         """The case's pending deadlines that would fall due at another time under `other`."""
         events = self._events(case_id)
-        return moved_deadlines(events, self.policies[events[0].data["platform"]], other, now)
+        first = events[0].data
+        current = self.policy_book.get(first["platform"], first["policy_version"])
+        return moved_deadlines(events, current, other, now)
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         valid, checked, head = verify_chain(self._events(case_id))

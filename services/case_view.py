@@ -12,6 +12,7 @@ def case_state(case: Case) -> dict[str, Any]:
     return {
         "id": str(case.id),
         "platform": case.platform,
+        "policy_version": case.policy_version,
         "store_id": case.store_id,
         "consumer_id": case.consumer_id,
         "kind": case.kind,

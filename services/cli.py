@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -133,7 +134,9 @@ def _seed_demo(settings: Settings, url: str) -> None:
     from services.demo import seed
 
     redress = Redress(
-        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+        env=settings.eventsourcing_env(),
+        rates=ExchangeRates(settings.exchange_rates),
+        policies=settings.policy_book(),
     )
     try:
         filed = seed(redress, datetime.now(UTC))
@@ -220,7 +223,9 @@ def audit(
 
     settings = Settings()
     redress = Redress(
-        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+        env=settings.eventsourcing_env(),
+        rates=ExchangeRates(settings.exchange_rates),
+        policies=settings.policy_book(),
     )
     try:
         uuid = UUID(case_id)
@@ -276,6 +281,36 @@ def _print_explanations(redress: Any, case_id: UUID, state: dict[str, Any]) -> N
         console.print(segments)
 
 
+PolicyDir = Annotated[
+    Path | None,
+    typer.Option("--dir", help="a policy directory (default: REDRESS_POLICY_DIR, else shipped)"),
+]
+
+
+@policies_app.command("check")
+def policies_check(directory: PolicyDir = None) -> None:
+    """Load every policy version as the services do at start-up; name any file that fails."""
+    from domain.policies import load_policy_book
+
+    book = load_policy_book(directory or Settings().policy_dir)
+    for platform, policy in book.current.items():
+        versions = ", ".join(str(v) for v in book.versions(platform))
+        console.print(f"{platform}: version {policy.version} in force (loaded: {versions})")
+
+
+@policies_app.command("lock")
+def policies_lock(directory: PolicyDir = None) -> None:
+    """Record the content hash of every policy version not locked yet (after raising a
+    version); a locked version's hash never changes."""
+    from domain.policies import lock_policy_versions
+
+    added = lock_policy_versions(directory or Settings().policy_dir)
+    for platform, version in added:
+        console.print(f"locked {platform} version {version}")
+    if not added:
+        console.print("every version was already locked")
+
+
 def _safe_url(settings: Settings) -> str:
     url = settings.database_url
     if "@" in url:  # hide the password
@@ -286,4 +321,10 @@ def _safe_url(settings: Settings) -> str:
 
 
 def main() -> None:
-    app()
+    from domain.errors import PolicyError
+
+    try:
+        app()
+    except PolicyError as refused:  # a policy file that must not run: say which, and stop
+        Console(stderr=True).print(f"[red]policy error[/]: {refused}", soft_wrap=True)
+        raise SystemExit(2) from None

@@ -53,6 +53,14 @@ KINDS = {
     "bigben": ["return_request", "warranty_claim", "complaint"],
     "buyippee": ["lost_parcel", "damaged_parcel"],
 }
+# What the policies require of these filings (documents, forms, eligible goods).
+CLAIM_DOCUMENTS = ["purchase_record", "seller_shipping_email", "photos", "seller_correspondence"]
+COMPLETE_FILINGS: dict[tuple[str, str], dict[str, Any]] = {
+    ("geli", "seven_day_return"): {"no_reason_return": True},
+    ("bigben", "return_request"): {"withdrawal_form": "uploads/withdrawal-form.pdf"},
+    ("buyippee", "lost_parcel"): {"documents": CLAIM_DOCUMENTS},
+    ("buyippee", "damaged_parcel"): {"documents": CLAIM_DOCUMENTS, "packaging": "cardboard"},
+}
 DESCRIPTIONS = [
     "The left earbud stopped charging after two weeks.",
     "Arrived with a cracked screen; photos attached.",
@@ -96,9 +104,9 @@ def _register_stores(app: Redress, now: datetime) -> None:
 def _new_case(store: DemoStore, n: int, submitted: datetime, rng: random.Random) -> NewCase:
     kind = rng.choice(KINDS[store.platform])
     amount = Decimal(rng.randrange(1500, 90000)) / 100
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = dict(COMPLETE_FILINGS.get((store.platform, kind), {}))
     if store.platform == "buyippee":
-        fields = {
+        fields |= {
             "plan": rng.choice(["basic", "plus", "super_care"]),
             "declared_value": str(amount),
         }

@@ -12,7 +12,9 @@ from rich.table import Table
 
 from services.settings import Settings
 
-policies_app = typer.Typer(help="Platform policies: what a change would move.")
+policies_app = typer.Typer(
+    help="Policy files and their versions; what a change would move.", no_args_is_help=True
+)
 console = Console()
 
 

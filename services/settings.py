@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.policies import PolicyBook, default_policy_book, load_policy_book
+
 DEFAULT_DATABASE_URL = "sqlite:///var/redress.db"
 
 
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
         "serves /metrics on its own port)",
     )
     db_pool_size: int = Field(5, ge=1, description="connections per pool (each process has a few)")
+    policy_dir: Path | None = Field(
+        None,
+        description="a directory of policy files (<platform>.toml, archive/, versions.lock) "
+        "used instead of the shipped ones; checked at start-up",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -85,6 +92,13 @@ class Settings(BaseSettings):
                     f"{name} is a placeholder; set a real secret in {self.environment}"
                 )
         return self
+
+    def policy_book(self) -> PolicyBook:
+        """Every version of every policy, from `policy_dir` (read afresh: start-up only) or
+        the shipped files. Raises PolicyError naming the file that does not load."""
+        if self.policy_dir is None:
+            return default_policy_book()
+        return load_policy_book(self.policy_dir)
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,18 +1,26 @@
-"""Platform policies as data: one TOML file per platform, validated at start-up."""
+"""Platform policies as data: one TOML file per platform and version, validated at start-up
+(see `domain.policies.versions` for how versions are kept and locked)."""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
 from domain.errors import PolicyError
 from domain.policies.schema import Policy
+from domain.policies.versions import (
+    SHIPPED,
+    PolicyBook,
+    build_book,
+    policy_files,
+    read_lock,
+    write_lock,
+)
 
 PLATFORMS = ("biggrey", "globalbuy", "geli", "bigben", "buyippee")
 
@@ -73,8 +81,9 @@ EVENT_TOKENS = frozenset(
 )
 
 
-def parse_policy(name: str, text: str) -> Policy:
-    """Parse and validate one policy file; errors name the file and the field."""
+def parse_policy(name: str, text: str, platform: str | None = None) -> Policy:
+    """Parse and validate one policy file of `platform` (by default the file's name); errors
+    name the file and the field."""
     try:
         raw: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -88,6 +97,8 @@ def parse_policy(name: str, text: str) -> Policy:
         )
         raise PolicyError(f"{name}: {problems}") from None
     _check_tokens(name, policy)
+    if policy.platform != (platform or Path(name).stem):
+        raise PolicyError(f"{name}: platform: {policy.platform!r} does not match the file name")
     return policy
 
 
@@ -103,30 +114,64 @@ def _check_tokens(name: str, policy: Policy) -> None:
                     raise PolicyError(
                         f"{name}: deadlines.{index}.{field}: unknown event or timeout {token!r}"
                     )
-    stem = Path(name).stem
-    if policy.platform != stem:
-        raise PolicyError(f"{name}: platform: {policy.platform!r} does not match the file name")
 
 
-def load_policies(directory: Path | None = None) -> MappingProxyType[str, Policy]:
-    """Every platform's policy, from `directory` or the files shipped with the package."""
-    loaded: dict[str, Policy] = {}
-    for platform in PLATFORMS:
-        filename = f"{platform}.toml"
-        if directory is not None:
-            path = directory / filename
-            if not path.exists():
-                raise PolicyError(f"{path}: missing policy file")
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
-        loaded[platform] = parse_policy(filename, text)
-    return MappingProxyType(loaded)
+def load_policy_book(
+    directory: Path | None = None, lock: Mapping[str, Mapping[int, str]] | None = None
+) -> PolicyBook:
+    """Every version of every platform's policy, from `directory` or the shipped files; each
+    file checked against `lock` (default: the directory's lock of versions)."""
+    directory = directory or SHIPPED
+    files = policy_files(directory, PLATFORMS)
+    parsed = {
+        file.path: parse_policy(str(file.path), file.text, platform)
+        for platform, platform_files in files.items()
+        for file in platform_files
+    }
+    return build_book(directory, files, parsed, read_lock(directory) if lock is None else lock)
 
 
-@lru_cache(maxsize=1)
-def default_policies() -> MappingProxyType[str, Policy]:
-    return load_policies()
+def lock_policy_versions(directory: Path | None = None) -> list[tuple[str, int]]:
+    """Lock the content of every version not locked yet (never changing a locked one); the
+    (platform, version) pairs added. The whole directory must then load."""
+    directory = directory or SHIPPED
+    lock = read_lock(directory)
+    added = []
+    for platform, platform_files in policy_files(directory, PLATFORMS).items():
+        for file in platform_files:
+            version = parse_policy(str(file.path), file.text, platform).version
+            if version not in lock.setdefault(platform, {}):
+                lock[platform][version] = file.digest
+                added.append((platform, version))
+    load_policy_book(directory, lock)  # refuses what would not load, before writing
+    if added:
+        write_lock(directory, lock)
+    return added
 
 
-__all__ = ["PLATFORMS", "Policy", "default_policies", "load_policies", "parse_policy"]
+def load_policies(directory: Path | None = None) -> Mapping[str, Policy]:
+    """Every platform's current policy, from `directory` or the files shipped with the package."""
+    return load_policy_book(directory).current
+
+
+@lru_cache(maxsize=8)
+def default_policy_book(directory: Path | None = None) -> PolicyBook:
+    """The book of `directory` (default: the shipped files), loaded once per process."""
+    return load_policy_book(directory)
+
+
+def default_policies() -> Mapping[str, Policy]:
+    return default_policy_book().current
+
+
+__all__ = [
+    "PLATFORMS",
+    "Policy",
+    "PolicyBook",
+    "default_policies",
+    "default_policy_book",
+    "load_policies",
+    "load_policy_book",
+    "lock_policy_versions",
+    "parse_policy",
+]

@@ -131,6 +131,41 @@ class FilingWindow(Strict):
     note: str = ""
 
 
+FieldValue = str | bool
+
+
+class Eligibility(Strict):
+    """Which requests of `kinds` are covered, read from the platform fields. The rule applies
+    when every field in `when` holds one of its values; then each field in `only` must be given
+    and hold one of its values, and no field in `never` may. A list field (`contents`) holds a
+    value when any item is that value; under `only` every item must be allowed."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    when: dict[str, list[FieldValue]] = {}
+    only: dict[str, list[FieldValue]] = {}
+    never: dict[str, list[FieldValue]] = {}
+    note: str = Field(min_length=1)
+
+
+class RequiredDocuments(Strict):
+    """What a filing of `kinds` must carry: entries of its `documents` list, and platform
+    fields given as references to uploaded files (bigben's `withdrawal_form`)."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    documents: list[str] = []
+    fields: list[str] = []
+    note: str = ""
+
+
+class Registration(Strict):
+    """A parcel registered later than `within_hours` after reaching the overseas warehouse
+    (`order.warehouse_arrived_at` to `order.registered_at`) has no claim."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    within_hours: Decimal = Field(gt=0)
+    note: str = ""
+
+
 class CalendarSpec(Strict):
     country: str = Field(min_length=2, max_length=3)
     subdivision: str | None = None
@@ -177,6 +212,8 @@ class Protection(Strict):
 
 class Policy(Strict):
     platform: str = Field(pattern=r"^[a-z]+$")
+    # Raised with every change: a case keeps following the version it was filed under.
+    version: int = Field(ge=1)
     name: str
     seed: str
     kinds: list[Kind] = Field(min_length=1)
@@ -186,7 +223,10 @@ class Policy(Strict):
     deadlines: list[DeadlineRule] = []
     protection: Protection = Protection()
     near_expiry: list[NearExpiry] = []
-    declared_value_required: bool = False
+    declared_value_kinds: list[Kind] = []  # filings that need a plan and a declared value
+    eligibility: list[Eligibility] = []
+    documents: list[RequiredDocuments] = []
+    registration: Registration | None = None
     # How a case ends (PLATFORMS.md): who may take a case over, and who must approve what.
     platform_handles: list[Kind] = []  # kinds staff handle from filing (certified stores)
     escalation_certified_only: bool = False  # no escalation at all for non-certified stores
@@ -202,10 +242,18 @@ class Policy(Strict):
     def _consistent(self) -> Policy:
         if self.suspension_reasons and "suspend" not in self.steps:
             raise ValueError("suspension_reasons given, but the policy offers no `suspend` step")
-        for window in self.filing_windows:
-            extra = set(window.kinds) - set(self.kinds)
+        named = [
+            *(("filing window", w.kinds) for w in self.filing_windows),
+            *(("eligibility rule", e.kinds) for e in self.eligibility),
+            *(("documents rule", d.kinds) for d in self.documents),
+            *([("registration rule", self.registration.kinds)] if self.registration else []),
+            ("declared_value_kinds", self.declared_value_kinds),
+            ("platform_handles", self.platform_handles),
+        ]
+        for section, kinds in named:
+            extra = set(kinds) - set(self.kinds)
             if extra:
-                raise ValueError(f"filing window names kinds the policy does not offer: {extra}")
+                raise ValueError(f"{section} names kinds the policy does not offer: {extra}")
         for rule in self.deadlines:
             for cond in rule.when:
                 if (

@@ -48,7 +48,9 @@ def utc_now() -> datetime:
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
     settings = ApiSettings.of(settings)
     redress = Redress(
-        env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+        env=settings.eventsourcing_env(),
+        rates=ExchangeRates(settings.exchange_rates),
+        policies=settings.policy_book(),
     )
     # In one process (`redress serve`), the scheduler hears of new deadlines at once.
     IN_PROCESS.watch(redress)

@@ -58,6 +58,14 @@ class OrderIn(MoneyIn):
     reference: ShortText
     completed_at: AwareDatetime | None = None
     delivered_at: AwareDatetime | None = None
+    warehouse_arrived_at: AwareDatetime | None = Field(
+        None, description="buyippee: the parcel reached the overseas warehouse"
+    )
+    registered_at: AwareDatetime | None = Field(None, description="buyippee: parcel registered")
+
+
+# A name from a short vocabulary: a document kind, a content, a packaging.
+Term = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class CaseCreate(In):
@@ -72,6 +80,17 @@ class CaseCreate(In):
     days_left_at_signing: int | None = Field(None, ge=0, le=36_500)
     plan: Literal["basic", "plus", "super_care"] | None = None
     declared_value: Amount | None = None
+    no_reason_return: bool | None = Field(None, description="goods marked for seven-day returns")
+    withdrawal_form: ShortText | None = Field(None, description="bigben: the signed form's upload")
+    documents: list[Term] | None = Field(None, max_length=50, description="document kinds given")
+    origin_country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    seller_accepts_return: bool | None = None
+    contents: list[Term] | None = Field(None, max_length=50, description="e.g. battery, liquid")
+    packaging: Term | None = Field(None, description="e.g. cardboard, wooden")
+    fragile_protection: bool | None = Field(None, description="fragile goods properly protected")
+    condition: Literal["new", "used"] | None = None
+    lost_at: Literal["before_warehouse", "after_warehouse"] | None = None
+    partial: bool | None = Field(None, description="only part of the parcel was lost")
     refund_amount: Amount | None = Field(
         None, description="what a `refund_only` request asks for (default: the amount paid)"
     )
@@ -85,6 +104,17 @@ class CaseCreate(In):
             "days_left_at_signing": self.days_left_at_signing,
             "plan": self.plan,
             "declared_value": self.declared_value,
+            "no_reason_return": self.no_reason_return,
+            "withdrawal_form": self.withdrawal_form,
+            "documents": self.documents,
+            "origin_country": self.origin_country,
+            "seller_accepts_return": self.seller_accepts_return,
+            "contents": self.contents,
+            "packaging": self.packaging,
+            "fragile_protection": self.fragile_protection,
+            "condition": self.condition,
+            "lost_at": self.lost_at,
+            "partial": self.partial,
             "refund_amount": self.refund_amount,
         }
 
@@ -234,6 +264,7 @@ class RefundPublic(BaseModel):
 class CasePublic(BaseModel):
     id: str
     platform: str
+    policy_version: int = Field(description="the platform policy version the case follows")
     store_id: str
     consumer_id: str
     kind: str

@@ -69,7 +69,9 @@ class Notifier:
         self.clock = in_utc(clock)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
         self.app = Redress(
-            env=settings.eventsourcing_env(), rates=ExchangeRates(settings.exchange_rates)
+            env=settings.eventsourcing_env(),
+            rates=ExchangeRates(settings.exchange_rates),
+            policies=settings.policy_book(),
         )
         self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
         self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)

@@ -42,7 +42,9 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
     while True:
         try:
             return Redress(
-                env=_event_store_env(settings), rates=ExchangeRates(settings.exchange_rates)
+                env=_event_store_env(settings),
+                rates=ExchangeRates(settings.exchange_rates),
+                policies=settings.policy_book(),
             )
         except InternalError as error:
             attempt += 1

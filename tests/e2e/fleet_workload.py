@@ -22,6 +22,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+from support.filings import complete
 
 CALENDARS = {
     "biggrey": ("GB", "Europe/London"),
@@ -183,7 +184,7 @@ def submit(
         "kind": kind,
         "order": order(p, amount, **{k: filed - v for k, v in (times or {}).items()}),
         "description": f"{kind} on {p.platform}: it stopped working.",
-        **fields,
+        **complete(p.platform, kind, **fields),
     }
     if ago is None:
         return Cmd("consumer", "submit", body)
@@ -405,7 +406,9 @@ def by_import_escalated(p: Party) -> Script:
 
 
 def by_return(p: Party) -> Script:
-    yield submit(p, "return_request", times={"delivered_at": DAY})
+    yield submit(
+        p, "return_request", times={"delivered_at": DAY}, plan="plus", declared_value="120.00"
+    )
     yield Cmd("consumer", "return-shipment", {"carrier": "HK Post", "waybill": "RR1"})
     yield Cmd("store", "return-received")
     yield Cmd("consumer", "withdraw")

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, Table, select
+from support.filings import complete
 
 from domain.actors import Actor, By
 from domain.errors import DomainError
@@ -91,7 +92,11 @@ class Workload:
             delivered_at=self.now - timedelta(days=1),
         )
         consumer = Actor("consumer", f"c-{len(self.cases) % 5}")
-        new = NewCase(platform, store_id, consumer.id, kinds[kind % len(kinds)], order, "broken")
+        kind_name = kinds[kind % len(kinds)]
+        fields = complete(platform, kind_name)
+        if platform == "buyippee":
+            fields |= {"plan": "plus", "declared_value": amount}
+        new = NewCase(platform, store_id, consumer.id, kind_name, order, "broken", fields=fields)
         try:
             state = self.app.submit_case(self.at(consumer), new)
         except DomainError:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, inspect, select, text
+from support.filings import complete
 from support.postgres import fresh_database
 
 from domain.actors import Actor, By
@@ -126,6 +127,7 @@ class Harness:
             completed_at=fields.pop("completed_at", None),
             delivered_at=fields.pop("delivered_at", None),
         )
+        fields = complete(platform, kind, **fields)
         new = NewCase(platform, store_id, CONSUMER.id, kind, order, "It broke", fields=fields)
         return UUID(self.app.submit_case(By.at(CONSUMER, at), new)["id"])
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from support.filings import complete
 
 ADMIN_TOKEN = "reliability-admin-7c1e0f"
 # platform: (kinds, currency, country, timezone)
@@ -285,7 +286,7 @@ def case_body(
     }
     if platform == "buyippee":
         body |= {"plan": rng.choice(["basic", "plus", "super_care"]), "declared_value": amount}
-    return body
+    return body | complete(platform, body["kind"])
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
+from support.filings import complete
 
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
@@ -88,7 +89,7 @@ def submit(
         description="it broke",
         calendar=calendar or calendar_of(platform),
         certified=certified,
-        fields=fields,
+        fields=complete(platform, kind, **(fields or {})),
     )
 
 

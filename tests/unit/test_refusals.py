@@ -36,8 +36,10 @@ SPEC_RULES = {
     "cap_exceeded",
     "not_allowed_in_status",
     "not_yet_allowed",
-    "refund_exceeds_paid",
+    "not_eligible",
+    "documents_missing",
     "already_refunded",
+    "refund_exceeds_paid",
 }
 LATER = MONDAY + timedelta(hours=5)
 

@@ -33,7 +33,7 @@ BUYIPPEE = policy("buyippee")
 
 
 def claim(
-    plan: str = "basic",
+    plan: str | None = None,
     receipt: str = "1000.00",
     declared: str | None = None,
     *,
@@ -49,7 +49,11 @@ def claim(
         the_order=order(receipt, currency, delivered_at=delivered),
         fields=fields
         if fields is not None
-        else {"plan": plan, "declared_value": declared or receipt},
+        else {
+            # A return request is free only on Plus and Super Care.
+            "plan": plan or ("plus" if kind == "return_request" else "basic"),
+            "declared_value": declared or receipt,
+        },
     )
 
 
@@ -206,7 +210,7 @@ def test_a_return_reaches_the_office_within_three_full_work_days_after_receipt()
         "return_request",
         at=received + timedelta(hours=5),
         the_order=order("1000.00", "HKD", delivered_at=received),
-        fields={"plan": "basic", "declared_value": "1000.00"},
+        fields={"plan": "plus", "declared_value": "1000.00"},
     )
     # Counted from receipt, not from filing or shipping: Thursday 24 and (after Christmas Day,
     # the first weekday after it and Sunday) Monday 28 and Tuesday 29 count. Saturdays are work

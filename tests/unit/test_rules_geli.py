@@ -81,11 +81,6 @@ def test_geli_fresh_food_review_is_120_business_minutes(
     assert deadline(case, "review").due_at == local(*due, zone=SHANGHAI)
 
 
-def test_geli_fresh_food_seven_day_return_also_has_120_business_minutes() -> None:
-    case = fresh((2026, 11, 23, 10, 0), kind="seven_day_return")
-    assert deadline(case, "review").due_at == local(2026, 11, 23, 12, zone=SHANGHAI)
-
-
 def test_merchant_missing_the_review_is_escalated_to_geli_staff() -> None:
     case = submit("geli", "return_request")
     review = fire(case, "review")

@@ -71,6 +71,8 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
         body.order.currency,
         body.order.completed_at,
         body.order.delivered_at,
+        body.order.warehouse_arrived_at,
+        body.order.registered_at,
     )
     new = NewCase(
         platform=body.platform,

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from support.filings import complete
 from support.postgres import fresh_database
 
 from services.case_api.app import create_app
@@ -160,7 +161,7 @@ def case_body(platform: str, store_id: str, kind: str, **extra: Any) -> dict[str
         "kind": kind,
         "order": order,
         "description": "The hinge broke after a week.",
-        **extra,
+        **complete(platform, kind, **extra),
     }
 
 
