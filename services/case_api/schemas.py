@@ -297,6 +297,9 @@ class HistoryEntry(BaseModel):
     recorded_at: AwareDatetime
     actor: dict[str, str]
     data: dict[str, Any]
+    resolution: Resolution | None = Field(
+        description="how the case ended, when this event ended it; null: the case went on"
+    )
     deadlines: list[DeadlinePublic]
     hash: str
     prev_hash: str
