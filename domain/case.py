@@ -595,7 +595,9 @@ class Case(Aggregate):
             self._record(ev.AutoApproved, policy, by, resolution=ends, **fired)
             return
         self._record(ev.AutoApproved, policy, by, resolution=None, **fired)
-        self._record_refund(policy, by, refund, "store", "auto_approval", "auto_approved")
+        self._record_refund(
+            policy, by, refund, "store", "auto_approval", "auto_approved", fired=fired
+        )
 
     def _auto_refund(
         self, policy: Policy, by: By, rates: ExchangeRates, fired: dict[str, Any]

@@ -1,4 +1,5 @@
-"""The case list: one row per case with what lists filter and sort on."""
+"""The case list: one row per case with what lists filter and sort on (its status, and its
+resolution once it has ended)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from domain.case_events import AWAITING_STORE, CaseEvent, Submitted
+from domain.case_events import AWAITING_STORE, CaseEvent, Escalated, Submitted
 from projections.cases import Statuses, case_events, earlier_cases
 from projections.rows import DatabaseRows, Row, RowStore
 from projections.tables import case_list
@@ -31,7 +32,7 @@ def apply_events(connection: Connection, events: Sequence[Any]) -> None:
 def fold(rows: RowStore, events: Sequence[Any]) -> None:
     keyed = case_events(events)
     known = rows.load(case_list, case_list.c.case_id, earlier_cases(keyed))
-    statuses = Statuses()
+    statuses = Statuses(lambda row: bool(row["escalated"]))
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
     for case_id, event in keyed:
@@ -40,9 +41,14 @@ def fold(rows: RowStore, events: Sequence[Any]) -> None:
             continue
         row = new.get(case_id) or changed.get(case_id)
         if row is None:
-            row = changed[case_id] = {"case_id": case_id, "status": known[case_id]["status"]}
+            stored = known[case_id]
+            row = changed[case_id] = {
+                "case_id": case_id,
+                **{name: stored[name] for name in ("status", "resolution", "escalated")},
+            }
+        statuses.after(case_id, row, event)
         row.update(
-            status=statuses.after(case_id, row["status"], event),
+            escalated=row["escalated"] or isinstance(event, Escalated),
             version=event.originator_version,
             updated_at=event.occurred_at,
             next_due_at=next_due(event),
@@ -59,6 +65,8 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "consumer_id": event.consumer_id,
         "kind": event.kind,
         "status": AWAITING_STORE,
+        "resolution": None,
+        "escalated": False,
         "version": event.originator_version,
         "created_at": event.occurred_at,
         "updated_at": event.occurred_at,

@@ -8,7 +8,8 @@ What counts:
   `AutoApproved`; `sla_escalations` are the escalations for a missed deadline
   (`reason = sla_missed`), as opposed to those a consumer or staff asked for;
 - a case breached its SLA when the store let a deadline pass: it was reminded, warned,
-  escalated for a missed deadline or auto-approved (see `projections.queries`).
+  escalated for a missed deadline or auto-approved (see `projections.queries`);
+- how it ended: its `resolution` (None while it goes on), as the domain's events decide it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ NAME = "case_stats"
 TABLES = (case_stats, refund_totals, pending_deadlines)
 FIRST_RESPONSES = (StoreResponded, StoreClosed, DecisionMade)
 COUNTERS = ("reminders", "warnings", "escalations", "sla_escalations", "auto_approvals")
-MUTABLE = ("status", "first_response_at", "first_response_seconds", *COUNTERS)
+MUTABLE = ("status", "resolution", "first_response_at", "first_response_seconds", *COUNTERS)
 RefundKey = tuple[str, str, str]  # store_id, currency, payer
 
 
@@ -53,7 +54,7 @@ def fold(rows: RowStore, events: Sequence[Any]) -> None:
     if not keyed:
         return
     known = rows.load(case_stats, case_stats.c.case_id, earlier_cases(keyed))
-    statuses = Statuses()
+    statuses = Statuses(lambda row: row["escalations"] > 0)
     new: dict[str, Row] = {}
     changed: dict[str, Row] = {}
     refunds: dict[RefundKey, tuple[str, Decimal, int]] = {}
@@ -66,7 +67,8 @@ def fold(rows: RowStore, events: Sequence[Any]) -> None:
         row = new.get(case_id) or changed.get(case_id)
         if row is None:
             row = changed[case_id] = dict(known[case_id])
-        _count(row, event, statuses.after(case_id, row["status"], event))
+        statuses.after(case_id, row, event)
+        _count(row, event)
         if isinstance(event, Refunded):
             key = (row["store_id"], event.currency, event.payer)
             _platform, amount, count = refunds.get(key, (row["platform"], Decimal(0), 0))
@@ -87,6 +89,7 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "platform": event.platform,
         "store_id": event.store_id,
         "status": AWAITING_STORE,
+        "resolution": None,
         "submitted_at": event.occurred_at,
         "first_response_at": None,
         "first_response_seconds": None,
@@ -94,8 +97,7 @@ def _submitted(case_id: str, event: Submitted) -> Row:
     }
 
 
-def _count(row: Row, event: CaseEvent, status: str) -> None:
-    row["status"] = status
+def _count(row: Row, event: CaseEvent) -> None:
     if isinstance(event, FIRST_RESPONSES) and row["first_response_at"] is None:
         submitted = utc(row["submitted_at"])
         assert submitted is not None

@@ -1,14 +1,15 @@
 """What the case projections share: a batch's case events with their ids, and each case's
-status as the domain's own event logic decides it."""
+status and resolution as the domain's own event logic decides them."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain.case import Case
 from domain.case_events import CaseEvent, Submitted
+from projections.rows import Row
 
 Keyed = list[tuple[str, CaseEvent]]
 
@@ -41,17 +42,22 @@ def earlier_cases(events: Keyed) -> set[str]:
 
 
 class Statuses:
-    """Each case's status through one batch: its events evolve a bare case, one per case,
-    which starts from the status the read model holds."""
+    """Each case's status and resolution through one batch: its events evolve a bare case, one
+    per case, which starts from what the read model holds: the row's `status` and
+    `resolution`, and whether staff have had the case (`escalated`, which a projection reads
+    from its row its own way: a rejection returns an escalated case to staff)."""
 
-    def __init__(self) -> None:
+    def __init__(self, escalated: Callable[[Row], bool]) -> None:
         self._cases: dict[str, Case] = {}
+        self._escalated = escalated
 
-    def after(self, case_id: str, status: str, event: CaseEvent) -> str:
+    def after(self, case_id: str, row: Row, event: CaseEvent) -> None:
+        """Evolve the case by `event`; set the row's `status` and `resolution`."""
         case = self._cases.get(case_id)
         if case is None:
             case = self._cases[case_id] = Case.__new__(Case)
             Case.__init__(case)
-            case.status = status
+            case.status, case.resolution = row["status"], row["resolution"]
+            case.escalated = self._escalated(row)
         event.evolve(case)
-        return case.status
+        row["status"], row["resolution"] = case.status, case.resolution

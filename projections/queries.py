@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select, true
 from sqlalchemy import case as when
 
-from domain.case_events import STATUSES, TERMINAL
+from domain.case_events import RESOLUTIONS, STATUSES, TERMINAL
 from projections import case_stats as stats_projection
 from projections import stores as stores_projection
 from projections.rows import utc
@@ -86,6 +86,7 @@ def empty_stats() -> Block:
         "cases": 0,
         "open": 0,
         "by_status": dict.fromkeys(STATUSES, 0),
+        "by_resolution": dict.fromkeys(RESOLUTIONS, 0),
         "sla_breached_cases": 0,
         **dict.fromkeys(COUNTERS, 0),
         "first_response": {"responded": 0, "median_seconds": None, "p90_seconds": None},
@@ -101,17 +102,21 @@ def stats(connection: Connection, scope: Scope = ALL, by: str | None = None) -> 
     counts = select(
         *keys,
         C.status,
+        C.resolution,
         func.count(),
         func.sum(when((BREACHED, 1), else_=0)),
         *(func.sum(C[name]) for name in COUNTERS),
     ).where(scope.on(case_stats))
-    for row in connection.execute(counts.group_by(*keys, C.status)):
+    for row in connection.execute(counts.group_by(*keys, C.status, C.resolution)):
         key = row[0] if keys else None
-        status, cases, breached, *sums = row[len(keys) :]
+        status, resolution, cases, breached, *sums = row[len(keys) :]
         block = blocks[key]
         block["cases"] += cases
         block["open"] += 0 if status in TERMINAL else cases
         block["by_status"][status] = block["by_status"].get(status, 0) + cases
+        if resolution is not None:
+            ended = block["by_resolution"]
+            ended[resolution] = ended.get(resolution, 0) + cases
         block["sla_breached_cases"] += int(breached or 0)
         for name, value in zip(COUNTERS, sums, strict=True):
             block[name] += int(value or 0)

@@ -37,6 +37,9 @@ case_list = Table(
     Column("consumer_id", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("status", String(32), nullable=False),
+    Column("resolution", String(32)),  # how the case ended; NULL while it goes on
+    # Staff have had the case (what a rejection returns it to); the projection needs it.
+    Column("escalated", Boolean, nullable=False, server_default=false()),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -73,6 +76,7 @@ case_stats = Table(
     Column("platform", String(32), nullable=False),
     Column("store_id", String(200), nullable=False),
     Column("status", String(32), nullable=False),
+    Column("resolution", String(32)),  # how the case ended; NULL while it goes on
     Column("submitted_at", TZ, nullable=False),
     # Submitted → the store's first StoreResponded, StoreClosed or DecisionMade.
     Column("first_response_at", TZ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.case import Case
-from domain.case_events import CaseEvent
+from domain.case_events import CaseEvent, ending_resolution
 
 
 def case_state(case: Case) -> dict[str, Any]:
@@ -46,13 +46,17 @@ def case_state(case: Case) -> dict[str, Any]:
 
 
 def history_entry(event: CaseEvent) -> dict[str, Any]:
+    """One event as history, the feed and webhooks show it; `resolution` names how the case
+    ended when this event ended it (None: the case went on)."""
+    name, data = type(event).__name__, event.data
     return {
         "version": event.originator_version,
-        "type": type(event).__name__,
+        "type": name,
         "occurred_at": event.occurred_at,
         "recorded_at": event.timestamp,
         "actor": event.actor,
-        "data": event.data,
+        "data": data,
+        "resolution": ending_resolution(name, data),
         "deadlines": event.deadlines,
         "hash": event.hash,
         "prev_hash": event.prev_hash,

@@ -53,6 +53,7 @@ def list_cases(
     limit: int,
     cursor: str | None,
     sort: str = "-created_at",
+    resolution: str | None = None,
 ) -> dict[str, Any]:
     query = select(case_list)
     conditions = [
@@ -62,6 +63,7 @@ def list_cases(
             case_list.c.platform == platform if platform else None,
             case_list.c.store_id == store_id if store_id else None,
             case_list.c.status == status if status else None,
+            case_list.c.resolution == resolution if resolution else None,
         )
         if c is not None
     ]
@@ -102,6 +104,7 @@ def _summary(row: Any) -> dict[str, Any]:
         "consumer_id": row.consumer_id,
         "kind": row.kind,
         "status": row.status,
+        "resolution": row.resolution,
         "version": row.version,
         "created_at": _aware(row.created_at),
         "updated_at": _aware(row.updated_at),

@@ -7,12 +7,25 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from domain.case_events import RESOLUTIONS
 from domain.money import exponent
 from domain.policies import PLATFORMS
 from domain.policies.schema import Kind
 
 Platform = Literal["biggrey", "globalbuy", "geli", "bigben", "buyippee"]
 assert set(PLATFORMS) == set(Platform.__args__)  # type: ignore[attr-defined]
+Resolution = Literal[
+    "agreed",
+    "refunded",
+    "auto_approved",
+    "ruled_for_consumer",
+    "ruled_for_store",
+    "protection_refund",
+    "consumer_closed",
+    "consumer_gave_up",
+    "withdrawn",
+]
+assert Resolution.__args__ == RESOLUTIONS  # type: ignore[attr-defined]
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
@@ -304,7 +317,9 @@ class CaseSummary(BaseModel):
     consumer_id: str
     kind: str
     status: str
-    resolution: str | None = None
+    resolution: Resolution | None = Field(
+        default=None, description="how the case ended; null while it goes on"
+    )
     version: int
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -323,6 +338,9 @@ class HistoryEntry(BaseModel):
     recorded_at: AwareDatetime
     actor: dict[str, str]
     data: dict[str, Any]
+    resolution: Resolution | None = Field(
+        description="how the case ended, when this event ended it; null: the case went on"
+    )
     deadlines: list[DeadlinePublic]
     hash: str
     prev_hash: str

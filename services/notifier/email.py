@@ -1,5 +1,6 @@
-"""Email: consumers and stores are mailed on reminders, warnings, escalations, closings and
-refunds, from templates (`email_templates`), over SMTP (`REDRESS_SMTP_URL`).
+"""Email: consumers and stores are mailed on reminders (the store is reminded, the consumer
+told so), warnings, escalations, proposals, rulings, refunds and every ending, from templates
+(`email_templates`), over SMTP (`REDRESS_SMTP_URL`).
 
 Mails are composed at fan-out into an outbox table (same transaction as the notifier's
 position), then sent by `Mailer` with the webhooks' retry schedule. Addresses: an id that is an
@@ -20,12 +21,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from domain.case_events import CaseEvent
-from services.notifier.email_templates import MAILED, TEMPLATES
+from domain.case_events import CaseEvent, ending_resolution
+from services.notifier.email_templates import ENDINGS, MAILED, TEMPLATES
 from services.notifier.envelope import Scope, event_id
 from services.notifier.tables import PENDING
-
-CLOSING_REASONS = {"AutoApproved": "approved automatically", "ConsumerApproved": "approved"}
 
 
 class EmailComposer:
@@ -75,7 +74,8 @@ class EmailComposer:
         return rows
 
     def render(self, template: str, event: CaseEvent, scope: Scope, role: str) -> tuple[str, str]:
-        name = type(event).__name__
+        name, data = type(event).__name__, event.data
+        resolution = ending_resolution(name, data)
         text = self.env.get_template(template).render(
             case_id=scope.subject,
             store_id=scope.store_ids[0] if scope.store_ids else "",
@@ -83,8 +83,9 @@ class EmailComposer:
             recipient_role=role,
             event=name,
             occurred_at=event.occurred_at.isoformat(),
-            data=event.data,
-            reason=CLOSING_REASONS.get(name, event.data.get("reason", "closed")),
+            data=data,
+            resolution=resolution,
+            ending=ENDINGS.get(resolution, resolution) if resolution else None,
         )
         head, _, body = text.partition("\n\n")
         return head.removeprefix("Subject: ").strip(), body.lstrip("\n")

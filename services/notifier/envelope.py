@@ -6,6 +6,8 @@
   `webhook-id`, so a receiver can drop a redelivery it has already seen.
 - `subject`: the case id (the store id for store events, the endpoint id for notices);
   `time`: when it happened (`occurred_at`).
+- `data` of a case event: `case_id`, `store_id`, `consumer_id` and the event as history shows
+  it, whose `resolution` names how the case ended when this event ended it (else null).
 """
 
 from __future__ import annotations

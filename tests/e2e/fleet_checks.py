@@ -1,7 +1,8 @@
 """What the multi-process test (test_fleet.py) checks, as pure functions over what it read back
-over HTTP: each case's history against the ledger of answers, the deadlines' firings, the
-webhooks received against the event feed, and the statistics against a replay of the
-histories. Each returns the problems it found (an empty list: all good)."""
+over HTTP: each case's history against the ledger of answers, the deadlines' firings, how
+each case ended, the webhooks received against the event feed, and the statistics and the
+case list against a replay of the histories. Each returns the problems it found (an empty
+list: all good)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,36 @@ STATUSES = (
     "suspended",
 )
 TERMINAL = ("closed", "withdrawn")
+RESOLUTIONS = (
+    "agreed",
+    "refunded",
+    "auto_approved",
+    "ruled_for_consumer",
+    "ruled_for_store",
+    "protection_refund",
+    "consumer_closed",
+    "consumer_gave_up",
+    "withdrawn",
+)
+# What an ended case still records: messages, and the platform payout's bookkeeping.
+AFTER_THE_END = ("MessagePosted", "PayoutOverdue", "PayoutConfirmed", "PayoutHeld")
 PLATFORMS = ("biggrey", "globalbuy", "geli", "bigben", "buyippee")
 AT_RISK_WITHIN = timedelta(hours=24)
-# One firing of a deadline records one event, or these two (a warning and its escalation).
-TWO_EVENT_FIRINGS = (("Warned", "Escalated"),)
-# Commands that record two events: a decision that refunds at once (refund only, near expiry).
-REFUND_WITH_DECISION = ("refund_only", "near_expiry")
+# One firing of a deadline records one event, or two: a warning and its escalation; a
+# refund-only request's automatic approval and its refund.
+TWO_EVENT_FIRINGS = (("Warned", "Escalated"), ("AutoApproved", "Refunded"))
+# Commands that record two events, by the pair's types and how the second (or first) says so:
+# a decision that refunds at once (refund only, near expiry); an approval that pays the
+# refund the store proposed; a ruling for the consumer with an amount; a complaint against a
+# certified Biggrey store, which Biggrey handles from its filing.
+TWO_EVENT_COMMANDS: dict[tuple[str, str], Any] = {
+    ("DecisionMade", "Refunded"): lambda a, b: (
+        b["data"]["reason"] in ("refund_only", "near_expiry")
+    ),
+    ("Refunded", "ConsumerApproved"): lambda a, b: a["data"]["reason"] == "agreement",
+    ("Ruled", "Refunded"): lambda a, b: b["data"]["reason"] == "ruling",
+    ("Submitted", "Escalated"): lambda a, b: b["data"]["reason"] == "complaint",
+}
 
 
 def at(value: str) -> datetime:
@@ -55,23 +80,64 @@ class CaseRead:
 
 
 def command_ends(events: Sequence[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """The last event of each command a party or staff sent, by version (a decision that
-    refunds at once records DecisionMade and Refunded: the Refunded one)."""
+    """The last event of each command a party or staff sent, by version (a command that
+    records two events, `TWO_EVENT_COMMANDS`, ends with the second)."""
     ends = {}
     for n, event in enumerate(events):
         if event["actor"]["role"] == SYSTEM:
             continue
         after = events[n + 1] if n + 1 < len(events) else None
-        if (
-            event["type"] == "DecisionMade"
-            and after is not None
-            and after["type"] == "Refunded"
-            and after["actor"] == event["actor"]
-            and after["data"]["reason"] in REFUND_WITH_DECISION
-        ):
+        pair = TWO_EVENT_COMMANDS.get((event["type"], after["type"] if after else ""))
+        if after is not None and after["actor"] == event["actor"] and pair and pair(event, after):
             continue
         ends[event["version"]] = event
     return ends
+
+
+def ending(event: dict[str, Any]) -> str | None:
+    """The resolution an event ended its case with, read from its type and data (None: the
+    case went on), as PLATFORMS.md "How a case ends" names them."""
+    kind, data = event["type"], event["data"]
+    if kind == "ConsumerApproved":
+        return "agreed"
+    if kind == "Withdrawn":
+        return "withdrawn"
+    if kind == "Closed":
+        return str(data["reason"])
+    if kind in ("Refunded", "AutoApproved", "Ruled"):
+        return data.get("resolution")
+    return None
+
+
+def resolution(events: Sequence[dict[str, Any]]) -> str | None:
+    """How the case ended, replayed from its history (None: it goes on)."""
+    return next((found for e in events if (found := ending(e)) is not None), None)
+
+
+def check_ending(read: CaseRead) -> list[str]:
+    """At most one event ends the case, with a known resolution; each history entry names
+    the resolution its event ended the case with; the state shows it; after the end, only
+    messages and payout bookkeeping."""
+    problems: list[str] = []
+    ends = [(e["version"], ending(e)) for e in read.events if ending(e) is not None]
+    if len(ends) > 1:
+        problems.append(f"ended more than once: {ends}")
+    if ends and ends[0][1] not in RESOLUTIONS:
+        problems.append(f"ended with an unknown resolution: {ends[0]}")
+    named = [(e["version"], e["resolution"]) for e in read.events if e["resolution"] is not None]
+    if named != ends:
+        problems.append(f"history names the endings {named}, its events say {ends}")
+    if read.state["resolution"] != resolution(read.events):
+        problems.append(f"resolution {read.state['resolution']}, history says {ends}")
+    if ends and read.state["status"] not in TERMINAL:
+        problems.append(f"ended ({ends[0][1]}) yet {read.state['status']}")
+    if not ends and read.state["status"] in TERMINAL:
+        problems.append(f"{read.state['status']} without an ending")
+    if ends:
+        later = [e["type"] for e in read.events if e["version"] > ends[0][0]]
+        if stray := [t for t in later if t not in AFTER_THE_END]:
+            problems.append(f"changed after it ended: {stray}")
+    return problems
 
 
 def firings(events: Sequence[dict[str, Any]]) -> dict[str, list[list[dict[str, Any]]]]:
@@ -145,6 +211,8 @@ def check_case(read: CaseRead, acks: Sequence[Ack], quiet_since: datetime) -> li
     overdue = [d for d in state["deadlines"] if at(d["due_at"]) <= quiet_since]
     if overdue:
         problem(f"deadlines due before the drive ended are still pending: {overdue}")
+    for found in check_ending(read):
+        problem(found)
     return problems
 
 
@@ -220,6 +288,7 @@ def case_figures(read: CaseRead) -> dict[str, Any]:
         "platform": read.state["platform"],
         "store_id": read.state["store_id"],
         "status": read.state["status"],
+        "resolution": resolution(events),
         "reminders": types["Reminded"],
         "warnings": types["Warned"],
         "escalations": len(escalations),
@@ -245,6 +314,8 @@ def stats_block(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
     counters = ("reminders", "warnings", "escalations", "sla_escalations", "auto_approvals")
     by_status = dict.fromkeys(STATUSES, 0)
     by_status.update(Counter(c["status"] for c in cases))
+    by_resolution = dict.fromkeys(RESOLUTIONS, 0)
+    by_resolution.update(Counter(c["resolution"] for c in cases if c["resolution"]))
     seconds = sorted(c["first_response"] for c in cases if c["first_response"] is not None)
     totals: dict[tuple[str, str], tuple[Decimal, int]] = {}
     for c in cases:
@@ -255,6 +326,7 @@ def stats_block(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "cases": len(cases),
         "open": sum(c["status"] not in TERMINAL for c in cases),
         "by_status": by_status,
+        "by_resolution": by_resolution,
         "sla_breached_cases": sum(c["breached"] for c in cases),
         **{name: sum(c[name] for c in cases) for name in counters},
         "first_response": {
@@ -326,4 +398,20 @@ def check_stats(
         wanted = {"platform": name, **stats_block([f for f in figures if f["platform"] == name])}
         if name in listed and exact(listed[name]) != wanted:
             problems.append(f"platform {name}: {listed[name]} where the replay says {wanted}")
+    return problems
+
+
+def check_case_list(listed: Sequence[dict[str, Any]], reads: Sequence[CaseRead]) -> list[str]:
+    """GET /v1/cases lists every case once, with the status, resolution and version of its
+    history's replay."""
+    problems: list[str] = []
+    rows = {item["id"]: item for item in listed}
+    if len(rows) != len(listed):
+        problems.append("the case list repeats cases")
+    for read in reads:
+        item = rows.get(read.case_id)
+        wanted = (read.state["status"], resolution(read.events), len(read.events))
+        found = None if item is None else (item["status"], item["resolution"], item["version"])
+        if found != wanted:
+            problems.append(f"case list: {read.case_id} {found} where the replay says {wanted}")
     return problems

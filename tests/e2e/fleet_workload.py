@@ -33,8 +33,11 @@ CALENDARS = {
 }
 CURRENCY = {"biggrey": "USD", "globalbuy": "CNY", "geli": "CNY", "bigben": "EUR", "buyippee": "HKD"}
 # Store id → (platform, certified). biggrey-warned and biggrey-protected take imported overdue
-# cases: the schedulers' warnings (three) and a protection payout cost them their certificates
-# during the run, so their later cases take the non-certified paths.
+# cases, whose overdue deadlines cost a store nothing (they fell due before the import).
+# biggrey-protected also takes complaints imported just under 30 days after filing: the first
+# protection payout falls due after its import, costs the store its certificate (and bars it
+# for 12 months), so its later cases take the non-certified paths. The test warns
+# biggrey-warned three times by hand (staff) after the drive.
 STORES = {
     "biggrey-cert": ("biggrey", True),
     "biggrey-warned": ("biggrey", True),
@@ -205,6 +208,7 @@ def expect(case: dict[str, Any], **wanted: Any) -> None:
 
 
 DAY = timedelta(days=1)
+LAPSE_IN = timedelta(seconds=20)  # ample for an import to be recorded before it falls due
 
 
 # -- the scripts, per platform -----------------------------------------------------------------
@@ -232,6 +236,18 @@ def bg_escalated(p: Party) -> Script:
     yield Cmd("consumer", "escalate", {"reason": "The shop does not answer the phone."})
     yield Cmd("staff", "messages", say("We are looking into it."))
     yield Cmd("staff", "refunds", money(p, "40.00", "platform"))
+    # Ruled for the consumer without an amount: staff keep the case (protection runs on).
+    case = yield Cmd("staff", "ruling", {"in_favour_of": "consumer", "note": "Not as described."})
+    expect(case, status="escalated", resolution=None)
+
+
+def bg_ruled_for_store(p: Party) -> Script:
+    yield submit(p, "warranty_claim")
+    yield Cmd("staff", "escalate", {"reason": "The consumer called the hotline."})
+    yield Cmd("consumer", "messages", say("Photos of the crack attached."))
+    ruling = {"in_favour_of": "store", "note": "Dropped after delivery: not covered."}
+    case = yield Cmd("staff", "ruling", ruling)
+    expect(case, status="closed", resolution="ruled_for_store", deadlines=[])
 
 
 def bg_withdrawn(p: Party) -> Script:
@@ -249,7 +265,22 @@ def bg_import_protected(p: Party) -> Script:
     if case["consumer_may_close"]:
         yield Cmd("consumer", "consumer-close")
     else:
-        expect(case, status="closed", resolution="refunded")
+        expect(case, status="closed", resolution="protection_refund")
+
+
+def bg_protection_lapse(p: Party) -> Script:
+    # Filed (imported) 30 days less LAPSE_IN ago: Biggrey's protection clock runs out during
+    # the drive. Certified: the payout, without a settlement, revokes the certificate. After
+    # that: not certified, so the consumer may close the case once 30 days are up, and does.
+    yield submit(p, "complaint", ago=30 * DAY - LAPSE_IN)
+    case = yield Wait(
+        "the 30 days", lambda case: case["status"] == "closed" or case["consumer_may_close"]
+    )
+    if case["consumer_may_close"]:
+        case = yield Cmd("consumer", "consumer-close")
+        expect(case, status="closed", resolution="consumer_closed")
+    else:
+        expect(case, status="closed", resolution="protection_refund")
 
 
 def bg_import_warned(p: Party) -> Script:
@@ -278,6 +309,20 @@ def gb_arbitration(p: Party) -> Script:
     yield Cmd("store", "decision", {"decision": "refuse", "note": "Used goods."})
     yield Cmd("consumer", "arbitration", {"reason": "They were never used."})
     yield Cmd("staff", "refunds", money(p, "20.00", "platform"))
+
+
+def gb_ruled_for_consumer(p: Party) -> Script:
+    yield submit(p, "return_request", times={"completed_at": 2 * DAY})
+    yield Cmd("store", "decision", {"decision": "refuse", "note": "Worn."})
+    yield Cmd("consumer", "arbitration", {"reason": "It came like that."})
+    ruling = {
+        "in_favour_of": "consumer",
+        "refund_amount": "60.00",
+        "payer": "platform",  # the platform refunds first, and recovers from the deposit
+        "note": "Half the price back: the defect is visible in the photos.",
+    }
+    case = yield Cmd("staff", "ruling", ruling)
+    expect(case, status="closed", resolution="ruled_for_consumer")
 
 
 def gb_return(p: Party) -> Script:
@@ -314,9 +359,24 @@ def gb_suspended(p: Party) -> Script:
 
 
 def gb_import_auto(p: Party) -> Script:
+    # The merchant's silence approves the return: the consumer ships next.
     yield submit(p, "return_request", ago=3 * DAY, times={"completed_at": 2 * DAY})
     case = yield Wait("the automatic approval", nothing_due)
+    expect(case, status="in_progress", resolution=None, last_decision="approve")
+    yield Cmd("consumer", "return-shipment", {"carrier": "EMS", "waybill": "EE42"})
+    yield Cmd("store", "return-received")
+    case = yield Cmd("store", "refunds", money(p, "120.00", "store"))
+    expect(case, status="closed", resolution="refunded")
+
+
+def gb_import_auto_refund(p: Party) -> Script:
+    # A refund-only request the merchant ignored: the amount asked for is refunded, and it ends.
+    yield submit(
+        p, "refund_only", ago=3 * DAY, times={"completed_at": 2 * DAY}, refund_amount="45.00"
+    )
+    case = yield Wait("the automatic approval and its refund", nothing_due)
     expect(case, status="closed", resolution="auto_approved")
+    assert [r["amount"] for r in case["refunds"]] == ["45.00"], case
 
 
 def geli_return(p: Party) -> Script:
@@ -326,6 +386,14 @@ def geli_return(p: Party) -> Script:
     yield Cmd("store", "return-received")
     yield Cmd("store", "close", {"decision": "refund", "refund_amount": "120.00"})
     yield Cmd("consumer", "approve")
+
+
+def geli_partial_agreed(p: Party) -> Script:
+    yield submit(p, "return_request")
+    case = yield Cmd("store", "refunds", money(p, "50.00", "store"))  # short of what was paid
+    expect(case, status="awaiting_consumer", resolution=None)
+    case = yield Cmd("consumer", "approve")
+    expect(case, status="closed", resolution="agreed")
 
 
 def geli_refused(p: Party) -> Script:
@@ -370,6 +438,14 @@ def bb_return(p: Party) -> Script:
     yield Cmd("consumer", "return-shipment", {"carrier": "Colissimo", "waybill": "6A123"})
     yield Cmd("store", "return-received")
     yield Cmd("store", "refunds", money(p, "120.00", "store"))
+
+
+def bb_partial_rejected(p: Party) -> Script:
+    yield submit(p, "return_request", times={"delivered_at": 2 * DAY})
+    yield Cmd("store", "refunds", money(p, "40.00", "store"))
+    yield Cmd("consumer", "reject", {"explanation": "I sent everything back."})
+    case = yield Cmd("store", "refunds", money(p, "80.00", "store"))  # the rest: in full
+    expect(case, status="closed", resolution="refunded")
 
 
 def bb_import_reminded(p: Party) -> Script:
@@ -440,6 +516,12 @@ TEMPLATES: list[tuple[str, Callable[[Party], Script]]] = [
     ("geli-1", geli_repair),
     ("globalbuy-1", gb_suspended),
     ("biggrey-warned", bg_import_warned),
+    ("biggrey-cert", bg_ruled_for_store),
+    ("globalbuy-1", gb_ruled_for_consumer),
+    ("geli-2", geli_partial_agreed),
+    ("bigben-2", bb_partial_rejected),
+    ("globalbuy-2", gb_import_auto_refund),
+    ("biggrey-protected", bg_protection_lapse),
 ]
 
 

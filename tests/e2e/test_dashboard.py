@@ -103,7 +103,7 @@ def until(condition: Any, what: str, timeout: float = 60.0) -> Any:
 
 def seed(server: Server) -> str:
     """Stores on three platforms (one with markup for a name), cases in several states,
-    refunds, missed deadlines fired by the scheduler; returns an ops token."""
+    refunds, agreements, missed deadlines fired by the scheduler; returns an ops token."""
     admin = server.client()
     stores = []
     for n, (platform, name, certified) in enumerate(
@@ -153,6 +153,11 @@ def seed(server: Server) -> str:
         if n % 4 == 1:
             refund = {"amount": "25.00", "currency": order["currency"], "payer": "store"}
             assert staff.post(f"/v1/cases/{case_id}/refunds", json=refund).status_code == 200
+        if n % 5 == 2:  # the store's proposal, approved: the case ends `agreed`
+            proposal = {"decision": "repair", "note": "Repaired under warranty."}
+            assert shop.post(f"/v1/cases/{case_id}/close", json=proposal).status_code == 200
+            shopper = server.client(key(admin, "consumer", f"shopper-{n}"))
+            assert shopper.post(f"/v1/cases/{case_id}/approve").status_code == 200
     fired = subprocess.run(
         [REDRESS, "scheduler", "run-due"],
         env=server.env,
@@ -217,6 +222,10 @@ def test_the_dashboard_shows_the_apis_figures_and_keeps_up(server: Server) -> No
         for refund in overview["stats"]["refunds"]:
             cell = page.locator(f'tr[data-refund="{refund["currency"]}/{refund["payer"]}"] td')
             assert cell.nth(2).inner_text() == refund["amount"]
+        assert overview["stats"]["by_resolution"]["agreed"] > 0
+        for name, count in overview["stats"]["by_resolution"].items():
+            cell = page.locator(f'tr[data-resolution="{name}"] td').nth(1)
+            assert cell.get_attribute("data-value") == str(count), name
 
         ARTIFACTS.mkdir(exist_ok=True)
         page.wait_for_timeout(600)  # let the charts finish their entry animation

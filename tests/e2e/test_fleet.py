@@ -5,7 +5,7 @@
 every platform: filings, staff imports filed weeks ago (their overdue deadlines are the
 schedulers' to fire: reminders, warnings and escalations, automatic approvals, protection
 refunds), responses, messages, closings, approvals and rejections, decisions, returns,
-refunds, suspensions, withdrawals. Then, once the fleet is quiet:
+full and partial refunds, staff rulings, suspensions, withdrawals. Then, once the fleet is quiet:
 
 - every case's history: versions contiguous, hash chain verified, every acknowledged command
   in it (recorded for its sender) and no event that no command was acknowledged for;
@@ -13,7 +13,9 @@ refunds, suspensions, withdrawals. Then, once the fleet is quiet:
   (the running schedulers left `redress scheduler run-due` nothing to fire);
 - every event of the webhook's scope in the feed was delivered, signed, as the feed has it,
   in order per case;
-- /v1/stats/overview and /v1/stats/platforms equal a replay of the histories.
+- each case ended at most once, in one resolution, and changed no more after it;
+- /v1/stats/overview and /v1/stats/platforms (cases by status and by resolution) and the case
+  list equal a replay of the histories.
 
 No timing is asserted; the phases' durations are printed (`pytest -s`).
 """
@@ -34,7 +36,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from fleet_checks import CaseRead, check_case, check_stats, check_webhooks
+from fleet_checks import CaseRead, check_case, check_case_list, check_stats, check_webhooks
 from fleet_workload import (
     CALENDARS,
     CONSUMERS,
@@ -233,6 +235,23 @@ def errors(service: Service) -> list[str]:
     ]
 
 
+def certificates(http: Http, keys: Keys) -> None:
+    """Staff warn biggrey-warned three times (the third revokes its certificate), and may not
+    certify biggrey-protected again while its bar runs."""
+    token = keys.staff[0][0]
+    for n in range(1, 4):
+        warning = {"reason": f"Ignored the consumer's letters ({n})."}
+        answer = http("POST", "/v1/stores/biggrey-warned/warnings", token, warning)
+        assert answer.status_code == 200, answer.text
+    assert answer.json()["certified"] is False, answer.text
+    before = http("GET", "/v1/stores/biggrey-protected", token).json()
+    evidence = {"evidence": "A new returns desk."}
+    refused = http("POST", "/v1/stores/biggrey-protected/certification", token, evidence)
+    assert (refused.status_code, refused.json()["rule"]) == (422, "not_yet_allowed"), refused.text
+    after = http("GET", "/v1/stores/biggrey-protected", token).json()
+    assert after["version"] == before["version"], after
+
+
 # -- reading everything back -------------------------------------------------------------------
 
 
@@ -265,6 +284,19 @@ def read_feed(http: Http, token: str) -> list[dict[str, Any]]:
             return items
 
 
+def read_case_list(http: Http, token: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = http("GET", "/v1/cases", token, params=params)
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return items
+
+
 def read_deliveries(http: Http, token: str, webhook: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor: str | None = None
@@ -284,6 +316,7 @@ class Readback:
     overview: dict[str, Any]
     platforms: dict[str, Any]
     cases: list[CaseRead]
+    listed: list[dict[str, Any]]
     stores: dict[str, dict[str, Any]]
     feed: list[dict[str, Any]]
     deliveries: list[dict[str, Any]]
@@ -297,12 +330,13 @@ def read_back(
     overview = http("GET", "/v1/stats/overview", keys.ops).json()
     platforms = http("GET", "/v1/stats/platforms", keys.ops).json()
     cases = read_cases(http, keys, sorted(ledger.cases))
+    listed = read_case_list(http, keys.ops)
     stores = {s: http("GET", f"/v1/stores/{s}", keys.admin).json() for s in STORES}
     feed = read_feed(http, keys.hub)
     deliveries = read_deliveries(http, keys.hub, webhook)
     if log_head(db) != head:
         return None
-    return Readback(head, overview, platforms, cases, stores, feed, deliveries)
+    return Readback(head, overview, platforms, cases, listed, stores, feed, deliveries)
 
 
 # -- the test ----------------------------------------------------------------------------------
@@ -363,6 +397,7 @@ def test_a_fleet_on_one_postgresql_takes_5000_commands_and_loses_nothing(
         assert not ledger.errors, "\n".join(ledger.errors[:20]) + "\n" + tail(fleet)
         assert sum(ledger.sent.values()) == COMMANDS
         assert {party.platform for party in ledger.cases.values()} == set(CALENDARS)
+        certificates(http, keys)
 
         for _attempt in range(3):  # again if a deadline fell due and fired while reading
             head = settle(db, drive_ended, inbox, fleet)
@@ -399,13 +434,19 @@ def test_a_fleet_on_one_postgresql_takes_5000_commands_and_loses_nothing(
         assert not problems, "\n".join(problems[:30])
 
         problems = check_stats(read.overview, read.platforms, read.cases, read.stores)
+        problems += check_case_list(read.listed, read.cases)
         assert not problems, "\n".join(problems[:30])
-        # The schedulers' warnings (three) and a protection payout cost two stores their
-        # certificates, the stores' aggregates say (and the stats agreed with them above).
+        ended = Counter(c.state["resolution"] for c in read.cases if c.state["resolution"])
+        assert {"ruled_for_store", "ruled_for_consumer", "agreed"} <= set(ended), ended
+        # Three warnings by hand, and a protection payout without a settlement, cost two stores
+        # their certificates, the stores' aggregates say (and the stats agreed with them
+        # above); the schedulers' warnings on overdue imports cost nothing.
         warned, protected = read.stores["biggrey-warned"], read.stores["biggrey-protected"]
         assert (warned["certified"], protected["certified"]) == (False, False), read.stores
-        assert warned["warnings"] >= 3, warned
+        assert (warned["warnings"], warned["revocation_reason"]) == (3, "three_warnings")
+        assert warned["reapply_after"] is None, warned  # it may re-apply at once
         assert protected["revocation_reason"] == "protection_payout_without_settlement"
+        assert protected["reapply_after"] is not None, protected
         all_running(fleet)
         phases.done("checks")
     finally:
@@ -425,6 +466,7 @@ def test_a_fleet_on_one_postgresql_takes_5000_commands_and_loses_nothing(
         f"{http.requests} HTTP requests, retries {dict(http.retries)}; scripts waited "
         f"{ledger.waited:.0f} s on the schedulers; at most {connections} database connections; "
         f"{sum(len(errors(s)) for s in fleet.services)} error lines logged; "
+        f"resolutions {dict(ended.most_common())}; "
         f"commands {dict(Counter(ledger.sent).most_common())}"
     )
     # uvicorn drains, then re-raises the SIGTERM it caught: the API's graceful exit is -15.

@@ -9,7 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fleet_checks import CaseRead, check_case, check_stats, check_webhooks, stats_block
+from fleet_checks import (
+    CaseRead,
+    check_case,
+    check_case_list,
+    check_stats,
+    check_webhooks,
+    ending,
+    stats_block,
+)
 from fleet_checks import case_figures as figures
 from fleet_workload import Ack
 
@@ -41,25 +49,36 @@ def history() -> list[dict[str, Any]]:
         ("Escalated", 120, SYSTEM, missed, [protection]),
         ("StoreResponded", 130, STORE, {"message": None}, [protection]),
         ("Refunded", 131, STORE, {"amount": "60.00", "currency": "USD", "payer": "store",
-                                  "reason": "store_refund", "deadline_id": None}, []),
+                                  "reason": "store_refund", "deadline_id": None,
+                                  "resolution": "refunded", "awaits_consumer": False}, []),
     ]  # fmt: skip
-    events, previous = [], "genesis"
-    for version, (kind, hours, actor, data, deadlines) in enumerate(steps, 1):
-        events.append(
-            {
-                "version": version,
-                "type": kind,
-                "occurred_at": iso(hours),
-                "recorded_at": iso(hours + 0.1),
-                "actor": actor,
-                "data": data,
-                "deadlines": deadlines,
-                "hash": f"h{version}",
-                "prev_hash": previous,
-            }
-        )
-        previous = f"h{version}"
+    events: list[dict[str, Any]] = []
+    for kind, hours, actor, data, deadlines in steps:
+        add(events, kind, hours, actor, data, deadlines)
     return events
+
+
+def add(
+    events: list[dict[str, Any]],
+    kind: str,
+    hours: float,
+    actor: dict[str, str],
+    data: dict[str, Any],
+    deadlines: list[dict[str, Any]],
+) -> None:
+    version = len(events) + 1
+    event = {
+        "version": version,
+        "type": kind,
+        "occurred_at": iso(hours),
+        "recorded_at": iso(hours + 0.1),
+        "actor": actor,
+        "data": data,
+        "deadlines": deadlines,
+        "hash": f"h{version}",
+        "prev_hash": events[-1]["hash"] if events else "genesis",
+    }
+    events.append({**event, "resolution": ending(event)})
 
 
 def read(events: list[dict[str, Any]]) -> CaseRead:
@@ -68,6 +87,7 @@ def read(events: list[dict[str, Any]]) -> CaseRead:
         "platform": "biggrey",
         "store_id": "shop",
         "status": "closed",
+        "resolution": "refunded",
         "version": len(events),
         "head_hash": events[-1]["hash"],
         "deadlines": events[-1]["deadlines"],
@@ -107,7 +127,21 @@ def broken(fault: str) -> tuple[CaseRead, list[Ack], datetime]:
         acks[1] = Ack(CASE, 5, ("store", "someone-else"), "respond")
     elif fault == "overdue left":
         events[-1]["deadlines"] = [deadline("payout-6", 150, "flag_payout_overdue")]
+    elif fault == "changed after the end":
+        add(events, "StoreResponded", 140, STORE, {"message": "More?"}, [])
+        acks.append(Ack(CASE, 7, ("store", "shop-agent"), "respond"))
+    elif fault == "ended twice":
+        add(events, "Withdrawn", 140, CONSUMER, {"reason": None}, [])
+        acks.append(Ack(CASE, 7, ("consumer", "shopper-1"), "withdraw"))
+    elif fault == "unnamed in history":
+        events[-1]["resolution"] = None
+    elif fault == "another resolution":
+        return replace(read(events), resolution="agreed"), acks, quiet
     return read(events), acks, quiet
+
+
+def replace(case: CaseRead, **state: Any) -> CaseRead:
+    return CaseRead(case.case_id, case.events, {**case.state, **state}, case.verdict)
 
 
 @pytest.mark.parametrize(
@@ -121,6 +155,10 @@ def broken(fault: str) -> tuple[CaseRead, list[Ack], datetime]:
         ("unacknowledged event", "events no command was answered for: [6]"),
         ("another sender", "v5 (respond) was recorded for"),
         ("overdue left", "due before the drive ended are still pending"),
+        ("changed after the end", "changed after it ended: ['StoreResponded']"),
+        ("ended twice", "ended more than once"),
+        ("unnamed in history", "history names the endings []"),
+        ("another resolution", "resolution agreed, history says [(6, 'refunded')]"),
     ],
 )
 def test_a_faulty_history_is_reported(fault: str, reported: str) -> None:
@@ -191,3 +229,16 @@ def test_stats_must_equal_the_replay() -> None:
     refunded["items"][0]["refunds"][0]["amount"] = "60.01"
     assert check_stats(overview, refunded, cases, stores) != []
     assert check_stats(overview, platforms, cases, {"shop": {"certified": True}}) != []
+    assert block["by_resolution"]["refunded"] == 1
+    ended = copy.deepcopy(overview)
+    ended["stats"]["by_resolution"] = {**block["by_resolution"], "refunded": 0, "agreed": 1}
+    assert check_stats(ended, platforms, cases, stores) != []
+
+
+def test_the_case_list_must_equal_the_replay() -> None:
+    case = read(history())
+    item = {"id": CASE, "status": "closed", "resolution": "refunded", "version": 6}
+    assert check_case_list([item], [case]) == []
+    assert check_case_list([], [case]) != []
+    assert check_case_list([{**item, "resolution": None}], [case]) != []
+    assert check_case_list([item, item], [case]) != []

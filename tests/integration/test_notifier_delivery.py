@@ -166,6 +166,26 @@ async def test_each_delivery_is_a_cloudevent_the_receiver_verifies(
     assert receiver.received[0].headers["content-type"].startswith("application/cloudevents+json")
 
 
+async def test_the_event_that_ends_a_case_carries_its_resolution(
+    world: World, receiver: Receiver
+) -> None:
+    _endpoint, secret = await world.subscribe(receiver.url)
+    case_id = world.case()
+    world.message(case_id)
+    by = world.by(Actor("consumer", "consumer-1"))
+    world.app.act(case_id, by, lambda case, policy: case.withdraw(policy, by, "Sorted it."))
+
+    await world.notifier.run_once()
+
+    events = receiver.verified(secret)
+    ended = [(e["type"], e["data"]["resolution"]) for e in events]
+    assert ended == [
+        ("case.submitted", None),
+        ("case.message_posted", None),
+        ("case.withdrawn", "withdrawn"),
+    ]
+
+
 async def test_only_wanted_types_and_stores_are_delivered(world: World, receiver: Receiver) -> None:
     await world.subscribe(receiver.url, types=["case.message_posted"])
     await world.subscribe(receiver.url + "/other", stores=["another-store"])

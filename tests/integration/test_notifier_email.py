@@ -16,12 +16,13 @@ from uuid import UUID
 import pytest
 
 from domain.actors import Actor, By
+from domain.case_events import ending_resolution
 from domain.filing import Order
 from domain.money import Money
-from services.application import NewCase
+from services.application import NewCase, Redress
 from services.db import migrate
 from services.notifier.email import EmailComposer
-from services.notifier.email_templates import MAILED
+from services.notifier.email_templates import ENDINGS, MAILED
 from services.notifier.receiver import free_port
 from services.notifier.runner import Notifier
 from services.notifier.settings import NotifierSettings
@@ -68,7 +69,15 @@ async def notifier(database_url: str, smtp_server: tuple[int, Path]) -> AsyncIte
 
 
 def mails(maildir: Path) -> list[tuple[str, str, str]]:
-    found = [(m["To"], m["Subject"], m.get_payload()) for m in mailbox.Maildir(maildir)]
+    """(to, subject unfolded, body decoded) of every mail received."""
+    found = [
+        (
+            m["To"],
+            m["Subject"].replace("\r\n", "").replace("\n", ""),
+            m.get_payload(decode=True).decode(),
+        )
+        for m in mailbox.Maildir(maildir)
+    ]
     return sorted(found)
 
 
@@ -93,7 +102,8 @@ async def test_parties_are_mailed_on_escalation_closing_and_refund(
     store_by = By.at(Actor("store", "clerk"), datetime.now(UTC))
     app.act(case_id, store_by, lambda case, policy: case.store_close(policy, store_by, "refund"))
     money = Money(Decimal("80.00"), "USD")
-    app.act(case_id, by, lambda case, policy: case.refund(policy, by, money, "store"))
+    store_by = By.at(Actor("store", "clerk"), datetime.now(UTC))
+    app.act(case_id, store_by, lambda case, policy: case.refund(policy, store_by, money, "store"))
 
     await notifier.run_once()
 
@@ -110,35 +120,115 @@ async def test_parties_are_mailed_on_escalation_closing_and_refund(
     )
     refund_mail = next(body for to, subject, body in sent if "Refund" in subject)
     assert "80.00 USD" in refund_mail and "paid by the store" in refund_mail
+    assert "The case is now closed: the consumer was refunded in full." in refund_mail
 
     await notifier.run_once()  # nothing is sent twice
     assert len(mails(smtp_server[1])) == 5
 
 
+def register(app: Redress, store_id: str, platform: str, country: str, timezone: str) -> None:
+    app.register_store(
+        By.at(Actor("admin", "root"), datetime.now(UTC)),
+        store_id=store_id,
+        platform=platform,
+        name="Shop",
+        certified=True,
+        country=country,
+        timezone=timezone,
+    )
+
+
+async def test_the_consumer_is_told_of_every_reminder_the_store_gets(
+    notifier: Notifier, smtp_server: tuple[int, Path]
+) -> None:
+    app, now, store = notifier.app, datetime.now(UTC), "biggrey-store-4"
+    register(app, store, "biggrey", "GB", "Europe/London")
+    order = Order("ord-2", Decimal("60.00"), "GBP", now - timedelta(days=3))
+    new = NewCase("biggrey", store, CONSUMER, "warranty_claim", order, "It hums.")
+    case_id = UUID(app.submit_case(By.at(Actor("consumer", CONSUMER), now), new)["id"])
+    [response] = app.get_case(case_id)["deadlines"]
+    assert response["action"] == "remind"
+    assert app.record_timeout(case_id, response["id"], response["due_at"])
+
+    await notifier.run_once()
+
+    sent = {to: (subject, body) for to, subject, body in mails(smtp_server[1])}
+    assert set(sent) == {CONSUMER, f"support+{store}@shops.test"}
+    subject, body = sent[CONSUMER]
+    assert subject == f"We have reminded the store about your case {case_id}"
+    assert "sent a reminder" in body and "(reminder 1)" in body
+    subject, body = sent[f"support+{store}@shops.test"]
+    assert subject == f"Reminder: case {case_id} is waiting for your answer"
+
+
+async def test_a_ruling_for_the_store_tells_both_parties_how_the_case_ended(
+    notifier: Notifier, smtp_server: tuple[int, Path]
+) -> None:
+    app, now = notifier.app, datetime.now(UTC)
+    register(app, STORE, "geli", "CN", "Asia/Shanghai")
+    order = Order("ord-3", Decimal("80.00"), "USD", now - timedelta(days=2))
+    new = NewCase("geli", STORE, CONSUMER, "return_request", order, "It broke.")
+    case_id = UUID(app.submit_case(By.at(Actor("consumer", CONSUMER), now), new)["id"])
+    by = By.at(STAFF, datetime.now(UTC))
+    app.act(case_id, by, lambda case, policy: case.escalate(policy, by, "needs a look"))
+    by = By.at(STAFF, datetime.now(UTC))
+    note = "The damage came from a fall after delivery."
+    app.act(case_id, by, lambda case, policy: case.rule(policy, by, "store", note))
+
+    await notifier.run_once()
+
+    ruled = [(to, body) for to, subject, body in mails(smtp_server[1]) if "ruled" in subject]
+    assert sorted(to for to, _ in ruled) == sorted([CONSUMER, f"support+{STORE}@shops.test"])
+    for _to, body in ruled:
+        assert "ruled for the store" in body and note in body
+        assert "The case is now closed: the platform's staff ruled for the store." in body
+
+
+ENDED_BY = {
+    "Closed": {"reason": "consumer_gave_up"},
+    "ConsumerApproved": {},
+    "Withdrawn": {"reason": None},
+    "Refunded": {"resolution": "refunded"},
+    "AutoApproved": {"resolution": "auto_approved"},
+    "Ruled": {"resolution": "ruled_for_store"},
+}
+SAMPLE = {
+    "count": 2,
+    "reason": "sla_missed",
+    "note": "Looked at the photos.",
+    "decision": "refund",
+    "refund_amount": "10.00",
+    "amount": "10.00",
+    "currency": "USD",
+    "payer": "store",
+    "in_favour_of": "consumer",
+    "resolution": None,
+    "awaits_consumer": True,
+    "deadline_id": "d-1",
+}
+
+
 @pytest.mark.parametrize("name", sorted(MAILED))
 def test_every_mailed_event_has_a_template_that_renders(name: str) -> None:
     template, audience = MAILED[name]
-    data = {
-        "count": 2,
-        "reason": "deadline",
-        "note": None,
-        "decision": "refund",
-        "refund_amount": "10.00",
-        "amount": "10.00",
-        "currency": "USD",
-        "payer": "store",
-    }
     composer = EmailComposer(None, None)
-    for role in audience:
-        text = composer.env.get_template(template).render(
-            case_id="c-1",
-            store_id="s-1",
-            consumer_id="u-1",
-            recipient_role=role,
-            event=name,
-            occurred_at="2026-11-22T00:00:00+00:00",
-            data=data,
-            reason="closed",
-        )
-        subject, _, body = text.partition("\n\n")
-        assert subject.startswith("Subject: ") and "c-1" in subject and body.strip()
+    first = {"reason": "consumer_closed"} if name == "Closed" else {}  # a Closed always ends
+    for data in ({**SAMPLE, **first}, {**SAMPLE, **ENDED_BY.get(name, {})}):
+        resolution = ending_resolution(name, data)
+        for role in audience:
+            text = composer.env.get_template(template).render(
+                case_id="c-1",
+                store_id="s-1",
+                consumer_id="u-1",
+                recipient_role=role,
+                event=name,
+                occurred_at="2026-11-22T00:00:00+00:00",
+                data=data,
+                resolution=resolution,
+                ending=ENDINGS[resolution] if resolution else None,
+            )
+            subject, _, body = text.partition("\n\n")
+            assert subject.startswith("Subject: ") and "c-1" in subject and body.strip()
+            assert "None" not in body
+            if resolution is not None:
+                assert ENDINGS[resolution] in body

@@ -49,7 +49,8 @@ KINDS = {
 ACTIONS = (
     "respond", "close", "approve", "reject", "escalate", "refund", "platform_refund",
     "withdraw", "message", "decide_refuse", "decide_refund_only", "decide_approve", "ship",
-    "receive", "suspend", "resume", "timeout", "timeout", "timeout",
+    "receive", "suspend", "resume", "timeout", "timeout", "timeout", "propose_refund",
+    "rule_for_store", "rule_for_consumer",
 )  # fmt: skip
 
 
@@ -145,7 +146,7 @@ COMMANDS: dict[str, tuple[str, Command]] = {
     "decide_approve": ("store", lambda c, p, by, _: c.decide(p, by, "approve")),
     "receive": ("store", lambda c, p, by, _: c.receive_return(p, by)),
     "refund": ("store", lambda c, p, by, app: c.refund(p, by, _half(c), "store", None, app.rates)),
-    "approve": ("consumer", lambda c, p, by, _: c.approve(p, by)),
+    "approve": ("consumer", lambda c, p, by, app: c.approve(p, by, app.rates)),
     "reject": ("consumer", lambda c, p, by, _: c.reject(p, by, "Still broken")),
     "withdraw": ("consumer", lambda c, p, by, _: c.withdraw(p, by)),
     "message": ("consumer", lambda c, p, by, _: c.post_message(p, by, "Any news?")),
@@ -154,6 +155,17 @@ COMMANDS: dict[str, tuple[str, Command]] = {
     "platform_refund": (
         "staff",
         lambda c, p, by, app: c.refund(p, by, _half(c), "platform", None, app.rates),
+    ),
+    "propose_refund": (
+        "store",
+        lambda c, p, by, app: c.store_close(p, by, "refund", None, _half(c).amount, app.rates),
+    ),
+    "rule_for_store": ("staff", lambda c, p, by, _: c.rule(p, by, "store", "No fault found.")),
+    "rule_for_consumer": (
+        "staff",
+        lambda c, p, by, app: c.rule(
+            p, by, "consumer", "Refund half.", _half(c).amount, "store", app.rates
+        ),
     ),
     "suspend": ("staff", lambda c, p, by, _: c.suspend(p, by, "judicial")),
     "resume": ("staff", lambda c, p, by, _: c.resume(p, by)),
@@ -215,6 +227,7 @@ def replayed(app: Redress, work: Workload) -> dict[str, Any]:
         )
         cases[str(case_id)] = {
             "status": state["status"],
+            "resolution": state["resolution"],
             "submitted_at": history[0]["occurred_at"],
             "first_response_at": first and first["occurred_at"],
             "reminders": types.count("Reminded"),
@@ -225,7 +238,12 @@ def replayed(app: Redress, work: Workload) -> dict[str, Any]:
             ),
             "auto_approvals": types.count("AutoApproved"),
         }
-        listed[str(case_id)] = (state["status"], state["version"], history[-1]["occurred_at"])
+        listed[str(case_id)] = (
+            state["status"],
+            state["resolution"],
+            state["version"],
+            history[-1]["occurred_at"],
+        )
         deadlines |= {(str(case_id), d["id"], d["due_at"]) for d in state["deadlines"]}
         for refund in state["refunds"]:
             key = (state["store_id"], refund["currency"], refund["payer"])
@@ -254,13 +272,13 @@ def replayed(app: Redress, work: Workload) -> dict[str, Any]:
 
 def projected(engine: Engine) -> dict[str, Any]:
     """The same facts, as the read models hold them."""
-    fields = ("status", "submitted_at", "first_response_at", *case_stats.COUNTERS)
+    fields = ("status", "resolution", "submitted_at", "first_response_at", *case_stats.COUNTERS)
     return {
         "case_stats": {
             r["case_id"]: {k: r[k] for k in fields} for r in rows(engine, case_stats.TABLES[0])
         },
         "case_list": {
-            r["case_id"]: (r["status"], r["version"], r["updated_at"])
+            r["case_id"]: (r["status"], r["resolution"], r["version"], r["updated_at"])
             for r in rows(engine, case_list.TABLES[0])
         },
         "pending_deadlines": {
@@ -314,6 +332,43 @@ def test_the_read_models_hold_what_the_log_says(database_url: str) -> None:
         assert catch_up(app, engine, batch=17) > 0
         assert projected(engine) == replayed(app, work)
         assert catch_up(app, engine) == 0  # nothing new: nothing applied twice
+
+
+def test_the_read_models_name_how_each_case_ended(database_url: str) -> None:
+    with read_models(database_url) as (app, engine):
+        work = Workload(app)
+        work.store("globalbuy", certified=True)
+        endings = {
+            "agreed": ("propose_refund", "approve"),
+            "ruled_for_store": ("escalate", "rule_for_store"),
+            "ruled_for_consumer": ("escalate", "rule_for_consumer"),
+            "withdrawn": ("withdraw",),
+        }
+        for steps in endings.values():
+            work.submit(0, 0)
+            assert all(work.act(-1, step) for step in steps), work.refused
+        work.submit(0, 0)  # one that goes on
+        catch_up(app, engine, batch=3)
+        resolutions = [r["resolution"] for r in rows(engine, case_list.TABLES[0])]
+        assert sorted(resolutions, key=str) == sorted([*endings, None], key=str)
+        assert projected(engine) == replayed(app, work)
+
+
+def test_a_rejection_returns_an_escalated_case_to_staff_in_the_read_models(
+    database_url: str,
+) -> None:
+    # The rejection arrives in a later batch than the escalation: the projections must still
+    # know that staff have had the case.
+    with read_models(database_url) as (app, engine):
+        work = Workload(app)
+        work.store("globalbuy", certified=True)
+        work.submit(0, 0)
+        assert work.act(0, "escalate") and work.act(0, "close")
+        catch_up(app, engine)
+        assert work.act(0, "reject")
+        catch_up(app, engine)
+        assert app.get_case(work.cases[0])["status"] == "escalated"
+        assert projected(engine) == replayed(app, work)
 
 
 _examples = count(1)

@@ -36,6 +36,7 @@ from services.case_api.schemas import (
     DeadlineExplanation,
     History,
     Identifier,
+    Resolution,
     Verification,
 )
 from services.case_api.settings import ApiSettings
@@ -113,6 +114,9 @@ async def list_cases_route(
     platform: Identifier | None = None,
     store_id: Identifier | None = None,
     status: Identifier | None = None,
+    resolution: Annotated[
+        Resolution | None, Query(description="how the case ended (ended cases only)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     sort: Annotated[
@@ -124,7 +128,16 @@ async def list_cases_route(
     require_role(principal, "staff", "ops", "store", "consumer")
     await run_in_threadpool(svc.refresh_case_list)
     page = await run_in_threadpool(
-        list_cases, svc.sync_engine, principal, platform, store_id, status, limit, cursor, sort
+        list_cases,
+        svc.sync_engine,
+        principal,
+        platform,
+        store_id,
+        status,
+        limit,
+        cursor,
+        sort,
+        resolution,
     )
     return json_response(page)
 

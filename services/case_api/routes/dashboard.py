@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from domain.case_events import RESOLUTIONS as ENDINGS
 from domain.case_events import STATUSES, TERMINAL
 from domain.policies import PLATFORMS
 from projections import reports
@@ -39,6 +40,19 @@ ATTENTION = 12  # stores listed as needing attention
 SHOWN = 15  # deadlines at risk listed
 OPEN_STATUSES = [s for s in STATUSES if s not in TERMINAL]
 MISSED = ("reminders", "warnings", "sla_escalations", "auto_approvals")
+# How a case ended, in words (PLATFORMS.md, "How a case ends"); the title shows the API's name.
+RESOLUTIONS = {
+    "agreed": "agreed: the consumer approved",
+    "refunded": "refunded in full",
+    "auto_approved": "approved automatically",
+    "ruled_for_consumer": "ruled for the consumer",
+    "ruled_for_store": "ruled for the store",
+    "protection_refund": "purchase protection paid",
+    "consumer_closed": "closed by the consumer",
+    "consumer_gave_up": "the consumer gave up",
+    "withdrawn": "withdrawn",
+}
+assert tuple(RESOLUTIONS) == ENDINGS
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -132,6 +146,7 @@ async def _page(
         "platforms": PLATFORMS,
         "refresh": refresh,
         "shown": SHOWN,
+        "resolutions": RESOLUTIONS,
         "f": FORMATS,
     }
     return templates.TemplateResponse(request, template, context, headers=HEADERS)

@@ -49,6 +49,9 @@ class Stats(BaseModel):
     cases: int
     open: int = Field(description="cases neither closed nor withdrawn")
     by_status: dict[str, int] = Field(description="cases per status, every status listed")
+    by_resolution: dict[str, int] = Field(
+        description="ended cases per resolution (how they ended), every resolution listed"
+    )
     sla_breached_cases: int = Field(
         description="cases where the store let a deadline pass: reminded, warned, escalated "
         "for a missed deadline, or auto-approved"

@@ -269,6 +269,25 @@ def test_list_filters_scope_and_cursor(api: Api) -> None:
     assert bad.status_code == 422
 
 
+def test_list_items_name_their_resolution_and_filter_by_it(api: Api) -> None:
+    store_id = api.store("bigben", country="FR", timezone="Europe/Paris")
+    consumer = api.as_role("consumer")
+    ended, going_on = (
+        consumer.post("/v1/cases", json=case_body("bigben", store_id, "complaint")).json()["id"]
+        for _ in range(2)
+    )
+    assert consumer.post(f"/v1/cases/{ended}/withdraw", json={}).status_code == 200
+    listed = {item["id"]: item for item in consumer.get("/v1/cases").json()["items"]}
+    assert (listed[ended]["resolution"], listed[going_on]["resolution"]) == ("withdrawn", None)
+    withdrawn = consumer.get("/v1/cases", params={"resolution": "withdrawn"}).json()["items"]
+    assert [item["id"] for item in withdrawn] == [ended]
+    assert consumer.get("/v1/cases", params={"resolution": "agreed"}).json()["items"] == []
+    bad = consumer.get("/v1/cases", params={"resolution": "won"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert "resolution" in bad.text
+
+
 def test_stores_keys_platforms_and_health(api: Api) -> None:
     store_id = api.store("biggrey")
     staff = api.as_role("staff")

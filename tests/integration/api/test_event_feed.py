@@ -61,6 +61,25 @@ def test_events_are_cloudevents(api: Api) -> None:
     assert submitted["time"].endswith("+00:00")
 
 
+def test_the_event_that_ends_a_case_names_its_resolution(api: Api) -> None:
+    store_id = api.store("geli")
+    consumer = api.as_role("consumer")
+    body = {**case_body("geli", store_id, "refund_only"), "refund_amount": "40.00"}
+    case_id = consumer.post("/v1/cases", json=body).json()["id"]
+    store = api.as_role("store", stores=[store_id])
+    decided = store.post(f"/v1/cases/{case_id}/decision", json={"decision": "approve"})
+    assert decided.json()["resolution"] == "refunded", decided.text
+
+    events = [e for page in every_page(consumer, 100) for e in page if e["subject"] == case_id]
+    assert [(e["type"], e["data"]["resolution"]) for e in events] == [
+        ("case.submitted", None),
+        ("case.decision_made", None),
+        ("case.refunded", "refunded"),
+    ]
+    history = consumer.get(f"/v1/cases/{case_id}/history").json()["events"]
+    assert [e["resolution"] for e in history] == [None, None, "refunded"]
+
+
 def test_each_role_sees_its_own_scope(api: Api) -> None:
     mine, theirs = api.store("geli"), api.store("geli")
     alice, bob = api.as_role("consumer"), api.as_role("consumer")

@@ -91,6 +91,17 @@ def test_the_overview_counts_what_was_done(ops: httpx.Client, world: dict[str, A
         "suspended": 0,
     }
     assert stats["open"] == 4
+    assert stats["by_resolution"] == {
+        "agreed": 1,  # the partial refund the consumer approved
+        "refunded": 0,
+        "auto_approved": 0,
+        "ruled_for_consumer": 0,
+        "ruled_for_store": 0,
+        "protection_refund": 0,
+        "consumer_closed": 0,
+        "consumer_gave_up": 0,
+        "withdrawn": 0,
+    }
     assert stats["first_response"]["responded"] == 2  # a response and a close
     assert stats["first_response"]["median_seconds"] >= 0
     assert stats["refunds"] == [
@@ -118,6 +129,8 @@ def test_every_platform_is_listed(ops: httpx.Client, world: dict[str, Any]) -> N
         1,
         0,
     )
+    ended = {name: item["by_resolution"]["agreed"] for name, item in by_name.items()}
+    assert ended == {"biggrey": 1, "globalbuy": 0, "geli": 0, "bigben": 0, "buyippee": 0}
     assert by_name["bigben"]["first_response"] == {
         "responded": 0,
         "median_seconds": None,
@@ -138,6 +151,8 @@ def test_store_scorecards_page_in_id_order(ops: httpx.Client, world: dict[str, A
     assert ids == sorted(world["stores"].values())
     card = next(c for c in seen if c["store_id"] == world["stores"]["a"])
     assert card["certified"] is True and card["warnings"] == 0
+    agreed = next(c for c in seen if c["store_id"] == world["stores"]["b"])
+    assert agreed["stats"]["by_resolution"]["agreed"] == 1
     assert card["stats"]["cases"] == 2 and card["stats"]["first_response"]["responded"] == 2
     bad = ops.get("/v1/stats/stores", params={"cursor": "%%%"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"

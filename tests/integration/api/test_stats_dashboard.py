@@ -103,3 +103,26 @@ def test_the_live_fragment_carries_the_figures(api: Api, hostile_store: str) -> 
     assert live.status_code == 200
     assert 'id="kpis"' in live.text and 'id="chart-data"' in live.text
     assert "<html" not in live.text and HOSTILE not in live.text
+
+
+def test_the_page_counts_cases_by_how_they_ended(api: Api) -> None:
+    store_id = api.store("bigben", country="FR", timezone="Europe/Paris")
+    consumer = api.as_role("consumer")
+    for _ in range(2):
+        case = consumer.post("/v1/cases", json=case_body("bigben", store_id, "complaint")).json()
+        assert consumer.post(f"/v1/cases/{case['id']}/withdraw", json={}).status_code == 200
+    app, engine = Redress(env=api.settings.eventsourcing_env()), sync_engine(api.settings)
+    follow(engine, app, PROJECTIONS)
+    engine.dispose()
+    app.close()
+    ops = api.as_role("ops")
+    ended = ops.get("/v1/stats/overview", params={"platform": "bigben"}).json()["stats"]
+    assert ended["by_resolution"]["withdrawn"] == 2
+    browser = api.client()
+    browser.get("/dashboard", params={"token": api.key("ops"), "platform": "bigben"})
+    live = browser.get("/dashboard/live", params={"platform": "bigben"}).text
+    assert 'id="endings"' in live
+    for name, count in ended["by_resolution"].items():
+        assert f'<tr data-resolution="{name}"' in live
+        assert f'data-value="{count}"' in live.split(f'data-resolution="{name}"')[1][:400]
+    assert "withdrawn" in live and "100.0%" in live
