@@ -6,6 +6,9 @@ a primary-key lookup on asyncpg from the event loop (no thread hop), and answers
 when that is the version it holds, so a read still sees every write committed, by any
 process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
 builds the state again on a worker thread, fast-forwarding its cached aggregate.
+
+Behind a transaction pooler (`pooled`), asyncpg caches no statement and the lookup runs in a
+transaction of its own, so that its statement is prepared and run on one server connection.
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ class CaseReads:
         encode: Callable[[Any], bytes],
         postgres_dsn: str | None,
         remember: int,
+        pooled: bool = False,
     ) -> None:
         self._redress, self._encode, self._dsn = redress, encode, postgres_dsn
+        self._pooled = pooled
         self._answers: LRUCache[UUID, CaseAnswer] | None = (
             LRUCache(maxsize=remember) if remember and postgres_dsn else None
         )
@@ -83,18 +88,26 @@ class CaseReads:
         try:
             pool = self._pool or await self._open_pool()
             async with pool.acquire(timeout=TIMEOUT) as connection:
-                latest: int | None = await connection.fetchval(
-                    self._latest, case_id, timeout=TIMEOUT
-                )
-                return latest
+                if not self._pooled:
+                    return await self._fetch_latest(connection, case_id)
+                async with connection.transaction(readonly=True):
+                    return await self._fetch_latest(connection, case_id)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
             log.warning("case version lookup failed (%s); reading through the application", error)
             return None
+
+    async def _fetch_latest(self, connection: Any, case_id: UUID) -> int | None:
+        latest: int | None = await connection.fetchval(self._latest, case_id, timeout=TIMEOUT)
+        return latest
 
     async def _open_pool(self) -> asyncpg.Pool:
         async with self._pool_lock:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=POOL_SIZE, timeout=TIMEOUT
+                    self._dsn,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    timeout=TIMEOUT,
+                    statement_cache_size=0 if self._pooled else 100,
                 )
             return self._pool
