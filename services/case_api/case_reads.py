@@ -7,8 +7,9 @@ when that is the version it holds, so a read still sees every write committed, b
 process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
 builds the state again on a worker thread, fast-forwarding its cached aggregate.
 
-Behind a transaction pooler (`pooled`), asyncpg caches no statement and the lookup runs in a
-transaction of its own, so that its statement is prepared and run on one server connection.
+Behind a transaction pooler (`pooled`), asyncpg caches no statement: it then parses the
+lookup again with each run, in the same round of messages as its execution, on one server
+connection.
 """
 
 from __future__ import annotations
@@ -88,17 +89,13 @@ class CaseReads:
         try:
             pool = self._pool or await self._open_pool()
             async with pool.acquire(timeout=TIMEOUT) as connection:
-                if not self._pooled:
-                    return await self._fetch_latest(connection, case_id)
-                async with connection.transaction(readonly=True):
-                    return await self._fetch_latest(connection, case_id)
+                latest: int | None = await connection.fetchval(
+                    self._latest, case_id, timeout=TIMEOUT
+                )
+                return latest
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
             log.warning("case version lookup failed (%s); reading through the application", error)
             return None
-
-    async def _fetch_latest(self, connection: Any, case_id: UUID) -> int | None:
-        latest: int | None = await connection.fetchval(self._latest, case_id, timeout=TIMEOUT)
-        return latest
 
     async def _open_pool(self) -> asyncpg.Pool:
         async with self._pool_lock:
