@@ -179,10 +179,14 @@ class Settings(BaseSettings):
         )
         if self.transaction_pooled:
             # PgBouncer 1.18 in transaction mode keeps no prepared statement between
-            # transactions (services.event_recorders.PostgresFactory reads this).
+            # transactions (services.event_recorders.PostgresFactory reads this). The library
+            # SETs its idle-in-transaction timeout (5 s) on each new connection: through a
+            # pooler that SET stays on a server connection other clients then get (a scheduler
+            # holding its claim while it fires), so it sets the server's default (0) instead.
             env.update(
                 PERSISTENCE_MODULE="services.event_recorders:PostgresFactory",
                 POSTGRES_PREPARE="no",
+                POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="0",
             )
         return env
 

@@ -266,7 +266,7 @@ def test_the_fleet_through_pgbouncer_with_a_read_replica_fits_50_connections_and
     db = psycopg.connect(direct, autocommit=True)
     try:
         keys, inbox, webhook = keys_and_stores(http, receiver)
-        assert served_by(apis, "replica"), [reads_of(api) for api in apis]
+        wait_until(lambda: served_by(apis, "replica"), SWITCH_WITHIN, "replica reads")
         reader, follower = Reader(urls, keys.ops), Follower(urls, keys.hub)
 
         # The drive, through PgBouncer, with the readers on the replica beside it.
@@ -282,11 +282,14 @@ def test_the_fleet_through_pgbouncer_with_a_read_replica_fits_50_connections_and
             head = settle(db, drive_ended, inbox, fleet)
             wait_until(lambda: replica.caught_up_with(primary), SWITCH_WITHIN, "the replica")
             wait_until(lambda: served_by(apis, "replica"), SWITCH_WITHIN, "replica reads")
+            sent_back = fallbacks(apis, "lag") + fallbacks(apis, "unreachable")
             read = read_back(http, keys, webhook, ledger, db, head)
             if read is not None:
                 break
         else:
             pytest.fail("the event log kept moving while the results were read")
+        # Every replica-tolerant read of the read-back came from the replica.
+        assert fallbacks(apis, "lag") + fallbacks(apis, "unreachable") == sent_back
         read.receipts = inbox.receipts()
         acks: dict[str, list[Any]] = {case_id: [] for case_id in ledger.cases}
         for ack in ledger.acks:

@@ -35,6 +35,7 @@ def test_a_session_url_set_apart_marks_the_main_url_as_a_transaction_pooler() ->
     pooled = Settings(database_url=PRIMARY, session_database_url=DIRECT)
     assert (pooled.session_url, pooled.transaction_pooled) == (DIRECT, True)
     assert pooled.eventsourcing_env()["POSTGRES_PREPARE"] == "no"
+    assert pooled.eventsourcing_env()["POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT"] == "0"
     same = Settings(database_url=DIRECT, session_database_url=DIRECT)
     assert not same.transaction_pooled
 
