@@ -6,9 +6,9 @@ The replica serves while it answers and its replay lag is within `max_lag`; othe
 primary does. Lag is `now() - pg_last_xact_replay_timestamp()`, or 0 when the replica has
 replayed all the WAL it received (an idle primary sends none, and the last replayed commit
 then grows old without the replica being behind). The lag is looked up at most once per
-`recheck` seconds per process. A read that fails on the replica (it stopped, or replay
-cancelled the query) is run again on the primary and the replica is left out until the next
-look-up, so a client never sees the replica go.
+`recheck` seconds per process, on a thread of its own. A read that fails on the replica (it
+stopped, or replay cancelled the query) is run again on the primary and the replica is left
+out until the next look-up, so a client never sees the replica go.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fastapi.concurrency import run_in_threadpool
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -58,7 +57,7 @@ class ReplicaState:
 
     serving: str  # "replica" or "primary"
     lag_seconds: float | None  # None: not measured (no replica, or it did not answer)
-    reason: str | None = None  # "lag" or "unreachable" while the primary serves
+    reason: str | None = None  # "lag", "unreachable" or "unmeasured" while the primary serves
 
     def view(self, max_lag: float) -> dict[str, object]:
         return {
@@ -98,9 +97,12 @@ class ReadReplica:
         self.primary, self.primary_async = primary, primary_async
         self.replica, self.replica_async = replica, replica_async
         self.max_lag, self.recheck, self.clock = max_lag, recheck, clock
-        self._state = PRIMARY_ONLY
+        # Until the first look-up answers, the primary serves.
+        self._state = (
+            PRIMARY_ONLY if replica is None else ReplicaState("primary", None, "unmeasured")
+        )
         self._checked_at: float | None = None
-        self._lock = threading.Lock()
+        self._looking = threading.Lock()  # held by the one look-up under way
         SERVING.set(0)
 
     @property
@@ -108,14 +110,16 @@ class ReadReplica:
         return self.replica is not None
 
     def state(self) -> ReplicaState:
-        """The current judgement, looked up again once `recheck` seconds have passed."""
-        if self.replica is None:
-            return PRIMARY_ONLY
-        if not self._stale():
-            return self._state
-        with self._lock:  # one thread looks; the others keep the last answer meanwhile
-            if self._stale():
-                self._remember(self._look_up(self.replica))
+        """The current judgement. Once it is `recheck` seconds old, a look-up starts on a thread
+        of its own: no read, probe or scrape waits on a replica that is slow to answer."""
+        if self.replica is not None and self._stale() and self._looking.acquire(blocking=False):
+            threading.Thread(target=self._refresh, name="replica-lag", daemon=True).start()
+        return self._state
+
+    def check(self) -> ReplicaState:
+        """Look the lag up now, and judge (what the background look-up does)."""
+        if self.replica is not None:
+            self._remember(self._look_up(self.replica))
         return self._state
 
     def run(self, read: Callable[[Engine], T]) -> T:
@@ -131,7 +135,7 @@ class ReadReplica:
         return read(self.primary)
 
     async def run_async(self, read: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-        state = self._state if not self._stale() else await run_in_threadpool(self.state)
+        state = self.state()
         if state.serving != "replica" or self.replica_async is None:
             self._count_fallback(state)
             return await read(self.primary_async)
@@ -150,6 +154,12 @@ class ReadReplica:
             await self.replica_async.dispose()
 
     # -- the look-up ---------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        try:
+            self.check()
+        finally:
+            self._looking.release()
 
     def _stale(self) -> bool:
         return self._checked_at is None or self.clock() - self._checked_at >= self.recheck
@@ -173,8 +183,7 @@ class ReadReplica:
 
     def _lost(self, failed: DBAPIError) -> None:
         log.warning("a read failed on the replica (%s); reading from the primary", failed.orig)
-        with self._lock:
-            self._remember(ReplicaState("primary", None, "unreachable"))
+        self._remember(ReplicaState("primary", None, "unreachable"))
         FALLBACKS.labels("unreachable").inc()
 
     def _count_fallback(self, state: ReplicaState) -> None:

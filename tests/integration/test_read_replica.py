@@ -53,7 +53,8 @@ def test_a_replica_within_the_lag_serves_the_reads(
 ) -> None:
     reads = router(settings, primary, postgres_database)
     try:
-        state = reads.state()
+        assert reads.state().reason == "unmeasured"  # the primary serves until it knows
+        state = reads.check()
         assert (state.serving, state.lag_seconds, state.reason) == ("replica", 0.0, None)
         assert reads.run(lambda engine: engine) is reads.replica
         assert reads.run(where) == where(primary[0])  # the same data, the other engine
@@ -68,7 +69,7 @@ def test_an_unreachable_replica_sends_the_reads_to_the_primary(
     reads = router(settings, primary, closed)
     before = FALLBACKS.labels("unreachable")._value.get()
     try:
-        assert reads.state().view(reads.max_lag) == {
+        assert reads.check().view(reads.max_lag) == {
             "served_by": "primary",
             "replica_lag_seconds": None,
             "max_lag_seconds": 5.0,
@@ -94,7 +95,7 @@ def test_a_read_that_fails_on_the_replica_is_answered_by_the_primary(
             return connection.execute(text("SELECT n FROM only_on_primary")).scalar()
 
     try:
-        assert reads.state().serving == "replica"
+        assert reads.check().serving == "replica"
         assert reads.run(read) == 7
         assert (reads.state().serving, reads.state().reason) == ("primary", "unreachable")
     finally:
@@ -112,6 +113,7 @@ async def test_async_reads_take_the_same_route(
         return engine
 
     try:
+        assert reads.check().serving == "replica"
         assert await reads.run_async(read) is reads.replica_async
     finally:
         await reads.aclose()

@@ -68,8 +68,7 @@ async def readyz(svc: Svc) -> Response:
         )
     body: dict[str, object] = {"status": "ready", "database": "ok", "projection_lag": lag}
     if svc.reads.configured:  # a replica away or behind is no reason to stop serving
-        reads = await run_in_threadpool(svc.reads.state)
-        body["reads"] = reads.view(svc.reads.max_lag)
+        body["reads"] = svc.reads.state().view(svc.reads.max_lag)
     return json_response(body)
 
 
@@ -78,5 +77,5 @@ async def metrics(svc: Svc) -> Response:
     """Prometheus metrics of this process."""
     with contextlib.suppress(Exception):  # the lag gauge is best effort; the rest still answers
         await run_in_threadpool(projection_lag, svc)
-    await run_in_threadpool(svc.reads.state)  # the replica's gauges, looked up if stale
+    svc.reads.state()  # the replica's gauges: looked up again (in the background) if stale
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
