@@ -121,7 +121,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 class Reader:
-    """Polls the replica-tolerant reads (list, stats, feed, dashboard data) on every API process
+    """Polls the replica-tolerant reads (case list, stats, event feed) on every API process
     without retries, and counts the answers by status: a 5xx here is a client-visible error."""
 
     def __init__(self, urls: list[str], token: str) -> None:
