@@ -14,7 +14,8 @@ the event feed by its cursor, whichever server serves each page. Then:
 - once the replica has caught up, the lists and stats it serves agree with a replay;
 - pausing the replica's replay (pg_wal_replay_pause) sends the reads to the primary, as
   /readyz and the metrics show, and a case filed meanwhile is listed at once;
-- stopping the replica sends them to the primary too, and no read ever answered 5xx;
+- stopping the replica sends them to the primary too, starting it again brings them back, and
+  no read ever answered 5xx;
 - the follower's feed is the whole feed: no event skipped or repeated across the switches.
 
 No timing is asserted.
@@ -316,7 +317,10 @@ def test_the_fleet_through_pgbouncer_with_a_read_replica_fits_50_connections_and
         replica.stop()
         wait_until(lambda: served_by(apis, "primary", "unreachable"), SWITCH_WITHIN, "no replica")
         assert paused_case in list_all(http, keys.ops)
+        replica.start()  # and back: it streams again from where it stopped
+        wait_until(lambda: served_by(apis, "replica"), SWITCH_WITHIN, "the replica's restart")
         settle(db, utc_now(), inbox, fleet)
+        wait_until(lambda: replica.caught_up_with(primary), SWITCH_WITHIN, "the replica")
         final_feed = [i["id"] for i in read_feed(http, keys.hub)]
         follower.catch_up(set(final_feed))
         statuses = reader.stop()
