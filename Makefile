@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run demo test lint format bench clean
+.PHONY: run demo test system-deps lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/redress serve --demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP) lint
+test: $(STAMP) lint system-deps
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# PostgreSQL's binaries, PgBouncer and Chromium: installed when missing and run as root,
+# else the command to install them is printed (scripts/ensure-system-deps.sh).
+system-deps:
+	scripts/ensure-system-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

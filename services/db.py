@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from uuid import uuid4
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +17,7 @@ from services.settings import Settings
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK = 0x7265647265737300  # "redress\0": the advisory lock key for migrations
+REPLICA_CONNECT_TIMEOUT = 3  # seconds: a replica that is away must fail fast (reads fall back)
 
 
 def sync_engine(settings: Settings) -> Engine:
@@ -24,11 +26,22 @@ def sync_engine(settings: Settings) -> Engine:
         engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    return postgres_engine(settings, settings.database_url, pooled=settings.transaction_pooled)
+
+
+def postgres_engine(
+    settings: Settings, url: str, *, pooled: bool, connect_timeout: float | None = None
+) -> Engine:
+    """A psycopg engine on `url`; `pooled` (a transaction pooler) prepares no statement."""
+    connect_args: dict[str, object] = {"prepare_threshold": None} if pooled else {}
+    if connect_timeout is not None:
+        connect_args["connect_timeout"] = connect_timeout
     return create_engine(
-        settings.sqlalchemy_url(driver="psycopg"),
+        settings.sqlalchemy_url(driver="psycopg", url=url),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
+        connect_args=connect_args,
     )
 
 
@@ -40,11 +53,33 @@ def async_engine(settings: Settings) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    return postgres_async_engine(
+        settings, settings.database_url, pooled=settings.transaction_pooled
+    )
+
+
+def postgres_async_engine(
+    settings: Settings, url: str, *, pooled: bool, connect_timeout: float | None = None
+) -> AsyncEngine:
+    """An asyncpg engine on `url`. Behind a transaction pooler neither asyncpg nor SQLAlchemy
+    caches a statement, and each statement gets a name of its own (SQLAlchemy's advice for
+    PgBouncer): it is prepared and run in one transaction, on one server connection."""
+    address = settings.sqlalchemy_url(driver="asyncpg", url=url)
+    connect_args: dict[str, object] = {}
+    if connect_timeout is not None:
+        connect_args["timeout"] = connect_timeout
+    if pooled:
+        address += ("&" if "?" in address else "?") + "prepared_statement_cache_size=0"
+        connect_args.update(
+            statement_cache_size=0,
+            prepared_statement_name_func=lambda: f"__asyncpg_{uuid4().hex}__",
+        )
     return create_async_engine(
-        settings.sqlalchemy_url(driver="asyncpg"),
+        address,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
+        connect_args=connect_args,
     )
 
 
@@ -86,9 +121,11 @@ def migrate(settings: Settings) -> None:
     """Apply every Alembic migration (idempotent)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    url = settings.sqlalchemy_url()
+    # DDL and the advisory lock go over a session of their own, past any transaction pooler.
+    direct = settings.model_copy(update={"database_url": settings.session_url})
+    url = direct.sqlalchemy_url()
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    engine = sync_engine(settings)
+    engine = sync_engine(direct)
     try:
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":

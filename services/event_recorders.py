@@ -13,6 +13,10 @@ connection broke; if the break came after the commit but before its acknowledgem
 server stopped at that moment), the retry meets its own rows and fails as a conflict. Those
 rows, byte for byte, mean the events were recorded: the insert answers as if the first attempt
 had been acknowledged, instead of a 409 for a command that took effect.
+
+`PostgresFactory` is the library's factory, except that with `POSTGRES_PREPARE=no` its
+connections prepare no statement: behind PgBouncer 1.18 in transaction mode a statement
+prepared in one transaction is gone (or another client's) in the next.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from eventsourcing import postgres
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import Environment, EnvType, strtobool
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -130,3 +136,15 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
             )
             _check(expected, {UUID(row[0]): row[1] for row in c.fetchall()})
         return returning
+
+
+class PostgresFactory(postgres.PostgresFactory):
+    POSTGRES_PREPARE = "POSTGRES_PREPARE"
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        if not strtobool(self.env.get(self.POSTGRES_PREPARE) or "yes"):
+            # The pool opens on first use, so every connection it makes gets this.
+            kwargs = self.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)
+            kwargs["prepare_threshold"] = None

@@ -24,6 +24,18 @@ def _placeholder(value: str) -> bool:
     )
 
 
+POSTGRES_SCHEMES = (
+    "postgresql://",
+    "postgres://",
+    "postgresql+asyncpg://",
+    "postgresql+psycopg://",
+)
+
+
+def _password(url: str | None) -> str | None:
+    return urlsplit(url).password if url else None
+
+
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "admin", "password", "test"}
 
 
@@ -59,20 +71,37 @@ class Settings(BaseSettings):
         description="a directory of policy files (<platform>.toml, archive/, versions.lock) "
         "used instead of the shipped ones; checked at start-up",
     )
+    session_database_url: str | None = Field(
+        None,
+        description="a direct PostgreSQL URL for what a transaction pooler cannot carry "
+        "(LISTEN for the scheduler's wake-ups, migrations); default REDRESS_DATABASE_URL. Set "
+        "apart from it, REDRESS_DATABASE_URL is taken to be a transaction pooler (PgBouncer "
+        "pool_mode=transaction) and no statement is prepared on it",
+    )
+    read_database_url: str | None = Field(
+        None,
+        description="a streaming replica (PostgreSQL hot standby) for case lists, /v1/stats/*, "
+        "the dashboard, the event feed and webhook delivery logs; default none (the primary)",
+    )
+    read_max_lag: float = Field(
+        5.0,
+        ge=0,
+        description="seconds of replay lag (pg_last_xact_replay_timestamp) beyond which "
+        "those reads go to the primary until the replica catches up",
+    )
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
-        if not url.startswith(
-            (
-                "sqlite:///",
-                "postgresql://",
-                "postgres://",
-                "postgresql+asyncpg://",
-                "postgresql+psycopg://",
-            )
-        ):
+        if not url.startswith(("sqlite:///", *POSTGRES_SCHEMES)):
             raise ValueError("REDRESS_DATABASE_URL must be sqlite:///PATH or postgresql://...")
+        return url
+
+    @field_validator("session_database_url", "read_database_url")
+    @classmethod
+    def _postgres_only(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a postgresql:// URL")
         return url
 
     @model_validator(mode="after")
@@ -85,6 +114,8 @@ class Settings(BaseSettings):
             "REDRESS_ADMIN_TOKEN": self.admin_token,
             "REDRESS_ENCRYPTION_KEY": self.encryption_key,
             "the password in REDRESS_DATABASE_URL": password,
+            "the password in REDRESS_SESSION_DATABASE_URL": _password(self.session_database_url),
+            "the password in REDRESS_READ_DATABASE_URL": _password(self.read_database_url),
         }
         for name, value in secrets.items():
             if value is not None and _placeholder(value):
@@ -103,6 +134,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def session_url(self) -> str:
+        """Where sessions go: LISTEN, migrations (the main URL unless set apart)."""
+        return self.session_database_url or self.database_url
+
+    @property
+    def transaction_pooled(self) -> bool:
+        """The main URL is a transaction pooler: its connections prepare no statements."""
+        return not self.is_sqlite and self.session_url != self.database_url
 
     @property
     def sqlite_path(self) -> Path:
@@ -150,11 +191,22 @@ class Settings(BaseSettings):
             # than hanging for ten times its default of 30 s.
             POSTGRES_CONNECT_TIMEOUT="1",
         )
+        if self.transaction_pooled:
+            # PgBouncer 1.18 in transaction mode keeps no prepared statement between
+            # transactions (services.event_recorders.PostgresFactory reads this). The library
+            # SETs its idle-in-transaction timeout (5 s) on each new connection: through a
+            # pooler that SET stays on a server connection other clients then get (a scheduler
+            # holding its claim while it fires), so it sets the server's default (0) instead.
+            env.update(
+                PERSISTENCE_MODULE="services.event_recorders:PostgresFactory",
+                POSTGRES_PREPARE="no",
+                POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="0",
+            )
         return env
 
-    def sqlalchemy_url(self, *, driver: str = "psycopg") -> str:
-        """The same database for SQLAlchemy (`psycopg` sync or `asyncpg`)."""
-        if self.is_sqlite:
+    def sqlalchemy_url(self, *, driver: str = "psycopg", url: str | None = None) -> str:
+        """The same database (or `url`) for SQLAlchemy (`psycopg` sync or `asyncpg`)."""
+        if self.is_sqlite and url is None:
             return f"sqlite:///{self.sqlite_path}"
-        rest = self.database_url.split("://", 1)[1]
+        rest = (url or self.database_url).split("://", 1)[1]
         return f"postgresql+{driver}://{rest}"

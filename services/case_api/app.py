@@ -37,6 +37,7 @@ from services.case_api.routes import (
 from services.case_api.settings import ApiSettings
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog, configure_logging
+from services.read_replica import read_replica
 from services.scheduler.wakeup import IN_PROCESS
 from services.settings import Settings
 
@@ -71,7 +72,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             encode,
             None if settings.is_sqlite else settings.database_url,
             settings.aggregate_cache_size,
+            pooled=settings.transaction_pooled,
         ),
+        reads=read_replica(settings, engine, engine_async),
     )
 
 
@@ -87,6 +90,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         await built.case_reads.close()
+        await built.reads.aclose()
+        built.reads.close()
         await built.engine.dispose()
         built.sync_engine.dispose()
         built.redress.close()

@@ -6,6 +6,10 @@ a primary-key lookup on asyncpg from the event loop (no thread hop), and answers
 when that is the version it holds, so a read still sees every write committed, by any
 process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
 builds the state again on a worker thread, fast-forwarding its cached aggregate.
+
+Behind a transaction pooler (`pooled`), asyncpg caches no statement: it then parses the
+lookup again with each run, in the same round of messages as its execution, on one server
+connection.
 """
 
 from __future__ import annotations
@@ -43,8 +47,10 @@ class CaseReads:
         encode: Callable[[Any], bytes],
         postgres_dsn: str | None,
         remember: int,
+        pooled: bool = False,
     ) -> None:
         self._redress, self._encode, self._dsn = redress, encode, postgres_dsn
+        self._pooled = pooled
         self._answers: LRUCache[UUID, CaseAnswer] | None = (
             LRUCache(maxsize=remember) if remember and postgres_dsn else None
         )
@@ -95,6 +101,10 @@ class CaseReads:
         async with self._pool_lock:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=POOL_SIZE, timeout=TIMEOUT
+                    self._dsn,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    timeout=TIMEOUT,
+                    statement_cache_size=0 if self._pooled else 100,
                 )
             return self._pool

@@ -21,6 +21,7 @@ from services.case_api.auth import KeyStore, Principal
 from services.case_api.case_reads import CaseReads
 from services.case_api.problems import Problem, forbidden
 from services.case_api.rate_limit import RateLimiter
+from services.read_replica import ReadReplica
 from services.settings import Settings
 
 
@@ -35,6 +36,7 @@ class Services:
     limiter: RateLimiter
     refresh_case_list: Callable[[], int]
     case_reads: CaseReads
+    reads: ReadReplica  # case lists, stats, dashboard, feed, delivery logs (services.read_replica)
 
 
 async def get_services(request: Request) -> Services:

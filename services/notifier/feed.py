@@ -4,14 +4,20 @@ The cursor is a position in the event log (a notification id). A page reads the 
 keeps what the caller may see, and stops at `limit` events, at the head of the log, or after
 `MAX_SCAN` notifications (a caller who sees little of a busy log then gets a short or empty
 page and a cursor further on, with `has_more`). Pages never overlap and never skip.
+
+A page may be read on a streaming replica (`engine` other than the primary's). Commits to the
+log take its table lock, so notification ids become visible in order, and a replica, which
+replays commits in order, holds a prefix of the primary's log: a page read there after one
+read on the primary is at worst empty, with the cursor where it was, never past an event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Engine
+from eventsourcing.persistence import Notification
+from sqlalchemy import Engine, text
 
 from services.application import Redress
 from services.notifier.envelope import Scope, envelope, event_type
@@ -35,24 +41,74 @@ def visible(role: str, subject: str, store_ids: Sequence[str], kind: str, scope:
     return False
 
 
+class Log(Protocol):
+    """The part of the event store a page reads."""
+
+    def max_notification_id(self) -> int | None: ...
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]: ...
+
+
+class ReplicaLog:
+    """The event log's table, read through a read replica's engine."""
+
+    def __init__(self, engine: Engine, app: Redress) -> None:
+        recorder: Any = app.recorder
+        table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
+        self.engine = engine
+        self._head = text(f"SELECT max(notification_id) FROM {table}")
+        self._rows = text(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {table} WHERE notification_id >= :start ORDER BY notification_id LIMIT :limit"
+        )
+
+    def max_notification_id(self) -> int | None:
+        with self.engine.connect() as connection:
+            found: int | None = connection.execute(self._head).scalar()
+            return found
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._rows, {"start": start, "limit": limit})
+            return [
+                Notification(
+                    id=row.notification_id,
+                    originator_id=row.originator_id,
+                    originator_version=row.originator_version,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+                for row in rows
+            ]
+
+
 class Feed:
     def __init__(self, app: Redress, engine: Engine) -> None:
         self.app, self.engine = app, engine
         self.scopes = Scopes(app)
 
     def page(
-        self, role: str, subject: str, store_ids: Sequence[str], after: int, limit: int
+        self,
+        role: str,
+        subject: str,
+        store_ids: Sequence[str],
+        after: int,
+        limit: int,
+        engine: Engine | None = None,
     ) -> dict[str, Any]:
-        head = self.app.recorder.max_notification_id() or 0
+        """One page, read through `engine` (a read replica's) or else the primary's."""
+        engine = engine or self.engine
+        log: Log = self.app.recorder if engine is self.engine else ReplicaLog(engine, self.app)
+        head = log.max_notification_id() or 0
         items: list[dict[str, Any]] = []
         position, scanned = after, 0
         while len(items) < limit and scanned < MAX_SCAN and position < head:
-            notifications = self.app.recorder.select_notifications(start=position + 1, limit=CHUNK)
+            notifications = log.select_notifications(start=position + 1, limit=CHUNK)
             if not notifications:
                 break
             scanned += len(notifications)
             events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            with self.engine.connect() as connection:
+            with engine.connect() as connection:
                 scopes = self.scopes.lookup(
                     connection, [e for _, e in events if event_type(e) is not None]
                 )

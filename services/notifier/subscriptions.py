@@ -107,15 +107,21 @@ class Subscriptions:
         return secret, until
 
     async def deliveries(
-        self, endpoint_id: str, status: str | None, limit: int, before: int | None
+        self,
+        endpoint_id: str,
+        status: str | None,
+        limit: int,
+        before: int | None,
+        engine: AsyncEngine | None = None,
     ) -> dict[str, Any]:
-        """The endpoint's deliveries, newest first, each with every attempt."""
+        """The endpoint's deliveries, newest first, each with every attempt (read through
+        `engine`, e.g. a read replica's, else this store's own)."""
         query = select(D).where(D.c.endpoint_id == endpoint_id)
         if status:
             query = query.where(D.c.status == status)
         if before is not None:
             query = query.where(D.c.id < before)
-        async with self.engine.connect() as connection:
+        async with (engine or self.engine).connect() as connection:
             rows = list(await connection.execute(query.order_by(D.c.id.desc()).limit(limit + 1)))
             page = rows[:limit]
             attempts = await _attempts(connection, [row.id for row in page])

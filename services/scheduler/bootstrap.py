@@ -64,8 +64,9 @@ def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
 
 
 def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:
-    """LISTEN/NOTIFY on PostgreSQL; on SQLite, the in-process bell."""
+    """LISTEN/NOTIFY on PostgreSQL, over the session URL (a transaction pooler would hand the
+    LISTEN to a server connection another client gets next); on SQLite, the in-process bell."""
     if isinstance(app.recorder, PostgresApplicationRecorder):
-        conninfo = "postgresql://" + settings.database_url.split("://", 1)[1]
+        conninfo = "postgresql://" + settings.session_url.split("://", 1)[1]
         return PostgresWakeup(conninfo, app.recorder.channel_name)
     return IN_PROCESS

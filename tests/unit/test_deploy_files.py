@@ -96,10 +96,21 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image() -> None:
 # --- compose ---------------------------------------------------------------------------------
 
 
+DATABASE_SERVICES = ("postgres", "postgres-replica", "pgbouncer")
+# Every role: its pools through PgBouncer, its sessions on the primary, reads on the replica.
+URL_HOSTS = {
+    "REDRESS_DATABASE_URL": "pgbouncer:6432",
+    "REDRESS_SESSION_DATABASE_URL": "postgres:5432",
+    "REDRESS_READ_DATABASE_URL": "postgres-replica:5432",
+}
+
+
 def test_compose_runs_every_role_against_postgres_after_the_migration() -> None:
     services = _load(DEPLOY / "compose.yaml")["services"]
     assert set(services) == {
         "postgres",
+        "postgres-replica",
+        "pgbouncer",
         "migrate",
         "api-1",
         "api-2",
@@ -113,14 +124,16 @@ def test_compose_runs_every_role_against_postgres_after_the_migration() -> None:
     assert services["migrate"]["command"] == ["migrate"]
     assert services["migrate"]["restart"] == "no"
     for name, service in services.items():
-        if name == "postgres":
+        if name in DATABASE_SERVICES:
             continue
         env = service["environment"]
         assert env["REDRESS_ENVIRONMENT"] == "production"
-        assert re.fullmatch(
-            r"postgresql://redress:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432/redress",
-            env["REDRESS_DATABASE_URL"],
-        )
+        for setting, host in URL_HOSTS.items():
+            assert re.fullmatch(
+                rf"postgresql://redress:\$\{{POSTGRES_PASSWORD:\?[^}}]+\}}@{host}/redress",
+                env[setting],
+            ), setting
+        assert service["depends_on"]["pgbouncer"]["condition"] == "service_started"
         assert service["env_file"] == "redress.env"
         assert service["stop_grace_period"] == "30s"
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
@@ -135,6 +148,18 @@ def test_compose_runs_every_role_against_postgres_after_the_migration() -> None:
             assert ("/healthz" in str(service["healthcheck"].get("test"))) is api
             assert service["healthcheck"].get("disable", False) is not api
     assert {services[n]["ports"][0] for n in ("api-1", "api-2")} == {"8001:8000", "8002:8000"}
+
+
+def test_compose_pools_the_primary_in_transaction_mode_and_streams_a_replica() -> None:
+    services = _load(DEPLOY / "compose.yaml")["services"]
+    ini = (DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text(encoding="utf-8")
+    assert re.search(r"^pool_mode = transaction$", ini, re.M)
+    assert re.search(r"^redress = host=postgres port=5432 dbname=redress$", ini, re.M)
+    assert services["pgbouncer"]["build"]["context"] == "pgbouncer"
+    replica = services["postgres-replica"]
+    assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+    start = (DEPLOY / "postgres" / "replica-start.sh").read_text(encoding="utf-8")
+    assert "pg_basebackup -h postgres" in start and " -R " in start
 
 
 def test_the_env_example_holds_only_placeholders_that_production_refuses() -> None:
@@ -157,7 +182,11 @@ def test_kustomization_lists_every_manifest_but_the_secret_example() -> None:
 
 
 def _pod_specs() -> dict[str, dict[str, Any]]:
-    workloads = {**_kind("Deployment"), **_kind("Job")}
+    workloads = {
+        name: w
+        for name, w in {**_kind("Deployment"), **_kind("Job")}.items()
+        if name.startswith("redress-")
+    }
     assert set(workloads) == {f"redress-{role}" for role in ROLES} | {"redress-migrate"}
     return {name: w["spec"]["template"]["spec"] for name, w in workloads.items()}
 
@@ -218,3 +247,22 @@ def test_the_secret_example_is_all_placeholders() -> None:
     assert "changeme" in data["REDRESS_DATABASE_URL"]
     with pytest.raises(ValidationError, match="placeholder"):
         Settings(environment="production", admin_token=data["REDRESS_ADMIN_TOKEN"])
+
+
+def test_k8s_pools_through_pgbouncer_and_reads_from_a_streaming_replica() -> None:
+    config = _kind("ConfigMap")
+    ini = config["pgbouncer-config"]["data"]["pgbouncer.ini"]
+    assert re.search(r"^pool_mode = transaction$", ini, re.M)
+    (bouncer,) = _kind("Deployment")["pgbouncer"]["spec"]["template"]["spec"]["containers"]
+    assert bouncer["image"] == "redress-pgbouncer"
+    service = _kind("Service")["pgbouncer"]["spec"]
+    assert service["ports"][0]["port"] == 6432
+    replica = _kind("StatefulSet")["postgres-replica"]["spec"]["template"]["spec"]
+    assert replica["containers"][0]["image"] == "postgres:15"
+    start = config["postgres-replica-start"]["data"]["replica-start.sh"]
+    assert "pg_basebackup" in start and " -R " in start
+    (secret,) = _kind("Secret").values()
+    urls = secret["stringData"]
+    assert "@pgbouncer:6432/" in urls["REDRESS_DATABASE_URL"]
+    assert "@postgres-replica:5432/" in urls["REDRESS_READ_DATABASE_URL"]
+    assert urls["REDRESS_SESSION_DATABASE_URL"].startswith("postgresql://")

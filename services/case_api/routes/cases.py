@@ -128,16 +128,10 @@ async def list_cases_route(
     require_role(principal, "staff", "ops", "store", "consumer")
     await run_in_threadpool(svc.refresh_case_list)
     page = await run_in_threadpool(
-        list_cases,
-        svc.sync_engine,
-        principal,
-        platform,
-        store_id,
-        status,
-        limit,
-        cursor,
-        sort,
-        resolution,
+        svc.reads.run,
+        lambda engine: list_cases(
+            engine, principal, platform, store_id, status, limit, cursor, sort, resolution
+        ),
     )
     return json_response(page)
 

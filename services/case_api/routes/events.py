@@ -42,12 +42,11 @@ async def feed(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     """CloudEvents 1.0 in the caller's scope, oldest first, after the cursor `after`."""
+    feed = notifier(request, svc).feed
     page = await run_in_threadpool(
-        notifier(request, svc).feed.page,
-        principal.role,
-        principal.subject,
-        principal.store_ids,
-        int(after),
-        limit,
+        svc.reads.run,
+        lambda engine: feed.page(
+            principal.role, principal.subject, principal.store_ids, int(after), limit, engine
+        ),
     )
     return json_response(page)

@@ -41,7 +41,8 @@ def projection_lag(svc: Services) -> int:
 
 @router.get("/readyz", responses=problems())
 async def readyz(svc: Svc) -> Response:
-    """The database answers, and the read models are not too far behind the log."""
+    """The database answers, and the read models are not too far behind the log; with a read
+    replica, which server serves the replica-tolerant reads, its lag, and why if the primary."""
     try:
         async with svc.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -65,7 +66,10 @@ async def readyz(svc: Svc) -> Response:
             headers={"Retry-After": "5"},
             projection_lag=lag,
         )
-    return json_response({"status": "ready", "database": "ok", "projection_lag": lag})
+    body: dict[str, object] = {"status": "ready", "database": "ok", "projection_lag": lag}
+    if svc.reads.configured:  # a replica away or behind is no reason to stop serving
+        body["reads"] = svc.reads.state().view(svc.reads.max_lag)
+    return json_response(body)
 
 
 @router.get("/metrics", response_class=Response)
@@ -73,4 +77,5 @@ async def metrics(svc: Svc) -> Response:
     """Prometheus metrics of this process."""
     with contextlib.suppress(Exception):  # the lag gauge is best effort; the rest still answers
         await run_in_threadpool(projection_lag, svc)
+    svc.reads.state()  # the replica's gauges: looked up again (in the background) if stale
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

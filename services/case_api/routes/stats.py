@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from projections import reports
 from projections.tracking import head
@@ -119,9 +119,14 @@ class ScorecardList(Freshness):
 
 
 def fresh(svc: Services, read: Callable[[Connection], dict[str, Any]]) -> dict[str, Any]:
-    """Run `read` on one snapshot of the read models; add how fresh the answer is."""
-    with reports.snapshot(svc.sync_engine) as connection:
-        report = read(connection)
+    """Run `read` on one snapshot of the read models (on the read replica when it serves);
+    add how fresh the answer is."""
+
+    def on(engine: Engine) -> dict[str, Any]:
+        with reports.snapshot(engine) as connection:
+            return read(connection)
+
+    report = svc.reads.run(on)
     last = max(head(svc.redress), report["position"])
     return {
         **report,

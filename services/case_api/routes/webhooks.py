@@ -245,7 +245,10 @@ async def deliveries(
     """Every delivery to this subscription, newest first, each with every attempt."""
     row = await _owned(principal, request, svc, endpoint_id)
     before = int(cursor) if cursor else None
-    page = await notifier(request, svc).subscriptions.deliveries(row.id, status, limit, before)
+    subscriptions = notifier(request, svc).subscriptions
+    page = await svc.reads.run_async(
+        lambda engine: subscriptions.deliveries(row.id, status, limit, before, engine)
+    )
     return json_response(page)
 
 
