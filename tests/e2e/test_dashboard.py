@@ -5,6 +5,7 @@ platform filter works, user text stays text, and a screenshot is saved under art
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,11 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 REDRESS = Path(sys.executable).with_name("redress")
-CHROMIUM = "/usr/bin/chromium"
+# The browser on PATH (Debian's chromium), or the one REDRESS_CHROMIUM names; make test's
+# scripts/ensure-system-deps.sh installs it when missing.
+CHROMIUM = os.environ.get("REDRESS_CHROMIUM") or (
+    shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
