@@ -445,6 +445,35 @@ class Case(Aggregate):
         if refund is not None and payer is not None:
             self._record_refund(policy, by, refund, payer, "ruling", "ruled_for_consumer")
 
+    def change_policy_version(
+        self, policy: Policy, by: By, moved: Sequence[dict[str, Any]]
+    ) -> None:
+        """Follow `policy` (another version of the platform's) from now on; `moved` are the
+        pending deadlines whose due time it changes (worked out from the case's history)."""
+        if policy.platform != self.platform:
+            raise InvalidField("platform", f"the case is on {self.platform}, not {policy.platform}")
+        if policy.version == self.policy_version:
+            raise NotAllowedInStatus(f"the case already follows version {policy.version}")
+        self._require_status(OPEN | {SUSPENDED}, "move to another policy version")
+        changes = {m["deadline_id"]: m for m in moved}
+        unknown = set(changes) - {d.id for d in self.deadlines}
+        if unknown:
+            raise InvalidField("moved", f"no pending deadlines {sorted(unknown)} on this case")
+        deadlines = [
+            Deadline(d.id, d.kind, changes[d.id]["due_after"], d.action) if d.id in changes else d
+            for d in self.deadlines
+            if d.id not in changes or changes[d.id]["due_after"] is not None
+        ]
+        self._record(
+            ev.PolicyVersionChanged,
+            policy,
+            by,
+            deadlines=sorted(deadlines, key=lambda d: (d.due_at, d.id)),
+            from_version=self.policy_version,
+            to_version=policy.version,
+            moved=[dict(m) for m in moved],
+        )
+
     def record_settlement(self, policy: Policy, by: By, reference: str) -> None:
         """Biggrey and the store settled internally, before any protection payout."""
         self._require_step(policy, "settlement")

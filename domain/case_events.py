@@ -493,6 +493,20 @@ class RepaymentOverdue(CaseEvent):
     deadline_id: str
 
 
+class PolicyVersionChanged(CaseEvent):
+    """An operator moved the case to another version of its platform's policy. `moved`: each
+    pending deadline whose due time changed ({deadline_id, kind, due_before, due_after}; a
+    `due_after` of None: the version has no such row, the deadline is dropped). Earlier
+    events, and the deadlines they breached, stay as they were."""
+
+    from_version: int
+    to_version: int
+    moved: list[dict[str, Any]]
+
+    def evolve(self, case: Case) -> None:
+        case.policy_version = self.to_version
+
+
 class SettlementRecorded(CaseEvent):
     """Biggrey and the store settled internally: a protection payout then spares the store."""
 

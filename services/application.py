@@ -441,7 +441,8 @@ class Redress(Application[UUID]):
         if version is not None:
             events = [e for e in events if e.originator_version <= version]
         first = events[0].data
-        policy = self.policy_book.get(first["platform"], first["policy_version"])
+        followed = self._case(case_id, version, copy=False).policy_version  # as of then
+        policy = self.policy_book.get(first["platform"], followed)
         return (first["store_id"], first["consumer_id"]), explain(policy, events, deadline_id)
 
     def moved_deadlines(self, case_id: UUID, other: Policy, now: datetime) -> list[dict[str, Any]]:
@@ -450,6 +451,34 @@ class Redress(Application[UUID]):
         first = events[0].data
         current = self.policy_book.get(first["platform"], first["policy_version"])
         return moved_deadlines(events, current, other, now)
+
+    def change_policy_version(self, case_id: UUID, by: By, version: int) -> dict[str, Any]:
+        """Move an open case to another version of its platform's policy, recording which
+        pending deadlines move (PolicyVersionChanged); its past stays as it was."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            case = self._case(case_id)
+            target = self.policy_book.get(case.platform, version)
+            events = self._events(case_id)[: case.version]
+            moves = moved_deadlines(events, self.policy_of(case), target, by.occurred_at)
+            case.change_policy_version(
+                target,
+                by,
+                [
+                    {
+                        "deadline_id": m["deadline_id"],
+                        "kind": m["kind"],
+                        "due_before": m["due_now"],
+                        "due_after": m["due_then"],
+                    }
+                    for m in moves
+                ],
+            )
+            try:
+                self.save(case)
+            except IntegrityError:
+                continue
+            return case_state(case)
+        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         valid, checked, head = verify_chain(self._events(case_id))

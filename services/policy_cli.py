@@ -36,7 +36,8 @@ def what_if_command(
         console.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
     settings = Settings()
-    redress, engine = Redress(env=settings.eventsourcing_env()), sync_engine(settings)
+    redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
+    engine = sync_engine(settings)
     try:
         answer = what_if(redress, engine, new, datetime.now(UTC))
     finally:
@@ -55,3 +56,49 @@ def what_if_command(
             )
     console.print(table)
     console.print(f"{len(answer['cases'])} open {new.platform} cases would change")
+
+
+@policies_app.command("migrate")
+def migrate_command(
+    platform: Annotated[str, typer.Argument(help="the platform whose cases move")],
+    to: Annotated[int, typer.Option("--to", help="the policy version they follow from now")],
+    cases: Annotated[
+        list[str] | None,
+        typer.Option("--cases", help="`open` (every open case, the default) or case ids"),
+    ] = None,
+) -> None:
+    """Move cases to another version of their platform's policy. Each records
+    PolicyVersionChanged with its old and new due times; its past stays as it was."""
+    from uuid import UUID
+
+    from domain.actors import Actor, By
+    from domain.errors import DomainError, PolicyError
+    from services.application import CaseNotFound, Redress
+    from services.db import sync_engine
+    from services.policy_changes import open_cases
+
+    settings = Settings()
+    redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
+    engine = sync_engine(settings)
+    try:
+        chosen = cases or ["open"]
+        ids = open_cases(engine, platform) if chosen == ["open"] else [UUID(c) for c in chosen]
+        table = Table("case", "deadline", "due before", "due after")
+        moved_cases = 0
+        for case_id in ids:
+            by = By.at(Actor("admin", "redress-cli"), datetime.now(UTC))
+            try:
+                state = redress.change_policy_version(case_id, by, to)
+            except (CaseNotFound, DomainError, PolicyError) as refusal:
+                console.print(f"[yellow]{case_id}: {refusal}[/]")
+                continue
+            moved_cases += 1
+            moved = redress.history(case_id)[state["version"] - 1]["data"]["moved"]
+            for m in moved:
+                after = m["due_after"].isoformat() if m["due_after"] else "(dropped)"
+                table.add_row(str(case_id), m["deadline_id"], m["due_before"].isoformat(), after)
+    finally:
+        engine.dispose()
+        redress.close()
+    console.print(table)
+    console.print(f"{moved_cases} {platform} cases now follow version {to}")
