@@ -61,8 +61,8 @@ class Report:
     """Figures the tests record, written to artifacts/reliability.json at the end of the run,
     whatever its outcome (the README's Reliability section quotes it). Tests record each figure
     as soon as it is measured, before asserting on it, so a failing test's figures show what
-    went wrong; the failures of the run are listed beside them, and the totals say whether
-    every test passed."""
+    went wrong; the run's failures are listed beside them, and `outcome` says whether every
+    test passed (if not, the totals cover only what was measured)."""
 
     def __init__(self) -> None:
         self.sections: dict[str, dict[str, Any]] = {}
