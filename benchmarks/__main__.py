@@ -1,6 +1,9 @@
 """`make bench`: every figure beside its baseline from the same run; one table, one JSON file.
 
 python -m benchmarks [--only rest,audit,...] [--workers N]
+
+The exit code is 1 when a figure missed its target or a section could not run (its row in the
+table says why), else 0.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ import argparse
 import importlib
 import json
 import platform
+import sys
 import time
+import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,23 +38,8 @@ def main() -> None:
     only = {s for s in args.only.split(",") if s}
     RESULTS.mkdir(exist_ok=True)
     console = Console(width=180)
-    figures: list[Figure] = []
     started = time.perf_counter()
-    with console.status("baselines: raw PostgreSQL and the eventsourcing library"):
-        figures += baselines.run()
-    library = next(f.value for f in figures if f.name.startswith("eventsourcing"))
-    if not only or {"rest", "audit"} & only:
-        with console.status("REST and audit against `redress api`"):
-            figures += rest.run(library, workers=args.workers)
-    for name in EXTRA_SECTIONS:
-        if only and name.removesuffix("_bench") not in only:
-            continue
-        try:
-            module = importlib.import_module(f"benchmarks.{name}")
-        except ModuleNotFoundError:
-            continue
-        with console.status(name):
-            figures += module.run()
+    figures = _measure(console, only, args.workers)
     console.print(_table(figures))
     report = {
         "at": datetime.now(UTC).isoformat(),
@@ -59,6 +50,48 @@ def main() -> None:
     path = RESULTS / "latest.json"
     path.write_text(json.dumps(report, indent=2, default=str))
     console.print(f"written to {path}")
+    failed = [f for f in figures if f.failed]
+    if failed:
+        console.print(f"[red]{len(failed)} figure(s) missed their target or were not measured[/]")
+        sys.exit(1)
+
+
+def _measure(console: Console, only: set[str], workers: int) -> list[Figure]:
+    figures: list[Figure] = []
+    known = {"rest", "audit", *(name.removesuffix("_bench") for name in EXTRA_SECTIONS)}
+    for unknown in sorted(only - known):
+        figures.append(Figure.could_not_run(unknown, LookupError(f"no section {unknown!r}")))
+    with console.status("baselines: raw PostgreSQL and the eventsourcing library"):
+        figures += _section("baselines", baselines.run)
+    library = next((f.value for f in figures if f.name.startswith("eventsourcing")), None)
+    if not only or {"rest", "audit"} & only:
+        with console.status("REST and audit against `redress api`"):
+            if library is None:
+                figures.append(Figure.could_not_run("rest", LookupError("no library baseline")))
+            else:
+                figures += _section("rest", lambda: rest.run(library, workers=workers))
+    for name in EXTRA_SECTIONS:
+        if only and name.removesuffix("_bench") not in only:
+            continue
+        with console.status(name):
+            figures += _section(name, lambda name=name: _module_run(name))
+    return figures
+
+
+def _module_run(name: str) -> list[Figure]:
+    module = importlib.import_module(f"benchmarks.{name}")
+    figures: list[Figure] = module.run()
+    return figures
+
+
+def _section(name: str, run: Callable[[], list[Figure]]) -> list[Figure]:
+    """The section's figures; if it cannot run (a module missing, a server that would not
+    start, a failed check), one row saying so, and the traceback on stderr."""
+    try:
+        return run()
+    except Exception as error:
+        traceback.print_exc()
+        return [Figure.could_not_run(name, error)]
 
 
 def _table(figures: list[Figure]) -> Table:
@@ -71,6 +104,8 @@ def _table(figures: list[Figure]) -> Table:
             f"{k} {v:,.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in f.extra.items()
         )
         value = f"{f.value:,.1f} {f.unit}" + (f"  ({extra})" if extra else "")
+        if f.error is not None:
+            value = f"[red]{f.error}[/]"
         table.add_row(f.section, f.name, value, baseline, ratio, f.target or "", met)
     return table
 

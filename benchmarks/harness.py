@@ -45,12 +45,29 @@ class Figure:
     target: str | None = None
     met: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None  # the section could not measure this: why
 
     @property
     def ratio(self) -> float | None:
         if self.baseline_value:
             return self.value / self.baseline_value
         return None
+
+    @property
+    def failed(self) -> bool:
+        """A target missed, or nothing measured: the run says so in its exit code."""
+        return self.met is False or self.error is not None
+
+    @classmethod
+    def could_not_run(cls, section: str, error: BaseException) -> Figure:
+        return cls(
+            section,
+            "the section could not run",
+            float("nan"),
+            "",
+            met=False,
+            error=f"{type(error).__name__}: {error}",
+        )
 
 
 @contextlib.contextmanager

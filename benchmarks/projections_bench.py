@@ -167,7 +167,8 @@ def lag_figures(settings: Settings) -> list[Figure]:
         projector.terminate()
         projector.wait(30)
         app.close()
-    lags = lags_of(committed, visible)
+    lags, unseen = lags_of(committed, visible)
+    assert len(lags) == len(committed), f"{len(lags)} lags for {len(committed)} commands"
     p99 = percentile(lags, 99) * 1000
     return [
         Figure(
@@ -178,8 +179,12 @@ def lag_figures(settings: Settings) -> list[Figure]:
             baseline="observer polling period",
             baseline_value=POLL * 1000,
             target="<= 500 ms",
-            met=p99 <= 500,
-            extra={"p50 ms": percentile(lags, 50) * 1000, "max ms": max(lags) * 1000},
+            met=p99 <= 500 and unseen == 0,
+            extra={
+                "p50 ms": percentile(lags, 50) * 1000,
+                "max ms": max(lags) * 1000,
+                "not seen before the observer stopped": unseen,
+            },
         )
     ]
 
@@ -193,14 +198,22 @@ def observe(settings: Settings, seen: list[tuple[int, float]], stop: threading.E
             time.sleep(POLL)
 
 
-def lags_of(committed: list[tuple[int, float]], visible: list[tuple[int, float]]) -> list[float]:
-    lags, cursor = [], 0
+def lags_of(
+    committed: list[tuple[int, float]], visible: list[tuple[int, float]]
+) -> tuple[list[float], int]:
+    """Each committed command's lag, and how many were never seen: those count at the
+    observer's last look (a lower bound on their lag), so the slowest are never dropped."""
+    lags, cursor, unseen = [], 0, 0
+    last_look = visible[-1][1] if visible else 0.0
     for notification, at in committed:
         while cursor < len(visible) and visible[cursor][0] < notification:
             cursor += 1
         if cursor < len(visible):
             lags.append(max(0.0, visible[cursor][1] - at))
-    return lags
+        else:
+            lags.append(max(0.0, last_look - at))
+            unseen += 1
+    return lags, unseen
 
 
 def run() -> list[Figure]:

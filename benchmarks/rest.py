@@ -145,7 +145,11 @@ def _paced(name: str, result: dict[str, Any], rate: float, p99_ms: float) -> Fig
         "ms",
         target=f"≤ {p99_ms:g} ms",
         met=result["p99_ms"] <= p99_ms and result["rps"] >= 0.98 * rate,
-        extra={"achieved_rps": result["rps"], "p50_ms": result["p50_ms"]},
+        extra={
+            "achieved_rps": result["rps"],
+            "p50_ms": result["p50_ms"],
+            "errors": result["errors"],  # not in the percentiles (2xx only) nor in the rate
+        },
     )
 
 

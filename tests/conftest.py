@@ -7,16 +7,26 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from support.postgres import NoPostgres, fresh_database, postgres_server
+from support.postgres import NoPostgres, fresh_database, postgres_server, throwaway_cluster
 
-POSTGRES_FIXTURES = {"postgres_url", "postgres_database"}
+# Every way a test gets PostgreSQL: these fixtures (or one that depends on them), or a
+# parameter "postgres" of a test or fixture that then asks for one (`getfixturevalue`).
+POSTGRES_FIXTURES = {"postgres_url", "postgres_database", "postgres_cluster"}
+POSTGRES_PARAMETER = "postgres"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use PostgreSQL carry the `postgres` marker (select with `-m postgres`)."""
     for item in items:
-        if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if uses_postgres(item):
             item.add_marker(pytest.mark.postgres)
+
+
+def uses_postgres(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    parameters = list(callspec.params.values()) if callspec is not None else []
+    return bool(POSTGRES_FIXTURES & fixtures) or any(p == POSTGRES_PARAMETER for p in parameters)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +49,14 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
     """A fresh, uniquely named database on that server, dropped after the test."""
     with fresh_database(postgres_url) as url:
         yield url
+
+
+@pytest.fixture
+def postgres_cluster() -> Iterator[str]:
+    """A PostgreSQL cluster of this test's own (support.postgres.throwaway_cluster), for tests
+    that stop and start the server: the shared one is not theirs to stop."""
+    with throwaway_cluster() as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,12 +1,23 @@
-"""Group commit: concurrent saves share transactions; a stale save fails alone."""
+"""Group commit: concurrent saves share transactions; a stale save fails alone.
+
+To make a batch for certain, a test holds the writer thread right after one of its commits
+(`HeldWriter`) and queues its saves behind it, one by one, watching the queue; released, the
+writer takes them all at once. On PostgreSQL the transactions are then seen in the table:
+rows committed together carry one `xmin`, and a batch that failed leaves its mark in the
+notification ids (a sequence is never rolled back)."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
@@ -16,11 +27,32 @@ from services.application import NewCase, Redress
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+BY = By.at(Actor("consumer", "c1"), NOW)
+WAIT = 60.0  # seconds; only a broken writer takes this long
+
+
+class HeldWriter(Redress):
+    """The application, whose writer can be held once, right after its next commit: the
+    library's `_notify` runs in the writer thread, after the commit and before the next batch."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.hold_next, self.holding, self.released = (threading.Event() for _ in range(3))
+        super().__init__(**kwargs)
+
+    def _notify(self, recordings: Any) -> None:
+        super()._notify(recordings)
+        if self.hold_next.is_set():
+            self.hold_next.clear()
+            self.holding.set()
+            assert self.released.wait(WAIT), "the writer was never released"
+
+    def queued(self) -> int:
+        return self._group_commit._queue.qsize()
 
 
 @pytest.fixture
-def app(database_url: str) -> Redress:
-    redress = Redress(env=Settings(database_url=database_url).eventsourcing_env())
+def app(database_url: str) -> Iterator[HeldWriter]:
+    redress = HeldWriter(env=Settings(database_url=database_url).eventsourcing_env())
     redress.register_store(
         By.at(Actor("admin", "a"), NOW),
         store_id="s1",
@@ -54,16 +86,81 @@ def test_concurrent_submissions_are_all_committed(app: Redress) -> None:
     assert app.recorder.max_notification_id() == 201  # the store plus 200 cases
 
 
-def test_a_stale_save_in_a_batch_fails_alone(app: Redress) -> None:
-    state = app.submit_case(By.at(Actor("consumer", "c1"), NOW), _new(1))
-    case_id = UUID(state["id"])
+def _batched(app: HeldWriter, held: Callable[[], Any], saves: list[Callable[[], Any]]) -> list[Any]:
+    """Run `held` (a save), hold the writer after its commit, queue `saves` behind it in this
+    order, then release it; each save's result (or exception), in order."""
+    with ThreadPoolExecutor(len(saves) + 1) as pool:
+        app.hold_next.set()
+        first = pool.submit(held)
+        assert app.holding.wait(WAIT), "the writer never committed the first save"
+        futures: list[Future[Any]] = []
+        for save in saves:
+            futures.append(pool.submit(save))
+            deadline = time.monotonic() + WAIT
+            while app.queued() < len(futures):
+                assert time.monotonic() < deadline, f"{app.queued()} of {len(futures)} queued"
+                time.sleep(0.001)
+        app.released.set()
+        first.result()
+        return [f.exception() or f.result() for f in futures]
+
+
+def test_saves_queued_behind_a_commit_share_the_next_transaction(
+    app: HeldWriter, database_url: str
+) -> None:
+    states = _batched(
+        app, lambda: _submit(app, 0), [lambda n=n: _submit(app, n) for n in (1, 2, 3)]
+    )
+    assert [s["version"] for s in states] == [1, 1, 1]
+    if database_url.startswith("postgresql"):
+        transactions = _transactions(app, database_url)
+        assert len({transactions[UUID(s["id"])] for s in states}) == 1, transactions
+
+
+def test_a_stale_save_in_a_batch_fails_alone(app: HeldWriter, database_url: str) -> None:
+    case_id = UUID(_submit(app, 1)["id"])
     first, second = app._case(case_id), app._case(case_id)  # two readers of version 1
-    by = By.at(Actor("consumer", "c1"), NOW)
-    first.post_message(app.policies["bigben"], by, "one")
-    second.post_message(app.policies["bigben"], by, "two")
-    fresh = app.submit_case(by, _new(2))  # another writer in flight
-    app.save(first)
-    with pytest.raises(IntegrityError):
-        app.save(second)
+    first.post_message(app.policies["bigben"], BY, "one")
+    second.post_message(app.policies["bigben"], BY, "two")
+    fresh2, fresh3, stale = _batched(
+        app,
+        lambda: app.save(first),
+        [lambda: _submit(app, 2), lambda: _submit(app, 3), lambda: app.save(second)],
+    )
+    assert isinstance(stale, IntegrityError), stale
     assert app.get_case(case_id)["version"] == 2
-    assert app.get_case(UUID(fresh["id"]))["version"] == 1
+    assert [m["body"] for m in app.get_case(case_id)["messages"]] == ["one"]
+    assert (fresh2["version"], fresh3["version"]) == (1, 1)
+    if database_url.startswith("postgresql"):
+        # The three saves were tried as one transaction: its INSERT took a notification id for
+        # each of their events before the stale one's failed it; the two others were then
+        # committed alone, after that gap.
+        ids = _notification_ids(app, database_url)
+        message = ids[(case_id, 2)]
+        assert ids[(UUID(fresh2["id"]), 1)] == message + 4
+        assert ids[(UUID(fresh3["id"]), 1)] == message + 5
+        transactions = _transactions(app, database_url)
+        assert transactions[UUID(fresh2["id"])] != transactions[UUID(fresh3["id"])]
+
+
+def _submit(app: Redress, n: int) -> dict[str, Any]:
+    return app.submit_case(By.at(Actor("consumer", f"c{n}"), NOW), _new(n))
+
+
+def _notification_ids(app: Redress, database_url: str) -> dict[tuple[UUID, int], int]:
+    with psycopg.connect(database_url) as db:
+        rows = db.execute(
+            "SELECT originator_id, originator_version, notification_id FROM "
+            + app.recorder.events_table_name
+        ).fetchall()
+    return {(originator, version): at for originator, version, at in rows}
+
+
+def _transactions(app: Redress, database_url: str) -> dict[UUID, str]:
+    """The transaction (xmin) that wrote each aggregate's first event."""
+    table = app.recorder.events_table_name
+    with psycopg.connect(database_url) as db:
+        rows = db.execute(
+            f"SELECT originator_id, xmin::text FROM {table} WHERE originator_version = 1"
+        ).fetchall()
+    return dict(rows)

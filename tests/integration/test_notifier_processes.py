@@ -15,14 +15,16 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
 from services.db import async_engine, migrate
-from services.notifier.receiver import Receiver
+from services.notifier.receiver import Receiver, free_port
 from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
 from services.notifier.subscriptions import Subscriptions
@@ -46,11 +48,14 @@ class Fleet:
         }
         self.tmp_path, self.processes = tmp_path, []  # type: list[subprocess.Popen[bytes]]
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, **env: str) -> subprocess.Popen[bytes]:
         log = self.tmp_path / f"notifier-{len(self.processes)}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
-                [str(REDRESS), "notifier"], env=self.env, stdout=output, stderr=subprocess.STDOUT
+                [str(REDRESS), "notifier"],
+                env={**self.env, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
         self.processes.append(process)
         return process
@@ -132,6 +137,18 @@ def file_case(app: Redress, consumer: str, messages: int) -> UUID:
     return case_id
 
 
+def _delivered(metrics_port: int) -> float:
+    """Deliveries this notifier made, from its own /metrics."""
+    page = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+        if sample.name == "redress_webhook_attempts_total"
+        and sample.labels.get("result") == "delivered"
+    )
+
+
 def wait_until(condition: Callable[[], bool], fleet: Fleet, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -149,14 +166,30 @@ async def test_two_notifiers_share_the_work_without_duplicate_attempts(
     created, secret = await subscriptions.create(
         ("store", "owner"), receiver.url, ["*"], [STORE], datetime.now(UTC)
     )
-    notifiers = fleet(REDRESS_NOTIFIER_BATCH="5")
-    notifiers.start(), notifiers.start()
     cases = [file_case(redress, f"consumer-{n}", messages=3) for n in range(12)]
     expected = len(cases) * 4
+    # Twelve first events are due when they start. One claim loop of 5 each: a notifier whose
+    # requests hang can claim no more, so 6 requests hanging at once means both claimed work.
+    notifiers = fleet(
+        REDRESS_NOTIFIER_BATCH="5",
+        REDRESS_NOTIFIER_WORKERS="1",
+        REDRESS_WEBHOOK_TIMEOUT="120",
+        REDRESS_NOTIFIER_LEASE="180",
+    )
+    receiver.hold()
+    ports = [free_port(), free_port()]
+    for port in ports:
+        notifiers.start(REDRESS_METRICS_PORT=str(port))
+    wait_until(lambda: receiver.arrivals >= 6, notifiers)
+    receiver.release()
 
     wait_until(lambda: receiver.count() >= expected, notifiers)
-    wait_until(notifiers.running, notifiers)  # one may have had nothing left to do
+    wait_until(notifiers.running, notifiers)
+    # Each notifier's own count of what it delivered (once its last attempts are recorded).
+    wait_until(lambda: sum(_delivered(port) for port in ports) >= expected, notifiers)
+    delivered = [_delivered(port) for port in ports]
     assert notifiers.stop() == [0, 0]
+    assert sum(delivered) == expected and min(delivered) > 0, delivered
 
     events = receiver.verified(secret)
     assert len(events) == expected, "a delivery was sent twice"

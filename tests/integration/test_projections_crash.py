@@ -1,14 +1,21 @@
 """A projector that dies mid-batch leaves no trace of that batch, and the next one converges:
-each batch commits with its tracked position or not at all. On SQLite and PostgreSQL."""
+each batch commits with its tracked position or not at all. On SQLite and PostgreSQL.
+
+A real `redress projector` is caught inside a batch's transaction, not by timing: on PostgreSQL
+it waits for a row lock the test holds, after writing part of the batch; on SQLite it is
+stopped (SIGSTOP) at a moment it holds the write lock with work left, which only a batch's
+transaction does. Then it is SIGKILLed, and a new `redress projector` process takes over."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +26,7 @@ from projections import case_stats
 from projections.registry import NAMES, PROJECTIONS
 from projections.tables import case_list, projection_positions
 from projections.tables import case_stats as case_stats_table
-from projections.tracking import Projection, follow
+from projections.tracking import Projection, follow, head
 from services.application import Redress
 from services.db import migrate
 from services.settings import Settings
@@ -112,38 +119,87 @@ def test_a_projector_process_killed_mid_batch_converges_after_a_restart(
                 .where(case_stats_table.c.case_id == str(blocked))
                 .with_for_update()
             )
-        projector = subprocess.Popen(
-            [REDRESS, "projector"],
-            env={
-                **os.environ,
-                "REDRESS_DATABASE_URL": database_url,
-                "REDRESS_PROJECTOR_BATCH": "10",
-            },
-            stdout=(log := (tmp_path / "projector.log").open("w")),
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            # PostgreSQL: wait until the projector waits for our lock, in the middle of its
-            # batch. SQLite: wait until it committed a batch, and kill it in the next one.
-            until(
-                lambda: lock_waits(engine) > 0 if postgres else tracked(engine) > start,
-                lambda: (tmp_path / "projector.log").read_text(),
-            )
-            projector.send_signal(signal.SIGKILL)
-            projector.wait(timeout=30)
-        finally:
-            if projector.poll() is None:
-                projector.kill()
-                projector.wait(timeout=30)
-            log.close()
+        with projector_process(database_url, tmp_path / "projector-1.log") as (doomed, output):
+            if postgres:  # waiting for our lock, in the middle of its batch
+                until(lambda: lock_waits(engine) > 0, output)
+                died_in = start
+            else:
+                died_in = stop_inside_a_batch(
+                    doomed, Settings(database_url=database_url), app, engine, output
+                )
+            doomed.send_signal(signal.SIGKILL)
+            assert doomed.wait(timeout=30) == -signal.SIGKILL
         blocker.rollback()
-    if postgres:
-        assert tracked(engine) == start  # the batch it died in left nothing behind
+    assert tracked(engine) == died_in  # the batch it died in left nothing behind
     assert listed_cases_match_position(app, engine)
-    catch_up(app, engine)  # the restarted projector
+
+    with projector_process(database_url, tmp_path / "projector-2.log") as (restarted, output):
+        until(lambda: tracked(engine) == head(app), output)
+        restarted.send_signal(signal.SIGTERM)
+        assert restarted.wait(timeout=30) == 0, output()
     work.cases += more.cases
     work.stores += more.stores
     assert projected(engine) == replayed(app, work)
+
+
+@contextmanager
+def projector_process(
+    database_url: str, log: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], Callable[[], str]]]:
+    """`redress projector` (batches of 10), once it is running; killed if still alive after."""
+    env = {**os.environ, "REDRESS_DATABASE_URL": database_url, "REDRESS_PROJECTOR_BATCH": "10"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [REDRESS, "projector"], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        until(lambda: "projector running" in log.read_text(), log.read_text)
+        yield process, log.read_text
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def stop_inside_a_batch(
+    process: subprocess.Popen[bytes],
+    settings: Settings,
+    app: Redress,
+    engine: Engine,
+    output: Callable[[], str],
+) -> int:
+    """SIGSTOP the projector at a moment it holds SQLite's write lock with events left to
+    apply: inside a batch's transaction (it takes no write lock otherwise once running).
+    Checked while it is stopped, so it cannot have moved on; returns its position."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, output()
+        if write_locked(settings.sqlite_path):
+            os.kill(process.pid, signal.SIGSTOP)
+            until(lambda: stopped(process.pid), output)
+            at = tracked(engine)
+            if write_locked(settings.sqlite_path) and at < head(app):
+                return at
+            os.kill(process.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, f"never caught inside a batch:\n{output()}"
+
+
+def write_locked(path: Path) -> bool:
+    """Whether another connection holds SQLite's write lock (this one does not wait)."""
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as busy:
+        assert "locked" in str(busy), busy
+        return True
+    finally:
+        connection.close()  # a successful BEGIN is rolled back: nothing was written
+    return False
+
+
+def stopped(pid: int) -> bool:
+    """Whether the process is stopped by a signal ("T" in /proc/PID/stat)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
 
 
 def lock_waits(engine: Engine) -> int:

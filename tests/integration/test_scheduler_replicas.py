@@ -87,18 +87,27 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
     env = {**os.environ, "REDRESS_DATABASE_URL": postgres_database, "REDRESS_SCHEDULER_BATCH": "20"}
     argv = [str(REDRESS), "scheduler", "run-due", "--now", until.isoformat()]
 
-    doomed = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        while sum(timeout_events(postgres_database).values()) < 100:
-            assert doomed.poll() is None, "run-due finished before it could be killed"
-            time.sleep(0.01)
-        doomed.send_signal(signal.SIGKILL)
-    finally:
-        doomed.wait()
-        doomed.stdout.close()  # type: ignore[union-attr]
-        doomed.stderr.close()  # type: ignore[union-attr]
+    # The events table's lock, held by the test, lets the scheduler's commits through one at a
+    # time; once 100 events are in, it is killed while it waits to commit the next.
+    with psycopg.connect(postgres_database) as gate:
+        gate.execute("LOCK TABLE redress_events IN EXCLUSIVE MODE")
+        doomed = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            while True:
+                _wait_for_a_lock_wait(postgres_database, doomed)
+                if sum(timeout_events(postgres_database).values()) >= 100:
+                    break
+                gate.commit()  # one transaction through...
+                gate.execute("LOCK TABLE redress_events IN EXCLUSIVE MODE")  # ...then none
+            doomed.send_signal(signal.SIGKILL)
+        finally:
+            doomed.wait()
+            gate.rollback()
+            doomed.stdout.close()  # type: ignore[union-attr]
+            doomed.stderr.close()  # type: ignore[union-attr]
+    assert doomed.returncode == -signal.SIGKILL
     before_restart = sum(timeout_events(postgres_database).values())
-    assert before_restart < 60 * 11
+    assert 100 <= before_restart < 60 * 11
 
     restarted = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
     assert restarted.stdout.strip() == f"fired {60 * 11 - before_restart}"
@@ -107,3 +116,16 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
     assert len(expected) == 12 and expected[-1][0] == "ConsumerCloseAllowed"
     for case_id in cases:
         assert h.events(case_id) == expected  # same times, no duplicate, no gap
+
+
+def _wait_for_a_lock_wait(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Until a session of this database waits for a lock (the scheduler, for the test's)."""
+    deadline = time.monotonic() + 120
+    with psycopg.connect(url, autocommit=True) as db:
+        while not db.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database()"
+        ).fetchone()[0]:  # type: ignore[index]
+            assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the scheduler never waited for the lock"
+            time.sleep(0.01)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -95,8 +95,11 @@ def test_filings_racing_a_revocation_each_record_the_certificate_they_were_commi
     first, second = apps
     _file(first, 0)
     with ThreadPoolExecutor(8) as pool:
-        filings = [pool.submit(_file, first, n) for n in range(1, 60)]
+        filings = [pool.submit(_file, first, n) for n in range(1, 30)]
+        # Some have landed, more are in flight, and others follow the revocation.
+        assert wait(filings, timeout=60, return_when=FIRST_COMPLETED).done
         _revoke(second)
+        filings += [pool.submit(_file, first, n) for n in range(30, 60)]
         states = [f.result() for f in filings]
     revoked_at = next(
         n.id
@@ -108,6 +111,8 @@ def test_filings_racing_a_revocation_each_record_the_certificate_they_were_commi
         for n in first.recorder.select_notifications(1, 1000)
         if n.originator_version == 1
     }
+    before = [s for s in states if filed_at[str(s["id"])] < revoked_at]
+    assert 0 < len(before) < len(states), "filings landed on both sides of the revocation"
     for state in states:
         assert state["certified_store"] is (filed_at[str(state["id"])] < revoked_at), state["id"]
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 
 import httpx
 from conftest import Report
-from support.postgres import fresh_database, throwaway_cluster
+from support.postgres import fresh_database
 from support.processes import Fleet, Outages, wait_until
 from traffic import ADMIN_TOKEN, Ledger, Traffic, World, client, outcome
 
@@ -29,13 +30,15 @@ RESTART = 5.0  # seconds the database is away in a restart
 # Longer than a request waits for the event store; benchmarks/soak_bench.py makes it longer.
 LONG_OUTAGE = float(os.environ.get("REDRESS_SOAK_OUTAGE", "15"))
 RECOVERY = 10.0  # seconds from the database's return to the next acknowledged command
-ANSWERS = ("200", "201", "422", "503")  # 503s are problem+json (traffic.outcome says if not)
+ANSWERS = ("200", "201", "422", "503")
+SECTION = "postgres_outages"  # 503s are problem+json (traffic.outcome says if not)
 
 
 def test_the_api_answers_503_while_postgres_is_away_and_loses_nothing(
-    fleet: Callable[..., Fleet], report: Report
+    postgres_cluster: str, fleet: Callable[..., Fleet], report: Report
 ) -> None:
-    with throwaway_cluster() as server, fresh_database(server) as url, Outages(server) as db:
+    server = postgres_cluster
+    with fresh_database(server) as url, Outages(server) as db:
         api = fleet(url).api()
         world = World.create(api.url)
         newcomers = _keys(api.url, 40)  # never used before the outage: not cached
@@ -48,22 +51,38 @@ def test_the_api_answers_503_while_postgres_is_away_and_loses_nothing(
             answers = _call_while_away(api.url, newcomers, until=away + RESTART)
             db.start()
             back = time.monotonic()
+            report.add(
+                SECTION,
+                faults_injected=1,
+                new_callers_answered=dict(Counter(answers)),
+                restart_seconds=round(back - away, 1),
+            )
             _wait_for_acknowledgements(ledger, after=back)
-            recovered = ledger.first_ack_after(back)
+            recovered = _seconds_after(ledger.first_ack_after(back), back)
+            report.add(SECTION, recovery_after_restart_seconds=recovered)
             assert answers and set(answers) == {"503"}, answers
-            assert recovered is not None and recovered - back <= RECOVERY
+            assert recovered is not None and recovered <= RECOVERY
 
             # A longer outage: known callers' commands give up waiting and answer 503 too.
             before = ledger.outcomes["503"]
             db.stop()
             long_away = time.monotonic()
+            report.add(SECTION, faults_injected=2)
             wait_until(lambda: ledger.outcomes["503"] >= before + 4, HANGING, "503 answers")
             wait_until(lambda: time.monotonic() - long_away >= LONG_OUTAGE, 60, "the outage")
             db.start()
             long_back = time.monotonic()
+            report.add(SECTION, long_outage_seconds=round(long_back - long_away, 1))
             _wait_for_acknowledgements(ledger, after=long_back)
-        long_recovered = ledger.first_ack_after(long_back)
-        assert long_recovered is not None and long_recovered - long_back <= RECOVERY
+        long_recovered = _seconds_after(ledger.first_ack_after(long_back), long_back)
+        report.add(
+            SECTION,
+            recovery_after_long_outage_seconds=long_recovered,
+            commands_sent=ledger.sent + len(answers),
+            commands_acknowledged=ledger.acknowledged,
+            outcomes=dict(ledger.outcomes),
+        )
+        assert long_recovered is not None and long_recovered <= RECOVERY
 
         unexpected = {k: n for k, n in ledger.outcomes.items() if k not in ANSWERS}
         assert unexpected == {}, "answers other than 2xx, 422 and 503 problem+json, or none"
@@ -71,20 +90,13 @@ def test_the_api_answers_503_while_postgres_is_away_and_loses_nothing(
             lost = ledger.lost(
                 lambda case_id: staff.get(f"/v1/cases/{case_id}/history").json()["events"]
             )
+        report.add(SECTION, commands_lost=len(lost))
         assert lost == [], "acknowledged commands missing after the outages"
-        report.add(
-            "postgres_outages",
-            faults_injected=2,
-            commands_sent=ledger.sent + len(answers),
-            commands_acknowledged=ledger.acknowledged,
-            commands_lost=len(lost),
-            outcomes=dict(ledger.outcomes),
-            new_callers_answered_503=len(answers),
-            restart_seconds=round(back - away, 1),
-            recovery_after_restart_seconds=round(recovered - back, 2),
-            long_outage_seconds=round(long_back - long_away, 1),
-            recovery_after_long_outage_seconds=round(long_recovered - long_back, 2),
-        )
+
+
+def _seconds_after(moment: float | None, start: float) -> float | None:
+    """Seconds from `start` to `moment`, rounded; None when it never came."""
+    return None if moment is None else round(moment - start, 2)
 
 
 def _keys(url: str, count: int) -> list[str]:
