@@ -152,6 +152,10 @@ def _check_types(event_types: list[str]) -> list[str]:
 
 
 def _manages(principal: Principal, row: Any) -> bool:
+    """Admin manages every subscription with stores; a store, those within its own. One that
+    names no store (`store_ids: []`) belongs to whoever made it, and no one else."""
+    if row.store_ids is not None and not row.store_ids:
+        return (row.owner_role, row.owner_subject) == (principal.role, principal.subject)
     if principal.role == "admin":
         return True
     return row.store_ids is not None and set(row.store_ids) <= set(principal.store_ids)

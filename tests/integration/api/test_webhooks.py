@@ -192,3 +192,28 @@ async def test_rotation_signs_with_both_secrets(
     assert receiver.verified(hook["secret"]) == receiver.verified(new)
     until = datetime.fromisoformat(rotated.json()["previous_secret_valid_until"])
     assert timedelta(hours=23) < until - api.clock() <= timedelta(hours=24)
+
+
+def test_a_subscription_to_no_store_belongs_to_its_owner_alone(
+    api: Api, receiver: Receiver
+) -> None:
+    owner = api.as_role("store", stores=[api.store("geli")])
+    other_store = api.as_role("store", stores=[api.store("geli")])
+    for maker in (owner, api.admin):
+        made = subscribe(maker, f"{receiver.url}?token=t0p", store_ids=[])
+        assert made.status_code == 201, made.text
+        hook = made.json()["id"]
+        outsiders = [other_store] + ([api.admin] if maker is owner else [owner])
+        for outsider in outsiders:
+            listed = outsider.get("/v1/webhooks").json()["items"]
+            assert hook not in [w["id"] for w in listed]
+            assert outsider.get(f"/v1/webhooks/{hook}").status_code == 404
+            assert outsider.get(f"/v1/webhooks/{hook}/deliveries").status_code == 404
+            assert outsider.post(f"/v1/webhooks/{hook}/rotate").status_code == 404
+            recovered = outsider.post(
+                f"/v1/webhooks/{hook}/recover", params={"since": "2026-01-01T00:00:00Z"}
+            )
+            assert recovered.status_code == 404
+            assert outsider.delete(f"/v1/webhooks/{hook}").status_code == 404
+        assert maker.get(f"/v1/webhooks/{hook}").status_code == 200
+        assert maker.delete(f"/v1/webhooks/{hook}").status_code == 204
