@@ -13,6 +13,10 @@ connection broke; if the break came after the commit but before its acknowledgem
 server stopped at that moment), the retry meets its own rows and fails as a conflict. Those
 rows, byte for byte, mean the events were recorded: the insert answers as if the first attempt
 had been acknowledged, instead of a 409 for a command that took effect.
+
+Both recorders also write, in the events' transaction, the answers of the idempotent requests
+that made them (`outcomes=[...]`, services.idempotent_outcomes): a crash after the commit
+cannot leave an `Idempotency-Key` without the answer its events deserve.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
 log = logging.getLogger(__name__)
@@ -53,6 +59,9 @@ ROWS_AT = (
     "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, version) "
     "JOIN {table} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
 )
+
+
+_SETTLE_PG = SETTLE.replace("?", "%s")
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
@@ -110,6 +119,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         super()._insert_stored_events(curs, stored_events, **kwargs)
+        outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
+        if outcomes:
+            # Its own cursor: the library reads the inserted ids from `curs` afterwards. In
+            # the same pipeline and transaction, so a failed insert skips it too.
+            with curs.connection.cursor() as settle:
+                settle.executemany(_SETTLE_PG, [o.row() for o in outcomes])
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
@@ -129,4 +144,7 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
                 [k.hex for k in expected],
             )
             _check(expected, {UUID(row[0]): row[1] for row in c.fetchall()})
+        outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
+        if outcomes:
+            c.executemany(SETTLE, [o.row() for o in outcomes])
         return returning

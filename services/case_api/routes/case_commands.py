@@ -29,6 +29,7 @@ from services.case_api.deps import (
     require_role,
     require_scope,
 )
+from services.case_api.idempotency import remembered
 from services.case_api.problems import forbidden
 from services.case_api.routes import problems
 from services.case_api.schemas import (
@@ -101,6 +102,7 @@ async def run(
             lambda case, policy: action(case, policy, by),
             expected_version=expected,
             authorize=authorize,
+            answer=lambda state: remembered(case_response(state)),
         )
     except DomainError as refusal:
         COMMANDS.labels(name, refusal.rule).inc()
