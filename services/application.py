@@ -8,8 +8,9 @@ Methods return plain data, never aggregates.
 from __future__ import annotations
 
 import logging
+import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +50,25 @@ STORE_EVENTS = frozenset({"Warned", "Refunded"})  # case events the store reacts
 RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 STORE_FACTS_LIMIT = 10_000  # stores remembered for filing; beyond, start again (a query each)
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """The waits before retrying a command that lost a race to another process's commit:
+    retry n (from 0) waits a random time in [0, min(cap, base · 2ⁿ)] seconds ("full jitter"),
+    so racing processes spread out rather than collide again in step. `attempts` retries at
+    most, then the conflict is the caller's (409)."""
+
+    attempts: int = 40
+    base: float = 0.002
+    cap: float = 0.1
+
+    def waits(self) -> Iterator[float]:
+        for n in range(self.attempts):
+            yield random.uniform(0, min(self.cap, self.base * 2**n))
+
+
+CONFLICT_BACKOFF = Backoff()
 
 
 class CaseNotFound(Exception):
@@ -299,7 +319,8 @@ class Redress(Application[UUID]):
         """Run a command on the current case; retried when a concurrent write won the race,
         unless the caller pinned the version with `If-Match`. `authorize` sees the case first
         and raises if the caller may not act on it; `answer` as for `submit_case`."""
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+        waits = CONFLICT_BACKOFF.waits()
+        while True:
             case = self._case(case_id)
             if authorize is not None:
                 authorize(case)
@@ -312,9 +333,11 @@ class Redress(Application[UUID]):
             except IntegrityError:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, self._case(case_id).version) from None
+                if (wait := next(waits, None)) is None:
+                    raise
+                time.sleep(wait)
                 continue
             return state
-        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
 
     def record_timeout(self, case_id: UUID, deadline_id: str, now: datetime) -> bool:
         """Ask a case to act on its expired deadline. False if it was no longer pending."""

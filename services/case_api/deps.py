@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.application import CaseNotFound, Redress
 from services.case_api.auth import KeyStore, Principal
+from services.case_api.case_locks import CaseLocks
 from services.case_api.case_reads import CaseReads
 from services.case_api.problems import Problem, forbidden
 from services.case_api.rate_limit import FailureThrottle, RateLimiter
@@ -36,6 +37,7 @@ class Services:
     auth_failures: FailureThrottle
     refresh_case_list: Callable[[], int]
     case_reads: CaseReads
+    case_locks: CaseLocks = field(default_factory=CaseLocks)
 
 
 async def get_services(request: Request) -> Services:
