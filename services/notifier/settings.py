@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, model_validator
 
+from services.retention import Retention
 from services.settings import Settings
 
 
@@ -28,6 +31,23 @@ class NotifierSettings(Settings):
     notifier_poll_interval: float = Field(
         0.2, gt=0, description="seconds between looks at the event log and the due deliveries"
     )
+    webhook_delivery_retention_days: float = Field(
+        30, gt=0, description="days a delivered webhook delivery is kept after its delivery"
+    )
+    webhook_attempt_retention_days: float = Field(
+        30, gt=0, description="days a webhook attempt's log entry is kept"
+    )
+    idempotency_retention_hours: float = Field(
+        48,
+        ge=24,
+        description="hours an Idempotency-Key record is kept (it replays for the first 24)",
+    )
+    prune_interval: float = Field(
+        300, gt=0, description="seconds between the notifier's sweeps of expired rows"
+    )
+    prune_batch: int = Field(
+        1000, ge=1, description="rows deleted per transaction when pruning (short locks)"
+    )
     smtp_url: str | None = Field(
         None,
         description="smtp://[user:pass@]host[:port][?starttls=true] or smtps://...; "
@@ -49,6 +69,15 @@ class NotifierSettings(Settings):
                 "slow request could be claimed and sent twice"
             )
         return self
+
+    @property
+    def retention(self) -> Retention:
+        return Retention(
+            deliveries=timedelta(days=self.webhook_delivery_retention_days),
+            attempts=timedelta(days=self.webhook_attempt_retention_days),
+            idempotency=timedelta(hours=self.idempotency_retention_hours),
+            batch=self.prune_batch,
+        )
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
