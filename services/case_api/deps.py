@@ -56,7 +56,7 @@ async def get_principal(request: Request) -> Principal:
     # The header is read here rather than declared as a parameter: FastAPI validates declared
     # parameters on every request. OpenAPI documents the scheme (services.case_api.app).
     svc: Services = request.app.state.services
-    principal = request.scope.get("state", {}).get(PRINCIPAL)  # the idempotency layer's
+    principal: Principal | None = request.scope.get("state", {}).get(PRINCIPAL)  # see idempotency
     if principal is None:
         principal = await key_holder(
             svc, request.headers.get("authorization"), client_address(request.scope)
