@@ -151,7 +151,7 @@ def notifier_process(settings: NotifierSettings) -> Iterator[None]:
     env = {
         **os.environ,
         "REDRESS_DATABASE_URL": settings.database_url,
-        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
     }
     with open(RESULTS / "notifier.log", "wb") as log:
         process = subprocess.Popen(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from services.notifier.ssrf import allowed_entry
 from services.retention import Retention
 from services.settings import Settings
 
@@ -15,9 +16,18 @@ class NotifierSettings(Settings):
 
     webhook_allowed_hosts: str = Field(
         "",
-        description="comma-separated hosts whose webhook URLs may resolve to loopback or "
-        "private addresses (refused otherwise)",
+        description="comma-separated host:port entries whose webhook URLs may resolve to "
+        "loopback or private addresses (refused otherwise); a bare host allows its scheme's "
+        "default port only, host:* any port",
     )
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _entries_parse(cls, value: str) -> str:
+        for entry in value.split(","):
+            if entry.strip():
+                allowed_entry(entry)
+        return value
     webhook_timeout: float = Field(15.0, gt=0, description="seconds per webhook request")
     notifier_lease: float = Field(
         60.0,
@@ -81,10 +91,9 @@ class NotifierSettings(Settings):
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
+        """The entries, `host[:port]` each (services.notifier.ssrf.allowed_entry)."""
         return frozenset(
-            h.strip().lower().strip("[]")
-            for h in self.webhook_allowed_hosts.split(",")
-            if h.strip()
+            h.strip().lower() for h in self.webhook_allowed_hosts.split(",") if h.strip()
         )
 
     @classmethod

@@ -112,7 +112,7 @@ def register(app: Redress) -> None:
 
 @pytest.fixture
 def settings(database_url: str) -> NotifierSettings:
-    settings = NotifierSettings(database_url=database_url, webhook_allowed_hosts="127.0.0.1")
+    settings = NotifierSettings(database_url=database_url, webhook_allowed_hosts="127.0.0.1:*")
     migrate(settings)
     return settings
 
@@ -415,7 +415,7 @@ async def test_secrets_are_sealed_at_rest_when_a_key_is_set(
 ) -> None:
     key = AESCipher.create_key(32)
     settings = NotifierSettings(
-        database_url=database_url, webhook_allowed_hosts="127.0.0.1", encryption_key=key
+        database_url=database_url, webhook_allowed_hosts="127.0.0.1:*", encryption_key=key
     )
     migrate(settings)
     notifier = Notifier(settings)

@@ -45,7 +45,7 @@ REFUSED_URLS = [
 @pytest.fixture(scope="module")
 def settings(backend_url: str) -> NotifierSettings:
     settings = NotifierSettings(
-        database_url=backend_url, admin_token=ADMIN_TOKEN, webhook_allowed_hosts="127.0.0.1"
+        database_url=backend_url, admin_token=ADMIN_TOKEN, webhook_allowed_hosts="127.0.0.1:*"
     )
     migrate(settings)
     return settings
