@@ -28,6 +28,7 @@ class NotifierSettings(Settings):
             if entry.strip():
                 allowed_entry(entry)
         return value
+
     webhook_timeout: float = Field(15.0, gt=0, description="seconds per webhook request")
     notifier_lease: float = Field(
         60.0,

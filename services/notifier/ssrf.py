@@ -153,8 +153,7 @@ class Guard:
     def _allowed(self, parsed: Parsed) -> bool:
         default = 443 if parsed.scheme == "https" else 80
         return any(
-            host == parsed.host
-            and (port == ANY_PORT or (port or default) == parsed.port)
+            host == parsed.host and (port == ANY_PORT or (port or default) == parsed.port)
             for host, port in self.allowed
         )
 
@@ -176,12 +175,12 @@ class Guard:
             addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in found]
         if not addresses:
             raise Refused(f"{parsed.host!r} does not resolve")
-        if not self._allowed(parsed):
-            if any(forbidden_reason(address) is not None for address in addresses):
-                raise Refused(
-                    f"{parsed.host!r} on port {parsed.port} is not allowed: webhooks go only "
-                    "to public addresses"
-                )
+        inside = any(forbidden_reason(address) is not None for address in addresses)
+        if inside and not self._allowed(parsed):
+            raise Refused(
+                f"{parsed.host!r} on port {parsed.port} is not allowed: webhooks go only "
+                "to public addresses"
+            )
         # IPv4 first: a dual-stack name most often has its receiver listening there.
         chosen = sorted(addresses, key=lambda a: a.version)[0]
         return Target(url, parsed.scheme, parsed.host, parsed.port, str(chosen))

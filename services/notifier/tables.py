@@ -86,7 +86,8 @@ webhook_attempts = Table(
     Column("status_code", Integer),
     Column("latency_ms", Integer, nullable=False),
     Column("error", String(500)),
-    Column("response", Text),  # the first 1 KiB of the answer
+    Column("response", Text),  # the first 256 bytes of the answer (1 KiB before 0007)
+    Column("response_headers", JSON),  # the answer's headers (services.notifier.sender)
     Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
     Index("ix_webhook_attempts_at", "at"),  # pruning
 )

@@ -246,7 +246,7 @@ async def test_retries_follow_the_schedule_then_the_delivery_fails(
     first = delivery["attempts"][0]
     assert first["status_code"] == 503
     assert first["latency_ms"] >= 0
-    assert first["response"] == "x" * 1024
+    assert first["response"] == "x" * 256  # at most 256 bytes of the answer are kept
 
 
 async def test_retry_after_is_honoured(world: World, receiver: Receiver) -> None:
@@ -407,7 +407,8 @@ async def test_the_address_is_checked_again_at_delivery(
     [delivery] = await world.deliveries(endpoint_id)
     [attempt] = delivery["attempts"]
     assert attempt["status_code"] is None
-    assert attempt["error"].startswith("refused:") and "loopback" in attempt["error"]
+    assert attempt["error"].startswith("refused:") and "not allowed" in attempt["error"]
+    assert "127.0.0.1" not in attempt["error"]  # what the name resolved to is not told
 
 
 async def test_secrets_are_sealed_at_rest_when_a_key_is_set(

@@ -145,7 +145,9 @@ async def test_deliveries_are_logged_retried_and_recovered(
     store = api.as_role("store", stores=[store_id])
     hook = subscribe(store, receiver.url).json()
     consumer = api.as_role("consumer")
-    receiver.respond = lambda _: Answer(500, body=b"down for maintenance")
+    receiver.respond = lambda _: Answer(
+        500, {"X-Upstream": "10.0.0.9:8080"}, b"down for maintenance " + b"." * 400
+    )
     since = api.clock().isoformat()
     filed = consumer.post("/v1/cases", json=case_body("geli", store_id, "return_request"))
     assert filed.status_code == 201, filed.text
@@ -156,7 +158,15 @@ async def test_deliveries_are_logged_retried_and_recovered(
     assert delivery["event_id"] == f"{filed.json()['id']}:1"
     assert delivery["status"] == "pending"
     [attempt] = delivery["attempts"]
-    assert attempt["status_code"] == 500 and attempt["response"] == "down for maintenance"
+    # What the receiver answered may come from inside the network: stores do not see it.
+    assert attempt["status_code"] == 500 and attempt["error"] == "HTTP 500"
+    assert attempt["response"] is None and attempt["response_headers"] is None
+    for insider in (api.admin, api.as_role("staff")):
+        [seen] = insider.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
+        [answer] = seen["attempts"]
+        assert answer["response"] == ("down for maintenance " + "." * 400)[:256]
+        assert answer["response_headers"]["x-upstream"] == "10.0.0.9:8080"
+    assert api.as_role("staff").get(f"/v1/webhooks/{hook['id']}").status_code == 403
 
     receiver.respond = lambda _: Answer(204)
     retried = store.post(f"/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/retry")
