@@ -22,6 +22,7 @@ from services.case_api.case_locks import CaseLocks
 from services.case_api.case_reads import CaseReads
 from services.case_api.problems import Problem, forbidden
 from services.case_api.rate_limit import FailureThrottle, RateLimiter
+from services.case_visibility import may_see_case
 from services.settings import Settings
 
 
@@ -118,13 +119,10 @@ def require_role(principal: Principal, *roles: str) -> None:
 
 
 def in_scope(principal: Principal, store_id: str, consumer_id: str) -> bool:
-    if principal.role == "staff":
-        return True
-    if principal.role == "consumer":
-        return consumer_id == principal.subject
-    if principal.role == "store":
-        return store_id in principal.store_ids
-    return False
+    """The rule the feed and webhooks share (services.case_visibility)."""
+    return may_see_case(
+        principal.role, principal.subject, principal.store_ids, store_id, consumer_id
+    )
 
 
 def parse_case_id(case_id: str) -> UUID:

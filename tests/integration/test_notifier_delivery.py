@@ -62,8 +62,9 @@ class World:
         stores: list[str] | None = None,
         *,
         every_store: bool = False,
+        owner: tuple[str, str] | None = None,
     ) -> tuple[str, str]:
-        owner = ("admin", "root") if every_store else ("store", "owner")
+        owner = owner or (("admin", "root") if every_store else ("store", "owner"))
         scope = None if every_store else stores or [STORE]
         created, secret = await self.subscriptions.create(
             owner, url, types or ["*"], scope, self.clock()
@@ -98,10 +99,10 @@ class World:
         return list(reversed(page["items"]))
 
 
-def register(app: Redress) -> None:
+def register(app: Redress, store_id: str = STORE) -> None:
     app.register_store(
         By.at(ADMIN, datetime.now(UTC)),
-        store_id=STORE,
+        store_id=store_id,
         platform="geli",
         name="Shop",
         certified=True,
@@ -291,8 +292,8 @@ async def test_an_admins_endpoint_notice_goes_to_admin_subscriptions_only(
     gone, _ = await world.subscribe(receiver.url + "/gone", every_store=True)
     await world.subscribe(receiver.url + "/store", types=["webhook.*"])
     await world.subscribe(receiver.url + "/admin", types=["webhook.*"], every_store=True)
-    receiver.respond = lambda r: Answer(410 if r.event["type"].startswith("case.") else 204)
-    world.case()
+    receiver.respond = lambda r: Answer(410 if r.event["type"].startswith("store.") else 204)
+    register(world.app, "geli-store-2")  # admin subscriptions get store records
 
     await world.notifier.run_once()
     told = [r.headers["webhook-id"] for r in receiver.received if r.event["subject"] == gone]
@@ -465,3 +466,18 @@ def test_a_role_that_cannot_start_says_so(settings: NotifierSettings) -> None:
     broken = settings.model_copy(update={"smtp_url": "http://not-smtp.example"})
     with pytest.raises(RuntimeError, match="could not start"):
         NotifierRole(broken).start()
+
+
+async def test_case_events_reach_only_subscriptions_whose_maker_may_read_the_case(
+    world: World, receiver: Receiver
+) -> None:
+    await world.subscribe(receiver.url + "/admin", every_store=True)
+    await world.subscribe(receiver.url + "/admin-store", stores=[STORE], owner=("admin", "root"))
+    await world.subscribe(receiver.url + "/store")
+    world.case()
+    register(world.app, "geli-store-3")
+    await world.notifier.run_once()
+    got = {(r.path.rsplit("/", 1)[-1], r.event["type"].split(".")[0]) for r in receiver.received}
+    assert ("store", "case") in got
+    assert ("admin", "store") in got
+    assert {path for path, family in got if family == "case"} == {"store"}
