@@ -151,7 +151,7 @@ def notifier_process(settings: NotifierSettings) -> Iterator[None]:
     env = {
         **os.environ,
         "REDRESS_DATABASE_URL": settings.database_url,
-        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
     }
     with open(RESULTS / "notifier.log", "wb") as log:
         process = subprocess.Popen(
@@ -186,13 +186,14 @@ def world() -> Iterator[tuple[NotifierSettings, Redress]]:
 
 
 def subscribe(settings: NotifierSettings, url: str) -> str:
-    """Subscribe `url` to every event; returns the endpoint's secret."""
+    """Subscribe `url` to every event of the bench store (as the store's key would: an
+    admin's subscription carries no case events); returns the endpoint's secret."""
 
     async def create() -> str:
         engine = async_engine(settings)
         try:
             _, secret = await Subscriptions(engine, SecretBox(settings.encryption_key)).create(
-                ("admin", "bench"), url, ["*"], None, datetime.now(UTC)
+                ("store", "bench"), url, ["*"], [STORE], datetime.now(UTC)
             )
             return secret
         finally:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     false,
+    func,
 )
 
 # Stored instants are UTC (SQLite hands them back naive); money is exact decimal text, summed
@@ -26,6 +27,20 @@ projection_positions = Table(
     metadata,
     Column("name", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
+)
+
+# Events a read model could not take (projections.parking): skipped, so the rest flow on,
+# and kept here until an operator replays them (`redress projections retry`).
+projection_parked = Table(
+    "projection_parked",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True),
+    Column("originator_id", String(36), nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("topic", String(300), nullable=False),
+    Column("error", String(500), nullable=False),
+    Column("parked_at", TZ, nullable=False, server_default=func.now()),
 )
 
 case_list = Table(

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.log import page_after
+from projections.parking import apply_or_park
 from projections.rows import RowStore
 from projections.tables import projection_positions
 
@@ -58,6 +59,10 @@ class Batch:
     def after(self, position: int) -> list[Event]:
         """The events this batch holds beyond `position`."""
         return self.events[bisect_right(self.ids, position) :]
+
+    def ids_after(self, position: int) -> list[int]:
+        """The notification ids of `after(position)`."""
+        return self.ids[bisect_right(self.ids, position) :]
 
 
 def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
@@ -114,7 +119,8 @@ def step(
     batch: int = BATCH,
 ) -> int:
     """Apply the next batch to every projection behind the log, advancing their positions in
-    the caller's transaction; returns how many notifications were read."""
+    the caller's transaction; returns how many notifications were read. An event a read model
+    cannot take is parked and skipped (projections.parking)."""
     at = positions(connection, [p.name for p in projections], lock=True)
     read = read_batch(app, min(at.values()), batch)
     if read is None:
@@ -122,7 +128,8 @@ def step(
     for projection in projections:
         events = read.after(at[projection.name])
         if events:
-            projection.apply(connection, events)
+            ids = read.ids_after(at[projection.name])
+            apply_or_park(connection, projection.name, projection.apply, ids, events)
             set_position(connection, projection.name, read.last)
     return len(read.ids)
 

@@ -8,8 +8,9 @@ Methods return plain data, never aggregates.
 from __future__ import annotations
 
 import logging
+import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ from services import bulk_get
 from services.case_view import case_state, history_entry
 from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
+from services.idempotent_outcomes import Answer, Outcome, outcome_of
 from services.observability import EVENTS_APPENDED
 from services.transcodings import CalendarAsDict, DeadlineAsDict
 
@@ -49,6 +51,25 @@ START_ATTEMPTS = 5
 RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 STORE_FACTS_LIMIT = 10_000  # stores remembered for filing; beyond, start again (a query each)
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """The waits before retrying a command that lost a race to another process's commit:
+    retry n (from 0) waits a random time in [0, min(cap, base · 2ⁿ)] seconds ("full jitter"),
+    so racing processes spread out rather than collide again in step. `attempts` retries at
+    most, then the conflict is the caller's (409)."""
+
+    attempts: int = 40
+    base: float = 0.002
+    cap: float = 0.1
+
+    def waits(self) -> Iterator[float]:
+        for n in range(self.attempts):
+            yield random.uniform(0, min(self.cap, self.base * 2**n))
+
+
+CONFLICT_BACKOFF = Backoff()
 
 
 class CaseNotFound(Exception):
@@ -163,10 +184,17 @@ class Redress(Application[UUID]):
         if isinstance(pool, ConnectionPool):
             pool.reconnect_timeout = RECONNECT_SECONDS
 
-    def save(self, *objs: Any, reads: ReadVersions | None = None, **kwargs: Any) -> Any:
+    def save(
+        self,
+        *objs: Any,
+        reads: ReadVersions | None = None,
+        outcome: Outcome | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Save through the group commit: this call's events share a transaction with other
         threads' concurrent saves, and return once committed. `reads`: the versions of other
-        aggregates the events were decided on; if one has moved since, StaleRead."""
+        aggregates the events were decided on; if one has moved since, StaleRead. `outcome`:
+        the idempotent answer to the request, committed with the events."""
         if kwargs:  # tracking records and the like: the library's own path
             return super().save(*objs, **kwargs)
         events = [
@@ -177,7 +205,9 @@ class Redress(Application[UUID]):
         ]
         if not events:
             return []
-        recordings = self._group_commit.save(events, reads)
+        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [])
+        if outcome is not None:
+            outcome.claim.settled = True
         for event in events:
             EVENTS_APPENDED.labels(type(event).__name__).inc()
         return recordings
@@ -259,10 +289,11 @@ class Redress(Application[UUID]):
 
     # -- cases -------------------------------------------------------------------------------
 
-    def submit_case(self, by: By, new: NewCase) -> dict[str, Any]:
+    def submit_case(self, by: By, new: NewCase, answer: Answer | None = None) -> dict[str, Any]:
         """File a case on what this process knows of its store; the commit checks that the
         store has not changed since, and if it has, the filing is decided again on a fresh
-        read. So the usual filing costs no read of the store at all."""
+        read. So the usual filing costs no read of the store at all. `answer`: how the
+        caller will answer the request, committed with the case if the request is idempotent."""
         policy = self.policies[new.platform]
         for attempt in range(MAX_CONFLICT_RETRIES):
             store = self._facts(new.store_id, fresh=attempt > 0)
@@ -284,11 +315,12 @@ class Redress(Application[UUID]):
                 certified=store.certified,
                 calendar=self._calendar(policy, store),
             )
+            state = case_state(case)
             try:
-                self.save(case, reads={store.id: store.version})
+                self.save(case, reads={store.id: store.version}, outcome=outcome_of(answer, state))
             except StaleRead:
                 continue
-            return case_state(case)
+            return state
         raise StaleRead(f"store {new.store_id}: gave up after {MAX_CONFLICT_RETRIES} changes")
 
     def _facts(self, store_id: str, *, fresh: bool) -> StoreFacts:
@@ -311,25 +343,30 @@ class Redress(Application[UUID]):
         *,
         expected_version: int | None = None,
         authorize: Callable[[Case], None] | None = None,
+        answer: Answer | None = None,
     ) -> dict[str, Any]:
         """Run a command on the current case; retried when a concurrent write won the race,
         unless the caller pinned the version with `If-Match`. `authorize` sees the case first
-        and raises if the caller may not act on it."""
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+        and raises if the caller may not act on it; `answer` as for `submit_case`."""
+        waits = CONFLICT_BACKOFF.waits()
+        while True:
             case = self._case(case_id)
             if authorize is not None:
                 authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
             command(case, self.policy_of(case))
+            state = case_state(case)
             try:
-                self._save_with_store(case)
+                self._save_with_store(case, outcome_of(answer, state))
             except IntegrityError:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, self._case(case_id).version) from None
+                if (wait := next(waits, None)) is None:
+                    raise
+                time.sleep(wait)
                 continue
-            return case_state(case)
-        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+            return state
 
     def record_timeout(self, case_id: UUID, deadline_id: str, now: datetime) -> bool:
         """Ask a case to act on its expired deadline. False if it was no longer pending."""
@@ -378,16 +415,16 @@ class Redress(Application[UUID]):
                 raise CaseNotFound(str(case_id))
         return [found[case_id] for case_id in case_ids]
 
-    def _save_with_store(self, case: Case) -> None:
+    def _save_with_store(self, case: Case, outcome: Outcome | None = None) -> None:
         pending = list(case.pending_events)
         tracks = self.policy_of(case).no_second_return_after_refund
         if concerns_store(pending, tracks):
             store = self._store(case.store_id)
             if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
-                self.save(case, store)
+                self.save(case, store, outcome=outcome)
                 self._maybe_snapshot(case, len(pending))
                 return
-        self.save(case)
+        self.save(case, outcome=outcome)
         self._maybe_snapshot(case, len(pending))
 
     def _maybe_snapshot(self, case: Case, saved: int) -> None:

@@ -17,6 +17,10 @@ had been acknowledged, instead of a 409 for a command that took effect.
 `PostgresFactory` is the library's factory, except that with `POSTGRES_PREPARE=no` its
 connections prepare no statement: behind PgBouncer 1.18 in transaction mode a statement
 prepared in one transaction is gone (or another client's) in the next.
+
+Both recorders also write, in the events' transaction, the answers of the idempotent requests
+that made them (`outcomes=[...]`, services.idempotent_outcomes): a crash after the commit
+cannot leave an `Idempotency-Key` without the answer its events deserve.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from eventsourcing.utils import Environment, EnvType, strtobool
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
 log = logging.getLogger(__name__)
@@ -59,6 +65,9 @@ ROWS_AT = (
     "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, version) "
     "JOIN {table} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
 )
+
+
+_SETTLE_PG = SETTLE.replace("?", "%s")
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
@@ -116,6 +125,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         super()._insert_stored_events(curs, stored_events, **kwargs)
+        outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
+        if outcomes:
+            # Its own cursor: the library reads the inserted ids from `curs` afterwards. In
+            # the same pipeline and transaction, so a failed insert skips it too.
+            with curs.connection.cursor() as settle:
+                settle.executemany(_SETTLE_PG, [o.row() for o in outcomes])
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
@@ -135,6 +150,9 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
                 [k.hex for k in expected],
             )
             _check(expected, {UUID(row[0]): row[1] for row in c.fetchall()})
+        outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
+        if outcomes:
+            c.executemany(SETTLE, [o.row() for o in outcomes])
         return returning
 
 

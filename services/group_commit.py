@@ -6,7 +6,8 @@ reach the disk, so one writer at a time commits one aggregate at a time. The lib
 every save waiting in the queue and commits them together, amortising the lock and the fsync.
 Durability is unchanged: a caller returns only after its events are committed. If a batch
 conflicts (a stale aggregate, or a stale read: services.event_recorders), each save in it is
-retried alone, so only the stale one fails.
+retried alone, so only the stale one fails. A save may carry the answer of the request that
+made it (services.idempotent_outcomes), committed in the same transaction as its events.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ MAX_BATCH = 256
 class _Pending:
     events: Sequence[Any]
     reads: Mapping[Any, int]
+    outcomes: Sequence[Any]
     done: Future[list[Any]] = field(default_factory=Future)
 
 
@@ -38,10 +40,16 @@ class GroupCommit:
         self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
         self._thread.start()
 
-    def save(self, events: Sequence[Any], reads: Mapping[Any, int] | None = None) -> list[Any]:
+    def save(
+        self,
+        events: Sequence[Any],
+        reads: Mapping[Any, int] | None = None,
+        outcomes: Sequence[Any] = (),
+    ) -> list[Any]:
         """Commit these events (with whatever else is waiting); block until durable. `reads`:
-        the aggregate versions these events were decided on, checked in the same commit."""
-        pending = _Pending(events, reads or {})
+        the aggregate versions these events were decided on, checked in the same commit;
+        `outcomes`: idempotent answers to commit with them."""
+        pending = _Pending(events, reads or {}, outcomes)
         self._queue.put(pending)
         return pending.done.result()
 
@@ -68,7 +76,11 @@ class GroupCommit:
         agreed = all(reads.setdefault(k, v) == v for p in batch for k, v in p.reads.items())
         if len(batch) > 1 and agreed:
             try:
-                recordings = self._record(*[e for p in batch for e in p.events], reads=reads)
+                recordings = self._record(
+                    *[e for p in batch for e in p.events],
+                    reads=reads,
+                    outcomes=[o for p in batch for o in p.outcomes],
+                )
             except IntegrityError:
                 pass  # someone in the batch is stale: find out who, one by one
             except BaseException as failure:
@@ -84,9 +96,16 @@ class GroupCommit:
                 return
         for pending in batch:
             try:
-                pending.done.set_result(self._record(*pending.events, reads=pending.reads))
+                pending.done.set_result(
+                    self._record(*pending.events, reads=pending.reads, outcomes=pending.outcomes)
+                )
             except BaseException as failure:
                 pending.done.set_exception(failure)
 
-    def _record(self, *events: Any, reads: Mapping[Any, int]) -> list[Any]:
-        return self._save(*events, read_versions=reads) if reads else self._save(*events)
+    def _record(self, *events: Any, reads: Mapping[Any, int], outcomes: Sequence[Any]) -> list[Any]:
+        extra: dict[str, Any] = {}
+        if reads:
+            extra["read_versions"] = reads
+        if outcomes:
+            extra["outcomes"] = outcomes
+        return self._save(*events, **extra)

@@ -24,7 +24,7 @@ api_keys = Table(
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
-    Column("scope", String(64), primary_key=True),  # sha256 of the caller's credentials
+    Column("scope", String(64), primary_key=True),  # the caller's API key id
     Column("key", String(255), primary_key=True),
     Column("request_hash", String(64), nullable=False),
     Column("state", String(8), nullable=False),  # running | done

@@ -20,7 +20,7 @@ from services.case_api.case_reads import CaseReads
 from services.case_api.deps import Services, encode
 from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
-from services.case_api.rate_limit import RateLimiter
+from services.case_api.rate_limit import FailureThrottle, RateLimiter
 from services.case_api.routes import (
     api_keys,
     case_commands,
@@ -64,6 +64,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         sync_engine=engine,
         clock=clock,
         limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+        auth_failures=FailureThrottle(
+            settings.auth_failures_per_minute, settings.auth_failure_burst
+        ),
         refresh_case_list=partial(
             catch_up, engine, redress, case_list.NAME, case_list.apply_events
         ),
@@ -124,6 +127,7 @@ def create_app(
     app.add_middleware(CaseReadHotPath, services=built)
     app.add_middleware(
         RequestBodies,
+        services=built,
         engine=built.engine,
         clock=clock,
         max_body=ApiSettings.of(built.settings).max_body_bytes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.application import CaseNotFound, Redress
 from services.case_api.auth import KeyStore, Principal
+from services.case_api.case_locks import CaseLocks
 from services.case_api.case_reads import CaseReads
 from services.case_api.problems import Problem, forbidden
-from services.case_api.rate_limit import RateLimiter
+from services.case_api.rate_limit import FailureThrottle, RateLimiter
+from services.case_visibility import may_see_case
 from services.read_replica import ReadReplica
 from services.settings import Settings
 
@@ -34,9 +36,11 @@ class Services:
     sync_engine: Engine
     clock: Callable[[], datetime]
     limiter: RateLimiter
+    auth_failures: FailureThrottle
     refresh_case_list: Callable[[], int]
     case_reads: CaseReads
     reads: ReadReplica  # case lists, stats, dashboard, feed, delivery logs (services.read_replica)
+    case_locks: CaseLocks = field(default_factory=CaseLocks)
 
 
 async def get_services(request: Request) -> Services:
@@ -48,11 +52,18 @@ async def get_services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(get_services)]
 
 
+PRINCIPAL = "redress.principal"  # scope["state"] key: the caller, once authenticated
+
+
 async def get_principal(request: Request) -> Principal:
     # The header is read here rather than declared as a parameter: FastAPI validates declared
     # parameters on every request. OpenAPI documents the scheme (services.case_api.app).
     svc: Services = request.app.state.services
-    principal = await key_holder(svc, request.headers.get("authorization"))
+    principal: Principal | None = request.scope.get("state", {}).get(PRINCIPAL)  # see idempotency
+    if principal is None:
+        principal = await key_holder(
+            svc, request.headers.get("authorization"), client_address(request.scope)
+        )
     if principal is None:
         raise Problem(
             401,
@@ -72,11 +83,31 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
-async def key_holder(svc: Services, authorization: str | None) -> Principal | None:
-    """Whose key a bearer `Authorization` header carries, if it is a valid key."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        return None
-    return await svc.keys.authenticate(authorization[7:].strip())
+def client_address(scope: Any) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+async def key_holder(
+    svc: Services, authorization: str | None, address: str, *, count_failure: bool = True
+) -> Principal | None:
+    """Whose key a bearer `Authorization` header carries, if it is a valid key. An address
+    that failed too often lately gets 429 without its token being looked up; `count_failure`
+    is off for a caller that hands a failure on to the route (which counts it)."""
+    if (wait := svc.auth_failures.retry_after(address)) is not None:
+        raise Problem(
+            429,
+            "Too Many Requests",
+            f"too many failed authentications from this address; retry in {wait} s",
+            slug="rate-limited",
+            headers={"Retry-After": str(wait)},
+        )
+    principal = None
+    if authorization and authorization.lower().startswith("bearer "):
+        principal = await svc.keys.authenticate(authorization[7:].strip())
+    if principal is None and count_failure:
+        svc.auth_failures.failed(address)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -90,13 +121,10 @@ def require_role(principal: Principal, *roles: str) -> None:
 
 
 def in_scope(principal: Principal, store_id: str, consumer_id: str) -> bool:
-    if principal.role == "staff":
-        return True
-    if principal.role == "consumer":
-        return consumer_id == principal.subject
-    if principal.role == "store":
-        return store_id in principal.store_ids
-    return False
+    """The rule the feed and webhooks share (services.case_visibility)."""
+    return may_see_case(
+        principal.role, principal.subject, principal.store_ids, store_id, consumer_id
+    )
 
 
 def parse_case_id(case_id: str) -> UUID:

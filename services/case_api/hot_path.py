@@ -19,7 +19,13 @@ from uuid import UUID
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.case_api.deps import Services, in_scope, key_holder, versioned_response
+from services.case_api.deps import (
+    Services,
+    client_address,
+    in_scope,
+    key_holder,
+    versioned_response,
+)
 
 log = logging.getLogger(__name__)
 PREFIX = "/v1/cases/"
@@ -52,7 +58,12 @@ class CaseReadHotPath:
     async def _answer(self, scope: Scope, case_id: UUID) -> Response | None:
         svc = self.services
         header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
-        principal = await key_holder(svc, header.decode("latin-1") if header else None)
+        principal = await key_holder(
+            svc,
+            header.decode("latin-1") if header else None,
+            client_address(scope),
+            count_failure=False,  # the route counts it
+        )
         if principal is None:
             return None
         current = await svc.case_reads.current(case_id)

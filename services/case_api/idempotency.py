@@ -3,9 +3,13 @@
 Every body is read once, up to the size limit (413 above it). A POST with an
 `Idempotency-Key` is recorded as running before it executes: the same key and body later
 replays the stored response (`Idempotent-Replayed: true`), another body gets 422, and a
-request that arrives while the first is still running gets 409. Keys are scoped to the
-caller's credentials and kept for 24 hours. 5xx answers are not kept, so they can be retried;
-nor is 429 (the request never ran: the client is told to send it again, with the same key).
+request that arrives while the first is still running gets 409. Keys are claimed only for
+an authenticated caller (anyone else goes on to the route's 401 or 429, and leaves no record),
+are scoped to the caller's API key id (not the header's spelling), and kept for 24 hours.
+A command that records events commits its answer in the same transaction
+(services.idempotent_outcomes), so a crash between that commit and the reply leaves the answer
+to replay, not a running claim. 5xx answers are not kept, so they can be retried; nor is 429
+(the request never ran: the client is told to send it again, with the same key).
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.case_api.auth import Principal
+from services.case_api.deps import PRINCIPAL, Services, client_address, key_holder
 from services.case_api.problems import DATABASE_UNAVAILABLE, Problem, problem_response
+from services.idempotent_outcomes import CLAIM, Claim
 from services.tables import idempotency_keys
 
 log = logging.getLogger(__name__)
@@ -46,11 +54,13 @@ class RequestBodies:
     def __init__(
         self,
         app: ASGIApp,
+        services: Services,
         engine: AsyncEngine,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         max_body: int = MAX_BODY,
     ) -> None:
         self.app, self.engine, self.clock, self.max_body = app, engine, clock, max_body
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
@@ -104,6 +114,10 @@ class RequestBodies:
         headers: dict[str, str],
         body: bytes,
     ) -> None:
+        principal = await self._caller(scope, headers)
+        if principal is None:
+            await self.app(scope, receive, send)
+            return
         if not 1 <= len(key) <= 255:
             await self._answer(
                 scope,
@@ -117,7 +131,7 @@ class RequestBodies:
                 ),
             )
             return
-        ident = (hashlib.sha256(headers.get("authorization", "").encode()).hexdigest(), key)
+        ident = (principal.key_id, key)
         fingerprint = hashlib.sha256(
             b"\0".join(
                 [
@@ -137,12 +151,18 @@ class RequestBodies:
         if existing is not None:
             await self._replay_or_refuse(scope, send, existing, fingerprint)
             return
-        captured = _Capture()
+        captured, claim = _Capture(), Claim(*ident)
+        token = CLAIM.set(claim)
         try:
             await self.app(scope, receive, captured)
         except BaseException:
             await self._forget(ident)
             raise
+        finally:
+            CLAIM.reset(token)
+        if claim.settled:  # committed with the command's events (services.idempotent_outcomes)
+            await captured.deliver(send)
+            return
         # The outcome is stored before the client sees it, so a retry that follows the
         # answer at once finds it replayable rather than still running.
         try:
@@ -152,6 +172,22 @@ class RequestBodies:
             # record still "running" and get 409 until it is abandoned (ABANDONED_AFTER).
             log.error("could not record the outcome of Idempotency-Key %r", ident[1])
         await captured.deliver(send)
+
+    async def _caller(self, scope: Scope, headers: dict[str, str]) -> Principal | None:
+        """The authenticated caller, kept in the request's state for the route; None hands
+        the request on to the route, which refuses it (and counts the failure)."""
+        try:
+            principal = await key_holder(
+                self.services,
+                headers.get("authorization"),
+                client_address(scope),
+                count_failure=False,
+            )
+        except Problem:  # throttled: the route answers it
+            return None
+        if principal is not None:
+            scope.setdefault("state", {})[PRINCIPAL] = principal
+        return principal
 
     async def _claim(self, ident: tuple[str, str], fingerprint: str) -> Any:
         """Record the key as running; or return the row already there."""
@@ -258,6 +294,16 @@ class RequestBodies:
 
     async def _answer(self, scope: Scope, send: Send, problem: Problem) -> None:
         await problem_response(problem)(scope, _replaying(b"", None), send)
+
+
+def remembered(response: Response) -> tuple[int, dict[str, str], str]:
+    """What this layer would keep of `response`: for an answer committed with the events."""
+    headers = {
+        k.decode("latin-1"): v.decode("latin-1")
+        for k, v in response.raw_headers
+        if k.decode("latin-1").lower() in KEPT_HEADERS
+    }
+    return response.status_code, headers, bytes(response.body).decode("utf-8", errors="replace")
 
 
 def _matches(ident: tuple[str, str]) -> Any:

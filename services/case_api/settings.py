@@ -12,6 +12,15 @@ class ApiSettings(Settings):
         50.0, ge=0, description="sustained requests per second per API key (0: no limit)"
     )
     rate_limit_burst: int = Field(100, ge=1, description="requests a key may burst above it")
+    auth_failures_per_minute: float = Field(
+        10.0,
+        ge=0,
+        description="failed authentications allowed per minute per client address, per API "
+        "process (0: no limit); above it: 429 with Retry-After",
+    )
+    auth_failure_burst: int = Field(
+        20, ge=1, description="failed authentications a client address may burst above it"
+    )
     ready_max_projection_lag: int = Field(
         100_000, ge=0, description="/readyz fails above this many unapplied events (0: never)"
     )

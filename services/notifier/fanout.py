@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from projections.tracking import catch_up
 from services.application import CaseNotFound, Redress
+from services.case_visibility import reads_cases
 from services.notifier.email import EmailComposer
 from services.notifier.envelope import (
     ENDPOINT_DISABLED,
@@ -57,10 +58,13 @@ class Subscription:
     event_types: list[str]
     store_ids: frozenset[str] | None
     created_at: datetime
+    owner_role: str = "store"
 
     def wants(self, kind: str, scope: Scope, recorded_at: datetime) -> bool:
         if recorded_at < self.created_at or not matches(self.event_types, kind):
             return False
+        if kind.startswith("case.") and not reads_cases(self.owner_role):
+            return False  # its maker may not read cases (services.case_visibility)
         if kind == ENDPOINT_DISABLED and scope.subject == self.id:
             return False  # a disabled endpoint is not told through itself
         if self.store_ids is None:  # an admin's subscription: every store
@@ -78,6 +82,7 @@ def subscriptions(connection: Connection) -> list[Subscription]:
             list(r.event_types),
             None if r.store_ids is None else frozenset(r.store_ids),
             utc(r.created_at) or r.created_at,
+            r.owner_role,
         )
         for r in rows
     ]

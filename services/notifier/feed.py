@@ -20,6 +20,7 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, text
 
 from services.application import Redress
+from services.case_visibility import may_see_case
 from services.notifier.envelope import Scope, envelope, event_type
 from services.notifier.fanout import Scopes
 
@@ -28,14 +29,13 @@ MAX_SCAN = 10_000
 
 
 def visible(role: str, subject: str, store_ids: Sequence[str], kind: str, scope: Scope) -> bool:
-    """consumer: its own cases; store: its stores' cases, store record and endpoints; staff and
-    ops: everything; admin: store records and endpoint notices (not cases)."""
-    if role in ("staff", "ops"):
+    """A case's events: as `GET /v1/cases/{id}` allows (services.case_visibility). Store
+    records and endpoint notices: a store key its own stores'; staff, ops and admin all."""
+    if scope.kind == "case" or kind.startswith("case."):
+        store_id = scope.store_ids[0] if scope.store_ids else ""
+        return may_see_case(role, subject, store_ids, store_id, scope.consumer_id)
+    if role in ("staff", "ops", "admin"):
         return True
-    if role == "admin":
-        return not kind.startswith("case.")
-    if role == "consumer":
-        return scope.kind == "case" and scope.consumer_id == subject
     if role == "store":
         return scope.store_ids is not None and not set(scope.store_ids).isdisjoint(store_ids)
     return False

@@ -22,3 +22,4 @@ disabled = Counter(
     "redress_webhook_endpoints_disabled", "Endpoints disabled, by reason.", ["reason"]
 )
 mails = Counter("redress_notifier_mails", "Mails attempted, by result.", ["result"])
+pruned = Counter("redress_pruned_rows", "Rows deleted after their retention, by table.", ["table"])

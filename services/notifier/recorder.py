@@ -119,6 +119,7 @@ class Recorder:
             "latency_ms": outcome.latency_ms,
             "error": outcome.error,
             "response": outcome.response,
+            "response_headers": outcome.headers,
         }
 
     def _settled(self, result: Result) -> dict[str, Any]:

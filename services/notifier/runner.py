@@ -36,6 +36,7 @@ from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
 from services.notifier.ssrf import Guard, Resolver
 from services.notifier.tables import utc, webhook_endpoints
+from services.retention import Pruner
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class Notifier:
                 schedule=schedule,
             )
         self.fanout = FanOut(self.app, self.clock, composer)
+        self.pruner = Pruner(self.async_engine, settings.retention)
 
     async def aclose(self) -> None:
         await self.sender.aclose()
@@ -168,6 +170,7 @@ class Notifier:
         tasks += [asyncio.create_task(self._deliver_loop(stop, work)) for _ in range(loops)]
         if self.outbox is not None:
             tasks.append(asyncio.create_task(self._mail_loop(stop)))
+        tasks.append(asyncio.create_task(self._prune_loop(stop)))
         try:
             await asyncio.gather(*tasks)
         finally:
@@ -210,6 +213,17 @@ class Notifier:
                 sent = 0
             if not sent:
                 await self._sleep(stop, self.settings.notifier_poll_interval)
+
+    async def _prune_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                pruned = await self.pruner.prune(self.clock())
+            except Exception:
+                log.exception("pruning expired rows failed; trying again next interval")
+            else:
+                for table, rows in pruned.items():
+                    metrics.pruned.labels(table).inc(rows)
+            await self._sleep(stop, self.settings.prune_interval)
 
     @staticmethod
     async def _sleep(stop: asyncio.Event, seconds: float) -> None:

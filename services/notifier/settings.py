@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from datetime import timedelta
 
+from pydantic import Field, field_validator, model_validator
+
+from services.notifier.ssrf import allowed_entry
+from services.retention import Retention
 from services.settings import Settings
 
 
@@ -12,9 +16,19 @@ class NotifierSettings(Settings):
 
     webhook_allowed_hosts: str = Field(
         "",
-        description="comma-separated hosts whose webhook URLs may resolve to loopback or "
-        "private addresses (refused otherwise)",
+        description="comma-separated host:port entries whose webhook URLs may resolve to "
+        "loopback or private addresses (refused otherwise); a bare host allows its scheme's "
+        "default port only, host:* any port",
     )
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _entries_parse(cls, value: str) -> str:
+        for entry in value.split(","):
+            if entry.strip():
+                allowed_entry(entry)
+        return value
+
     webhook_timeout: float = Field(15.0, gt=0, description="seconds per webhook request")
     notifier_lease: float = Field(
         60.0,
@@ -27,6 +41,23 @@ class NotifierSettings(Settings):
     notifier_batch: int = Field(50, ge=1, description="deliveries claimed per transaction")
     notifier_poll_interval: float = Field(
         0.2, gt=0, description="seconds between looks at the event log and the due deliveries"
+    )
+    webhook_delivery_retention_days: float = Field(
+        30, gt=0, description="days a delivered webhook delivery is kept after its delivery"
+    )
+    webhook_attempt_retention_days: float = Field(
+        30, gt=0, description="days a webhook attempt's log entry is kept"
+    )
+    idempotency_retention_hours: float = Field(
+        48,
+        ge=24,
+        description="hours an Idempotency-Key record is kept (it replays for the first 24)",
+    )
+    prune_interval: float = Field(
+        300, gt=0, description="seconds between the notifier's sweeps of expired rows"
+    )
+    prune_batch: int = Field(
+        1000, ge=1, description="rows deleted per transaction when pruning (short locks)"
     )
     smtp_url: str | None = Field(
         None,
@@ -51,11 +82,19 @@ class NotifierSettings(Settings):
         return self
 
     @property
+    def retention(self) -> Retention:
+        return Retention(
+            deliveries=timedelta(days=self.webhook_delivery_retention_days),
+            attempts=timedelta(days=self.webhook_attempt_retention_days),
+            idempotency=timedelta(hours=self.idempotency_retention_hours),
+            batch=self.prune_batch,
+        )
+
+    @property
     def allowed_hosts(self) -> frozenset[str]:
+        """The entries, `host[:port]` each (services.notifier.ssrf.allowed_entry)."""
         return frozenset(
-            h.strip().lower().strip("[]")
-            for h in self.webhook_allowed_hosts.split(",")
-            if h.strip()
+            h.strip().lower() for h in self.webhook_allowed_hosts.split(",") if h.strip()
         )
 
     @classmethod

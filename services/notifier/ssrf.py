@@ -6,7 +6,10 @@ link-local (which holds the 169.254.169.254 metadata service), shared, reserved,
 unspecified address, IPv4 behind IPv6 (mapped, 6to4, Teredo) included. Numeric hosts in any
 form but the canonical one (`2130706433`, `0x7f.1`, `0177.0.0.1`, `127.1`) are refused outright:
 resolvers and HTTP clients disagree about what they mean. Hosts listed in
-`REDRESS_WEBHOOK_ALLOWED_HOSTS` skip the address check.
+`REDRESS_WEBHOOK_ALLOWED_HOSTS` skip the address check on their pinned port only: `host:port`
+allows that port, a bare `host` the scheme's default port (80, 443), and `host:*` any port (an
+explicit choice, for development). A refusal says the host is not allowed, never what it
+resolved to: the answer must not map the inside of the network for the caller.
 
 The check runs when subscribing (`check`, a 422 when refused) and again before every delivery
 (`resolve`), which returns the vetted address for the request to connect to, so a DNS answer
@@ -119,10 +122,40 @@ def forbidden_reason(address: IPAddress) -> str | None:
     return None
 
 
+ANY_PORT = -1
+
+
+def allowed_entry(entry: str) -> tuple[str, int | None]:
+    """`host[:port]` (IPv6 in brackets) → (host, port): None for the default port, ANY_PORT
+    for `*`. Raises ValueError for a port that is not a number from 1 to 65535."""
+    entry = entry.strip().lower()
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        port = rest.removeprefix(":") if rest.startswith(":") else None
+    elif entry.count(":") == 1:
+        host, port = entry.split(":")
+    else:
+        host, port = entry, None  # a bare name, or an IPv6 address without a port
+    if port is None or port == "":
+        return host, None
+    if port == "*":
+        return host, ANY_PORT
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"not a port: {port!r} in {entry!r}")
+    return host, int(port)
+
+
 class Guard:
     def __init__(self, allowed_hosts: Iterable[str] = (), resolver: Resolver | None = None) -> None:
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.allowed = frozenset(allowed_entry(h) for h in allowed_hosts)
         self.resolver = resolver or SystemResolver()
+
+    def _allowed(self, parsed: Parsed) -> bool:
+        default = 443 if parsed.scheme == "https" else 80
+        return any(
+            host == parsed.host and (port == ANY_PORT or (port or default) == parsed.port)
+            for host, port in self.allowed
+        )
 
     async def check(self, url: str) -> Parsed:
         """Refuse a URL at subscription time (raises `Refused`)."""
@@ -142,10 +175,12 @@ class Guard:
             addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in found]
         if not addresses:
             raise Refused(f"{parsed.host!r} does not resolve")
-        if parsed.host not in self.allowed_hosts:
-            for address in addresses:
-                if (reason := forbidden_reason(address)) is not None:
-                    raise Refused(f"{parsed.host!r} resolves to {address}, a {reason} address")
+        inside = any(forbidden_reason(address) is not None for address in addresses)
+        if inside and not self._allowed(parsed):
+            raise Refused(
+                f"{parsed.host!r} on port {parsed.port} is not allowed: webhooks go only "
+                "to public addresses"
+            )
         # IPv4 first: a dual-stack name most often has its receiver listening there.
         chosen = sorted(addresses, key=lambda a: a.version)[0]
         return Target(url, parsed.scheme, parsed.host, parsed.port, str(chosen))

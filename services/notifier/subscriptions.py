@@ -113,9 +113,12 @@ class Subscriptions:
         limit: int,
         before: int | None,
         engine: AsyncEngine | None = None,
+        *,
+        revealing: bool = True,
     ) -> dict[str, Any]:
         """The endpoint's deliveries, newest first, each with every attempt (read through
-        `engine`, e.g. a read replica's, else this store's own)."""
+        `engine`, e.g. a read replica's, else this store's own; with what the receiver
+        answered only when `revealing`)."""
         query = select(D).where(D.c.endpoint_id == endpoint_id)
         if status:
             query = query.where(D.c.status == status)
@@ -124,19 +127,22 @@ class Subscriptions:
         async with (engine or self.engine).connect() as connection:
             rows = list(await connection.execute(query.order_by(D.c.id.desc()).limit(limit + 1)))
             page = rows[:limit]
-            attempts = await _attempts(connection, [row.id for row in page])
+            attempts = await _attempts(connection, [row.id for row in page], revealing)
         return {
             "items": [delivery_view(row, attempts[row.id]) for row in page],
             "next_cursor": str(page[-1].id) if len(rows) > limit else None,
         }
 
-    async def delivery(self, endpoint_id: str, delivery_id: int) -> dict[str, Any] | None:
+    async def delivery(
+        self, endpoint_id: str, delivery_id: int, *, revealing: bool = True
+    ) -> dict[str, Any] | None:
         async with self.engine.connect() as connection:
             query = select(D).where(D.c.id == delivery_id, D.c.endpoint_id == endpoint_id)
             row = (await connection.execute(query)).first()
             if row is None:
                 return None
-            return delivery_view(row, (await _attempts(connection, [row.id]))[row.id])
+            found = await _attempts(connection, [row.id], revealing)
+            return delivery_view(row, found[row.id])
 
     async def retry(self, endpoint_id: str, delivery_id: int, now: datetime) -> bool:
         """Send one delivery again, at once and with a fresh schedule (whatever its status)."""
@@ -180,8 +186,11 @@ class Subscriptions:
             return int(found.scalar_one())
 
 
-async def _attempts(connection: AsyncConnection, ids: list[int]) -> dict[int, list[Any]]:
-    """Every attempt of each delivery, oldest first."""
+async def _attempts(
+    connection: AsyncConnection, ids: list[int], revealing: bool
+) -> dict[int, list[Any]]:
+    """Every attempt of each delivery, oldest first; the receiver's answer (headers, body
+    excerpt) only when `revealing`."""
     found: dict[int, list[Any]] = {delivery_id: [] for delivery_id in ids}
     if not ids:
         return found
@@ -197,7 +206,8 @@ async def _attempts(connection: AsyncConnection, ids: list[int]) -> dict[int, li
                 "status_code": a.status_code,
                 "latency_ms": a.latency_ms,
                 "error": a.error,
-                "response": a.response,
+                "response": a.response if revealing else None,
+                "response_headers": (a.response_headers or {}) if revealing else None,
             }
         )
     return found

@@ -74,6 +74,7 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_order", "endpoint_id", "subject", "status", "id"),
     Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
+    Index("ix_webhook_deliveries_delivered", "status", "delivered_at"),  # pruning
 )
 
 webhook_attempts = Table(
@@ -85,8 +86,10 @@ webhook_attempts = Table(
     Column("status_code", Integer),
     Column("latency_ms", Integer, nullable=False),
     Column("error", String(500)),
-    Column("response", Text),  # the first 1 KiB of the answer
+    Column("response", Text),  # the first 256 bytes of the answer (1 KiB before 0007)
+    Column("response_headers", JSON),  # the answer's headers (services.notifier.sender)
     Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
+    Index("ix_webhook_attempts_at", "at"),  # pruning
 )
 
 # Who may see an aggregate's events: filled by the fan-out from creation events, so neither the

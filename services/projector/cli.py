@@ -1,5 +1,6 @@
-"""`redress projector` (runs until stopped), `redress projections rebuild [NAME]` and
-`redress projections status`."""
+"""`redress projector` (runs until stopped), `redress projections rebuild [NAME]`,
+`redress projections status`, and the parked events: `redress projections parked` and
+`redress projections retry [NOTIFICATION_ID]`."""
 
 from __future__ import annotations
 
@@ -124,3 +125,46 @@ def status() -> None:
             table.add_row(name, str(at), str(last - at))
     console.print(table)
     console.print(f"log head: {last}")
+
+
+@projections_app.command("parked")
+def parked() -> None:
+    """Events a read model could not take: skipped so the rest flow on, kept to retry."""
+    from projections import parking
+    from services.projector.bootstrap import plumbing
+
+    settings = _prepare()
+    with plumbing(settings) as wired, wired.engine.connect() as connection:
+        entries = parking.parked(connection)
+    table = Table("read model", "notification", "aggregate", "version", "event", "error")
+    for e in entries:
+        table.add_row(
+            e.projection,
+            str(e.notification_id),
+            e.originator_id,
+            str(e.originator_version),
+            e.topic.rsplit(":", 1)[-1],
+            e.error,
+        )
+    console.print(table)
+    console.print(f"{len(entries)} parked event(s)")
+
+
+Notification = Annotated[
+    int | None, typer.Argument(help="one parked event's notification id (default: all)")
+]
+
+
+@projections_app.command("retry")
+def retry(notification_id: Notification = None) -> None:
+    """Apply parked events again (after a fix); each that now goes in is unparked."""
+    from projections.parking import retry_parked
+    from projections.registry import PROJECTIONS
+    from services.projector.bootstrap import plumbing
+
+    settings = _prepare()
+    with plumbing(settings) as wired:
+        done, left = retry_parked(wired.engine, wired.app, PROJECTIONS, notification_id)
+    console.print(f"applied {done}, still parked {left}")
+    if left:
+        raise typer.Exit(1)

@@ -81,7 +81,7 @@ def fleet(postgres_database: str, tmp_path: Path, phases: Phases) -> Iterator[Fl
     env = {
         "REDRESS_DATABASE_URL": postgres_database,
         "REDRESS_ADMIN_TOKEN": ADMIN,
-        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
         "REDRESS_DB_POOL_SIZE": "2",  # the server's connections are shared with other tests
         "REDRESS_SCHEDULER_WORKERS": "2",
         "REDRESS_SCHEDULER_INTERVAL": "0.5",

@@ -41,7 +41,7 @@ class Fleet:
         self.env = {
             **os.environ,
             "REDRESS_DATABASE_URL": database_url,
-            "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+            "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
             "REDRESS_NOTIFIER_POLL_INTERVAL": "0.05",
             "REDRESS_DB_POOL_SIZE": "2",  # the test server's connections are shared
             **env,

@@ -84,7 +84,7 @@ def authority(tmp_path: Path) -> tuple[ssl.SSLContext, tuple[str, str]]:
 @pytest.fixture
 async def sender(authority: tuple[ssl.SSLContext, tuple[str, str]]) -> AsyncIterator[Sender]:
     guard = Guard(
-        {"hooks.test", "elsewhere.test", "127.0.0.1"}, Zone("hooks.test", "elsewhere.test")
+        {"hooks.test:*", "elsewhere.test:*", "127.0.0.1:*"}, Zone("hooks.test", "elsewhere.test")
     )
     sender = Sender(guard, timeout=5, tls=authority[0])
     yield sender

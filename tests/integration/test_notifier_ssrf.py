@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.notifier.settings import NotifierSettings
 from services.notifier.ssrf import Guard, Refused
 
 
@@ -64,3 +65,34 @@ async def test_allowed_hosts_skip_the_address_check_only_for_themselves() -> Non
     assert (await guard.resolve("http://internal.example/")).address == "10.0.0.7"
     with pytest.raises(Refused):
         await guard.resolve("http://meta.example/")
+
+
+async def test_an_allowed_host_is_allowed_on_its_pinned_port_only() -> None:
+    guard = Guard(["internal.example:8443", "meta.example", "[::1]:9000"], resolver=ZONE)
+    assert (await guard.resolve("https://internal.example:8443/in")).port == 8443
+    assert (await guard.resolve("http://meta.example/")).port == 80  # bare: the default port
+    assert (await guard.resolve("http://[::1]:9000/")).port == 9000
+    for url in (
+        "https://internal.example/in",  # 443, not the pinned 8443
+        "http://internal.example:5432/",
+        "http://meta.example:8080/",
+        "http://[::1]:9001/",
+    ):
+        with pytest.raises(Refused):
+            await guard.resolve(url)
+    assert (
+        await Guard(["internal.example:*"], resolver=ZONE).resolve("http://internal.example:5432/")
+    ).port == 5432
+
+
+@pytest.mark.parametrize("url", ["http://internal.example/", "http://meta.example:8080/"])
+async def test_a_refusal_says_not_allowed_without_the_resolved_address(url: str) -> None:
+    with pytest.raises(Refused) as refused:
+        await Guard(resolver=ZONE).resolve(url)
+    assert "not allowed" in refused.value.reason
+    assert "10.0.0.7" not in refused.value.reason and "169.254" not in refused.value.reason
+
+
+def test_an_allowed_entry_with_a_bad_port_is_refused_at_start_up() -> None:
+    with pytest.raises(ValueError, match="not a port"):
+        NotifierSettings(webhook_allowed_hosts="hooks.example:http")

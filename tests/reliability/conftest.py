@@ -28,7 +28,7 @@ def process_env(database_url: str, **extra: str) -> dict[str, str]:
         "REDRESS_ADMIN_TOKEN": ADMIN_TOKEN,
         "REDRESS_DB_POOL_SIZE": "2",
         "REDRESS_RATE_LIMIT_PER_SECOND": "0",
-        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
         "REDRESS_SCHEDULER_WORKERS": "2",
         "REDRESS_NOTIFIER_POLL_INTERVAL": "0.1",
         **extra,

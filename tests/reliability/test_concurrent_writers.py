@@ -1,11 +1,14 @@
-"""Fifty writers at once on one case lose no update: each command either lands (200, at a
-version of its own) or is refused whole (409 after the server's retries, 412 for a stale
-If-Match). The case's final version is 1 + the number of 200s, and its messages are exactly
-the acknowledged ones. On PostgreSQL behind two API worker processes, and on SQLite."""
+"""Fifty writers at once on one case, none pinning a version (no If-Match), all succeed: honest
+contention is the server's to absorb (commands on a case queue in each process; a race lost
+to another process is retried), never a 409 for the client. Each lands at a version of its
+own, the case's final version is 1 + 50, and its messages are exactly the acknowledged ones.
+On PostgreSQL behind two API worker processes, and on SQLite. The p99 of the answers goes to
+the run's report (recorded, not asserted)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,40 +39,40 @@ def test_fifty_concurrent_writers_on_one_case_lose_no_update(
         case_id = filed.json()["id"]
         start = threading.Barrier(WRITERS, timeout=60)
 
-        def write(n: int) -> tuple[int, str, Any]:
+        def write(n: int) -> tuple[int, str, Any, float]:
             headers = {"Authorization": f"Bearer {consumer}"}
-            if n % 2:  # half of them pin the version they read, as a careful client does
-                headers["If-Match"] = alice.get(f"/v1/cases/{case_id}").headers["etag"]
             body = f"message {n}"
             with httpx.Client(base_url=api.url, timeout=120) as own:
                 start.wait()
+                began = time.perf_counter()
                 answer = own.post(
                     f"/v1/cases/{case_id}/messages", json={"body": body}, headers=headers
                 )
-            return answer.status_code, body, answer.json()
+            return answer.status_code, body, answer.json(), time.perf_counter() - began
 
         with ThreadPoolExecutor(WRITERS) as pool:
             answers = list(pool.map(write, range(WRITERS)))
         final = alice.get(f"/v1/cases/{case_id}").json()
 
-    statuses = Counter(status for status, _, _ in answers)
-    landed = [(body, state["version"]) for status, body, state in answers if status == 200]
+    statuses = Counter(status for status, _, _, _ in answers)
+    landed = [(body, state["version"]) for status, body, state, _ in answers if status == 200]
     kept = {m["body"] for m in final["messages"]}
+    latencies = sorted(seconds for _, _, _, seconds in answers)
+    # Every figure from the ledger first, then the asserts (a failure still reports them).
     report.add(
         f"concurrent_writers_{backend}",
         writers=WRITERS,
         commands_acknowledged=len(landed),
         commands_lost=sum(body not in kept for body, _ in landed),
+        conflicts_409=statuses.get(409, 0),
+        p99_ms=round(1000 * latencies[int(0.99 * (len(latencies) - 1))]),
         statuses={str(k): v for k, v in statuses.items()},
         final_version=final["version"],
     )
-    assert set(statuses) <= {200, 409, 412}, answers
-    assert final["version"] == 1 + len(landed)
-    assert sorted(v for _, v in landed) == list(range(2, 2 + len(landed)))  # one version each
+    assert statuses == {200: WRITERS}, answers
+    assert final["version"] == 1 + WRITERS
+    assert sorted(v for _, v in landed) == list(range(2, 2 + WRITERS))  # one version each
     assert sorted(m["body"] for m in final["messages"]) == sorted(b for b, _ in landed)
-    for status, _, problem in answers:
-        if status != 200:
-            assert problem["status"] == status and problem["type"].startswith("https://")
 
 
 def _complaint(store_id: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from services.case_api.deps import (
     require_role,
     require_scope,
 )
+from services.case_api.idempotency import remembered
 from services.case_api.problems import forbidden
 from services.case_api.routes import problems
 from services.case_api.schemas import (
@@ -87,7 +88,8 @@ async def run(
     roles: tuple[str, ...],
     action: Action,
 ) -> Response:
-    """Scope (404) → role (403) → the domain command, retried on concurrent writes."""
+    """Scope (404) → role (403) → the domain command, queued behind this process's other
+    commands on the case (services.case_api.case_locks) and retried on another's writes."""
     uuid = parse_case_id(case_id)
     expected = parse_if_match(if_match)
 
@@ -98,14 +100,16 @@ async def run(
     by = By.at(principal.actor, svc.clock())
     name = _command.get()
     try:
-        state = await run_in_threadpool(
-            svc.redress.act,
-            uuid,
-            by,
-            lambda case, policy: action(case, policy, by),
-            expected_version=expected,
-            authorize=authorize,
-        )
+        async with svc.case_locks.holding(uuid):
+            state = await run_in_threadpool(
+                svc.redress.act,
+                uuid,
+                by,
+                lambda case, policy: action(case, policy, by),
+                expected_version=expected,
+                authorize=authorize,
+                answer=lambda state: remembered(case_response(state)),
+            )
     except DomainError as refusal:
         COMMANDS.labels(name, refusal.rule).inc()
         raise

@@ -27,6 +27,7 @@ from services.case_api.deps import (
     scoped_case,
     versioned_response,
 )
+from services.case_api.idempotency import remembered
 from services.case_api.problems import Problem, forbidden
 from services.case_api.routes import problems
 from services.case_api.schemas import (
@@ -85,7 +86,9 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
         language=body.language,
         fields=body.platform_fields(),
     )
-    state = await run_in_threadpool(svc.redress.submit_case, by, new)
+    state = await run_in_threadpool(
+        svc.redress.submit_case, by, new, lambda s: remembered(case_response(s, 201))
+    )
     return case_response(state, 201)
 
 

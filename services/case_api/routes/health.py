@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 from sqlalchemy import text
 
+from projections import parking
 from projections.queries import position
 from projections.registry import NAMES
 from projections.tracking import head
@@ -39,14 +40,22 @@ def projection_lag(svc: Services) -> int:
     return lag
 
 
+def parked_events(svc: Services) -> int:
+    """Events a read model could not take (projections.parking)."""
+    with svc.sync_engine.connect() as connection:
+        return parking.count(connection)
+
+
 @router.get("/readyz", responses=problems())
 async def readyz(svc: Svc) -> Response:
     """The database answers, and the read models are not too far behind the log; with a read
-    replica, which server serves the replica-tolerant reads, its lag, and why if the primary."""
+    replica, which server serves the replica-tolerant reads, its lag, and why if the primary.
+    Ready but `degraded` while a read model has parked events it could not take."""
     try:
         async with svc.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         lag = await run_in_threadpool(projection_lag, svc)
+        parked = await run_in_threadpool(parked_events, svc)
     except Exception as exc:  # any driver error: not ready
         raise Problem(
             503,
@@ -66,7 +75,12 @@ async def readyz(svc: Svc) -> Response:
             headers={"Retry-After": "5"},
             projection_lag=lag,
         )
-    body: dict[str, object] = {"status": "ready", "database": "ok", "projection_lag": lag}
+    body: dict[str, object] = {
+        "status": "degraded" if parked else "ready",
+        "database": "ok",
+        "projection_lag": lag,
+        "parked_events": parked,
+    }
     if svc.reads.configured:  # a replica away or behind is no reason to stop serving
         body["reads"] = svc.reads.state().view(svc.reads.max_lag)
     return json_response(body)

@@ -97,7 +97,13 @@ class Attempt(BaseModel):
     status_code: int | None
     latency_ms: int
     error: str | None
-    response: str | None = Field(description="the first 1 KiB of the answer")
+    response: str | None = Field(
+        description="the first 256 bytes of the receiver's answer; shown to staff and admin "
+        "only (null for stores: a receiver's answer may come from inside the network)"
+    )
+    response_headers: dict[str, str] | None = Field(
+        description="the receiver's answer headers; staff and admin only, as `response`"
+    )
 
 
 class Delivery(BaseModel):
@@ -152,13 +158,28 @@ def _check_types(event_types: list[str]) -> list[str]:
 
 
 def _manages(principal: Principal, row: Any) -> bool:
-    if principal.role == "admin":
+    """Admin manages every subscription with stores; a store, those within its own. One that
+    names no store (`store_ids: []`) belongs to whoever made it, and no one else."""
+    if row.store_ids is not None and not row.store_ids:
+        return (row.owner_role, row.owner_subject) == (principal.role, principal.subject)
+    if principal.role in ("admin", "staff"):  # staff: reading delivery logs only
         return True
     return row.store_ids is not None and set(row.store_ids) <= set(principal.store_ids)
 
 
-async def _owned(principal: Principal, request: Request, svc: Services, endpoint_id: str) -> Any:
-    require_role(principal, "store", "admin")
+def _reveals(principal: Principal) -> bool:
+    """Whether the caller sees what receivers answered (staff and admin; never stores)."""
+    return principal.role in ("admin", "staff")
+
+
+async def _owned(
+    principal: Principal,
+    request: Request,
+    svc: Services,
+    endpoint_id: str,
+    roles: tuple[str, ...] = ("store", "admin"),
+) -> Any:
+    require_role(principal, *roles)
     if "\x00" in endpoint_id:  # no endpoint has one, and PostgreSQL text cannot hold it
         raise not_found(f"webhook {endpoint_id[:60]}")
     row = await notifier(request, svc).subscriptions.get(endpoint_id[:40])
@@ -242,12 +263,15 @@ async def deliveries(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern="^[0-9]{1,18}$")] = None,
 ) -> Response:
-    """Every delivery to this subscription, newest first, each with every attempt."""
-    row = await _owned(principal, request, svc, endpoint_id)
+    """Every delivery to this subscription, newest first, each with every attempt (staff may
+    read any subscription's log that names stores, and with the receivers' answers)."""
+    row = await _owned(principal, request, svc, endpoint_id, ("store", "admin", "staff"))
     before = int(cursor) if cursor else None
     subscriptions = notifier(request, svc).subscriptions
     page = await svc.reads.run_async(
-        lambda engine: subscriptions.deliveries(row.id, status, limit, before, engine)
+        lambda engine: subscriptions.deliveries(
+            row.id, status, limit, before, engine, revealing=_reveals(principal)
+        )
     )
     return json_response(page)
 
@@ -275,7 +299,8 @@ async def retry_delivery(
     subscriptions = notifier(request, svc).subscriptions
     if not await subscriptions.retry(row.id, int(delivery_id), svc.clock()):
         raise not_found(f"delivery {delivery_id}")
-    return json_response(await subscriptions.delivery(row.id, int(delivery_id)), 202)
+    shown = await subscriptions.delivery(row.id, int(delivery_id), revealing=_reveals(principal))
+    return json_response(shown, 202)
 
 
 @router.post(

@@ -142,7 +142,11 @@ def running_api(settings: ApiSettings) -> Iterator[Api]:
 def api(backend_url: str) -> Iterator[Api]:
     # Rate limits are off here (tests send bursts); test_rate_limit checks them on its own.
     settings = ApiSettings(
-        database_url=backend_url, admin_token=ADMIN_TOKEN, db_pool_size=3, rate_limit_per_second=0
+        database_url=backend_url,
+        admin_token=ADMIN_TOKEN,
+        db_pool_size=3,
+        rate_limit_per_second=0,
+        auth_failures_per_minute=0,
     )
     with running_api(settings) as api:
         yield api

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_TOKEN, Api, running_api
 
-from services.case_api.rate_limit import RateLimiter
+from services.case_api.rate_limit import FailureThrottle, RateLimiter
 from services.case_api.settings import ApiSettings
 
 
@@ -21,6 +21,8 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         admin_token=ADMIN_TOKEN,
         rate_limit_per_second=0.5,
         rate_limit_burst=5,
+        auth_failures_per_minute=1,
+        auth_failure_burst=4,
     )
     with running_api(settings) as api:
         yield api
@@ -69,3 +71,28 @@ def test_a_rate_limited_command_runs_when_retried_with_its_idempotency_key(limit
     retried = client.post("/v1/stores", json=body, headers=headers)
     assert retried.status_code == 201, retried.text
     assert "idempotent-replayed" not in retried.headers
+
+
+def test_failed_authentication_is_throttled_per_client_address(limited: Api) -> None:
+    forged = limited.client("rdk_0123456789abcdef_forged")
+    statuses = [forged.get("/v1/platforms").status_code for _ in range(12)]
+    assert statuses[:4] == [401] * 4
+    assert set(statuses[4:]) == {429}
+    refused = forged.get("/v1/platforms")
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["content-type"] == "application/problem+json"
+    # A valid key from that address is refused too, until the address has waited.
+    assert limited.client(ADMIN_TOKEN).get("/v1/platforms").status_code == 429
+
+
+def test_failures_are_throttled_without_limiting_successes() -> None:
+    now = [0.0]
+    throttle = FailureThrottle(per_minute=60, burst=2, clock=lambda: now[0])
+    for _ in range(5):
+        assert throttle.retry_after("10.0.0.1") is None  # asking takes nothing
+    throttle.failed("10.0.0.1")
+    throttle.failed("10.0.0.1")
+    assert throttle.retry_after("10.0.0.1") == 1
+    assert throttle.retry_after("10.0.0.2") is None
+    now[0] += 1
+    assert throttle.retry_after("10.0.0.1") is None

@@ -45,7 +45,7 @@ REFUSED_URLS = [
 @pytest.fixture(scope="module")
 def settings(backend_url: str) -> NotifierSettings:
     settings = NotifierSettings(
-        database_url=backend_url, admin_token=ADMIN_TOKEN, webhook_allowed_hosts="127.0.0.1"
+        database_url=backend_url, admin_token=ADMIN_TOKEN, webhook_allowed_hosts="127.0.0.1:*"
     )
     migrate(settings)
     return settings
@@ -145,7 +145,9 @@ async def test_deliveries_are_logged_retried_and_recovered(
     store = api.as_role("store", stores=[store_id])
     hook = subscribe(store, receiver.url).json()
     consumer = api.as_role("consumer")
-    receiver.respond = lambda _: Answer(500, body=b"down for maintenance")
+    receiver.respond = lambda _: Answer(
+        500, {"X-Upstream": "10.0.0.9:8080"}, b"down for maintenance " + b"." * 400
+    )
     since = api.clock().isoformat()
     filed = consumer.post("/v1/cases", json=case_body("geli", store_id, "return_request"))
     assert filed.status_code == 201, filed.text
@@ -156,7 +158,15 @@ async def test_deliveries_are_logged_retried_and_recovered(
     assert delivery["event_id"] == f"{filed.json()['id']}:1"
     assert delivery["status"] == "pending"
     [attempt] = delivery["attempts"]
-    assert attempt["status_code"] == 500 and attempt["response"] == "down for maintenance"
+    # What the receiver answered may come from inside the network: stores do not see it.
+    assert attempt["status_code"] == 500 and attempt["error"] == "HTTP 500"
+    assert attempt["response"] is None and attempt["response_headers"] is None
+    for insider in (api.admin, api.as_role("staff")):
+        [seen] = insider.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
+        [answer] = seen["attempts"]
+        assert answer["response"] == ("down for maintenance " + "." * 400)[:256]
+        assert answer["response_headers"]["x-upstream"] == "10.0.0.9:8080"
+    assert api.as_role("staff").get(f"/v1/webhooks/{hook['id']}").status_code == 403
 
     receiver.respond = lambda _: Answer(204)
     retried = store.post(f"/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/retry")
@@ -192,3 +202,28 @@ async def test_rotation_signs_with_both_secrets(
     assert receiver.verified(hook["secret"]) == receiver.verified(new)
     until = datetime.fromisoformat(rotated.json()["previous_secret_valid_until"])
     assert timedelta(hours=23) < until - api.clock() <= timedelta(hours=24)
+
+
+def test_a_subscription_to_no_store_belongs_to_its_owner_alone(
+    api: Api, receiver: Receiver
+) -> None:
+    owner = api.as_role("store", stores=[api.store("geli")])
+    other_store = api.as_role("store", stores=[api.store("geli")])
+    for maker in (owner, api.admin):
+        made = subscribe(maker, f"{receiver.url}?token=t0p", store_ids=[])
+        assert made.status_code == 201, made.text
+        hook = made.json()["id"]
+        outsiders = [other_store] + ([api.admin] if maker is owner else [owner])
+        for outsider in outsiders:
+            listed = outsider.get("/v1/webhooks").json()["items"]
+            assert hook not in [w["id"] for w in listed]
+            assert outsider.get(f"/v1/webhooks/{hook}").status_code == 404
+            assert outsider.get(f"/v1/webhooks/{hook}/deliveries").status_code == 404
+            assert outsider.post(f"/v1/webhooks/{hook}/rotate").status_code == 404
+            recovered = outsider.post(
+                f"/v1/webhooks/{hook}/recover", params={"since": "2026-01-01T00:00:00Z"}
+            )
+            assert recovered.status_code == 404
+            assert outsider.delete(f"/v1/webhooks/{hook}").status_code == 404
+        assert maker.get(f"/v1/webhooks/{hook}").status_code == 200
+        assert maker.delete(f"/v1/webhooks/{hook}").status_code == 204
