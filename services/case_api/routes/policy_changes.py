@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import PolicyError
 from domain.policies import PLATFORMS, parse_policy
@@ -19,6 +20,14 @@ router = APIRouter(prefix="/v1/platforms", tags=["platforms"])
 Platform = Annotated[str, Path(pattern="^(" + "|".join(PLATFORMS) + ")$")]
 
 
+class PolicyDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy: str = Field(
+        min_length=1, max_length=65536, description="the new policy file's text (TOML)"
+    )
+
+
 @router.post(
     "/{platform}/what-if", response_model=dict[str, Any], responses=problems(403, 404, 422)
 )
@@ -26,13 +35,13 @@ async def policy_what_if(
     platform: Platform,
     principal: CurrentPrincipal,
     svc: Svc,
-    policy: Annotated[str, Body(media_type="application/toml", max_length=65536)],
+    body: PolicyDraft,
 ) -> Response:
-    """The open cases whose pending deadlines a new version of the policy (TOML, as the
-    policy file) would move: due now, due then, and whether it would already be overdue."""
+    """The open cases whose pending deadlines a new version of the policy would move: due
+    now, due then, and whether it would already be overdue."""
     require_role(principal, "admin")
     try:
-        new = parse_policy(f"{platform}.toml", policy)
+        new = parse_policy(f"{platform}.toml", body.policy)
     except PolicyError as error:
         raise Problem(422, "Invalid Policy", str(error), slug="validation") from None
     answer = await run_in_threadpool(what_if, svc.redress, svc.sync_engine, new, svc.clock())

@@ -43,11 +43,7 @@ def test_what_if_lists_the_open_cases_a_change_would_move_and_records_nothing(ap
     store.post(f"/v1/cases/{answered.json()['id']}/respond", json={})
     project(api)
     before = consumer.get(f"/v1/cases/{waiting.json()['id']}").json()
-    answer = api.admin.post(
-        "/v1/platforms/biggrey/what-if",
-        content=three_work_days(),
-        headers={"content-type": "application/toml"},
-    )
+    answer = api.admin.post("/v1/platforms/biggrey/what-if", json={"policy": three_work_days()})
     assert answer.status_code == 200, answer.text
     cases = {c["case_id"]: c["deadlines"] for c in answer.json()["cases"]}
     assert answered.json()["id"] not in cases  # nothing pending: nothing moves
@@ -57,15 +53,13 @@ def test_what_if_lists_the_open_cases_a_change_would_move_and_records_nothing(ap
     assert moved["due_then"] > moved["due_now"]  # one more full work day
     assert moved["overdue_then"] is False
     assert consumer.get(f"/v1/cases/{waiting.json()['id']}").json() == before
-    refused = api.admin.post(
-        "/v1/platforms/biggrey/what-if",
-        content="platform = 'biggrey'",
-        headers={"content-type": "application/toml"},
-    )
+    refused = api.admin.post("/v1/platforms/biggrey/what-if", json={"policy": "platform = 1"})
     assert refused.status_code == 422
-    assert api.as_role("staff").post(
-        "/v1/platforms/biggrey/what-if", content=three_work_days()
-    ).status_code in (403, 415)
+    staff = api.as_role("staff")
+    assert (
+        staff.post("/v1/platforms/biggrey/what-if", json={"policy": three_work_days()}).status_code
+        == 403
+    )
 
 
 def test_redress_policies_what_if_prints_the_moves(api: Api, tmp_path: Path) -> None:
