@@ -34,6 +34,7 @@ from services.case_api.routes import (
     webhooks,
 )
 from services.case_api.settings import ApiSettings
+from services.case_api.strict_json import RefuseDuplicateKeys
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog, configure_logging
 from services.scheduler.wakeup import IN_PROCESS
@@ -113,6 +114,7 @@ def create_app(
     ):
         app.include_router(module.router)
     app.add_middleware(CaseReadHotPath, services=built)
+    app.add_middleware(RefuseDuplicateKeys)  # inside RequestBodies: the body is read by then
     app.add_middleware(
         RequestBodies,
         engine=built.engine,
