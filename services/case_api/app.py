@@ -21,6 +21,7 @@ from services.case_api.deps import Services, encode
 from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
 from services.case_api.rate_limit import RateLimiter
+from services.case_api.revocations import revocations_for
 from services.case_api.routes import (
     api_keys,
     case_commands,
@@ -56,7 +57,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     return Services(
         settings=settings,
         redress=redress,
-        keys=KeyStore(engine_async, settings.admin_token),
+        keys=KeyStore(engine_async, settings.admin_token, revocations_for(settings)),
         engine=engine_async,
         sync_engine=engine,
         clock=clock,
@@ -85,6 +86,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         await built.case_reads.close()
+        await built.keys.close()
         await built.engine.dispose()
         built.sync_engine.dispose()
         built.redress.close()

@@ -386,6 +386,20 @@ class ApiKeyPublic(BaseModel):
     store_ids: list[str]
 
 
+class ApiKeySummary(BaseModel):
+    id: str
+    role: str
+    subject: str
+    store_ids: list[str]
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeySummary]
+    next_cursor: str | None = Field(description="the `after` for the next page, if any")
+
+
 class ProblemDetails(BaseModel):
     type: str
     title: str
