@@ -21,6 +21,9 @@ from services.scheduler.cli import scheduler_app
 from services.settings import Settings
 
 if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
+
     from services.case_api.auth import KeyStore
 
 T = TypeVar("T")
@@ -114,20 +117,40 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     from services.case_api.app import create_app
     from services.observability import configure_logging
 
-    configure_logging()
+    configure_logging(settings.log_level)
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
         from services.api_workers import serve
 
-        serve(host, port, workers)
-    else:
+        serve(host, port, workers, settings.metrics_port)
+        return
+    app = create_app(settings)
+    internal = _serve_internal(app, host, settings.metrics_port)
+    try:
         uvicorn.run(
-            create_app(settings),
+            app,
             host=host,
             port=port,
             log_config=None,
+            server_header=False,
             timeout_graceful_shutdown=25,
         )
+    finally:
+        if internal is not None:
+            internal.should_exit = True
+
+
+def _serve_internal(app: FastAPI, host: str, metrics_port: int | None) -> uvicorn.Server | None:
+    """One API process's internal port: its metrics, probes and docs (services.internal_http)."""
+    if metrics_port is None:
+        return None
+    from services.case_api.routes.health import refresh_lag
+    from services.internal_http import internal_app, serve_in_thread
+
+    async def before_scrape() -> None:
+        await refresh_lag(app.state.services)
+
+    return serve_in_thread(internal_app(app.openapi, before_scrape), host, metrics_port)
 
 
 def _announce(settings: Settings, host: str, port: int) -> None:
