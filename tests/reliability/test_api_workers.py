@@ -140,7 +140,7 @@ def test_metrics_and_docs_move_to_the_internal_port(
     for _ in range(CONNECTIONS):
         assert httpx.get(f"{api.url}/healthz", timeout=10).status_code == 200
     inside = f"http://127.0.0.1:{internal}"
-    assert CONNECTIONS <= _healthz_count(httpx.get(f"{inside}/metrics", timeout=10).text)
+    assert _healthz_count(httpx.get(f"{inside}/metrics", timeout=10).text) >= CONNECTIONS
     assert httpx.get(f"{inside}/docs", timeout=10).status_code == 200
     schema = httpx.get(f"{inside}/openapi.json", timeout=10).json()
     assert "/v1/cases" in schema["paths"]
