@@ -18,6 +18,7 @@ from services.application import Redress
 from services.case_api import problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
+from services.case_api.contract import document_problems
 from services.case_api.deps import Services, encode
 from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
@@ -164,6 +165,7 @@ def _document_bearer_auth(app: FastAPI) -> None:
                 if path.startswith("/v1/"):
                     for operation in operations.values():
                         operation["security"] = [{"bearer": []}]
+            document_problems(schema)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
