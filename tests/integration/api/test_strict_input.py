@@ -291,3 +291,8 @@ def test_odd_if_match_values_are_412_not_500(
     )
     assert answer.status_code == 412, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("cursor", [_cursor("\x00"), _cursor("a\x00b"), "AA==", "%00"])
+def test_store_scorecard_cursors_with_nul_are_422(staff: httpx.Client, cursor: str) -> None:
+    _refused(staff.get("/v1/stats/stores", params={"cursor": cursor}), "cursor")
