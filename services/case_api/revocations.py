@@ -102,6 +102,8 @@ class ListenedGeneration:
         async with self._lock:
             if self._connection is not None and not self._connection.is_closed():
                 return True
+            if time.monotonic() < self._next_try:  # the request before us just failed
+                return False
             try:
                 connection = await asyncpg.connect(self.dsn, timeout=2)
                 await connection.add_listener(CHANNEL, self._hear)

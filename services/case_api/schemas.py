@@ -100,12 +100,13 @@ _ISO_8601 = re.compile(
 
 
 def _iso_string(value: Any) -> Any:
-    """Only an ISO 8601 string with an offset: no epoch numbers, no local times."""
+    """Only an ISO 8601 string with an offset: no epoch numbers, no local times. Parsed here,
+    so that strict models (`In`) take it too."""
     if isinstance(value, datetime):  # already parsed (a default, or a test's own value)
         return value
     if not isinstance(value, str) or not _ISO_8601.fullmatch(value):
         raise ValueError("an ISO 8601 date and time with an offset, e.g. 2026-05-01T09:30:00Z")
-    return value
+    return datetime.fromisoformat(value.upper())
 
 
 def in_range(value: datetime) -> datetime:
@@ -136,7 +137,10 @@ def parse_instant(field: str, text: str) -> datetime:
 
 
 class In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields refused, and JSON's own types only (strict: no `"true"`
+    for a boolean, no `"30"` or `30.0` for an integer), in every body model there is."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def check_amount(amount: str, currency: str, field: str) -> None:
