@@ -100,8 +100,7 @@ _ISO_8601 = re.compile(
 
 
 def _iso_string(value: Any) -> Any:
-    """Only an ISO 8601 string with an offset: no epoch numbers, no local times. Parsed here,
-    so that strict models (`In`) take it too."""
+    """Only an ISO 8601 string with an offset: no epoch numbers, no local times."""
     if isinstance(value, datetime):  # already parsed (a default, or a test's own value)
         return value
     if not isinstance(value, str) or not _ISO_8601.fullmatch(value):
@@ -137,10 +136,12 @@ def parse_instant(field: str, text: str) -> datetime:
 
 
 class In(BaseModel):
-    """A request body: unknown fields refused, and JSON's own types only (strict: no `"true"`
-    for a boolean, no `"30"` or `30.0` for an integer), in every body model there is."""
+    """A request body: unknown fields refused. Give integers, booleans and instants the types
+    `StrictInt`, `StrictBool` and `Instant`: JSON's own types only (no `"true"`, `"30"` or
+    `30.0`; no epoch numbers). Not `strict=True` on the model: FastAPI validates the decoded
+    Python objects, where strict mode would refuse every date and decimal given as a string."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 def check_amount(amount: str, currency: str, field: str) -> None:
