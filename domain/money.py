@@ -6,25 +6,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from babel.core import get_global
+from babel.numbers import get_currency_precision
+
 from domain.errors import CapExceeded
 
-# Currencies whose minor unit is not 2 (ISO 4217 exponent); every other code has 2.
-_EXPONENTS = {
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "CLP": 0,
-    "ISK": 0,
-    "BHD": 3,
-    "KWD": 3,
-    "JOD": 3,
-    "OMR": 3,
-    "TND": 3,
-}
+
+def _tender() -> frozenset[str]:
+    """ISO 4217 codes that are legal tender somewhere today (CLDR, through Babel): no funds,
+    metals, test or "no currency" codes (XXX, XTS, XAU…), and no withdrawn ones."""
+    territories: Mapping[str, list[tuple[str, object, object, bool]]] = get_global(
+        "territory_currencies"
+    )
+    return frozenset(
+        code
+        for currencies in territories.values()
+        for code, _start, end, tender in currencies
+        if end is None and tender
+    )
+
+
+CURRENCIES = _tender()
+
+
+def is_currency(code: str) -> bool:
+    return code in CURRENCIES
 
 
 def exponent(currency: str) -> int:
-    return _EXPONENTS.get(currency, 2)
+    """The currency's decimal places (ISO 4217 minor unit, as CLDR records it)."""
+    places: int = get_currency_precision(currency)
+    return places
 
 
 @dataclass(frozen=True, order=True)

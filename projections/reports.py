@@ -70,9 +70,12 @@ def encode_cursor(store_id: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+        store_id = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadCursor(cursor) from None
+    if "\x00" in store_id:  # no store id has one, and PostgreSQL text cannot hold it
+        raise BadCursor(cursor)
+    return store_id
 
 
 def stores(

@@ -22,16 +22,42 @@ from types import FrameType
 
 from uvicorn.config import STARTUP_FAILURE
 
+from services.internal_http import (
+    MULTIPROCESS_DIR,
+    internal_app,
+    remove_metrics_directory,
+    serve_in_thread,
+    shared_metrics_directory,
+    worker_gone,
+)
+
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 25  # a worker's drain, as in `redress api` with one process
 RESTART_PAUSE = 1.0  # a worker dying at once again is not restarted in a tight loop
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, metrics_port: int | None = None) -> None:
     # Fail here if anything listens there already: a socket bound with SO_REUSEPORT would
     # quietly share the port with another server of the same user.
     _listening_socket(host, port, shared=False).close()
+    from services.case_api.app import api_schema
+
+    # Before any worker starts: each writes its metrics there, and /metrics sums them all.
+    made_here = not os.environ.get(MULTIPROCESS_DIR)
+    directory = shared_metrics_directory()
+    internal = (
+        serve_in_thread(internal_app(api_schema), host, metrics_port) if metrics_port else None
+    )
+    try:
+        _supervise(host, port, workers)
+    finally:
+        if internal is not None:
+            internal.should_exit = True
+        remove_metrics_directory(directory, made_here)
+
+
+def _supervise(host: str, port: int, workers: int) -> None:
     spawn = multiprocessing.get_context("spawn")
     processes = [_start(spawn, host, port) for _ in range(workers)]
     stopping: list[int] = []
@@ -55,6 +81,8 @@ def serve(host: str, port: int, workers: int) -> None:
             log.warning(
                 "API worker %s exited (%s); starting another", process.pid, process.exitcode
             )
+            if process.pid is not None:
+                worker_gone(process.pid)
             time.sleep(RESTART_PAUSE)
             processes[index] = _start(spawn, host, port)
     for process in processes:
@@ -82,7 +110,11 @@ def _worker(host: str, port: int) -> None:
 
     _end_with_parent()
     config = uvicorn.Config(
-        worker_app, factory=True, log_config=None, timeout_graceful_shutdown=GRACE_SECONDS
+        worker_app,
+        factory=True,
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=GRACE_SECONDS,
     )
     uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from uuid import UUID
@@ -20,6 +22,9 @@ from services.scheduler.cli import scheduler_app
 from services.settings import Settings
 
 if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
+
     from services.case_api.auth import KeyStore
 
 T = TypeVar("T")
@@ -33,6 +38,25 @@ app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
 app.add_typer(policies_app, name="policies")
 console = Console()
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"redress {package_version('redress')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Redress: event-sourced after-sales case management."""
+
 
 Host = Annotated[str, typer.Option(help="interface to listen on")]
 Port = Annotated[int, typer.Option(help="TCP port")]
@@ -95,20 +119,40 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     from services.case_api.app import create_app
     from services.observability import configure_logging
 
-    configure_logging()
+    configure_logging(settings.log_level)
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
         from services.api_workers import serve
 
-        serve(host, port, workers)
-    else:
+        serve(host, port, workers, settings.metrics_port)
+        return
+    app = create_app(settings)
+    internal = _serve_internal(app, host, settings.metrics_port)
+    try:
         uvicorn.run(
-            create_app(settings),
+            app,
             host=host,
             port=port,
             log_config=None,
+            server_header=False,
             timeout_graceful_shutdown=25,
         )
+    finally:
+        if internal is not None:
+            internal.should_exit = True
+
+
+def _serve_internal(app: FastAPI, host: str, metrics_port: int | None) -> uvicorn.Server | None:
+    """One API process's internal port: its metrics, probes and docs (services.internal_http)."""
+    if metrics_port is None:
+        return None
+    from services.case_api.routes.health import refresh_lag
+    from services.internal_http import internal_app, serve_in_thread
+
+    async def before_scrape() -> None:
+        await refresh_lag(app.state.services)
+
+    return serve_in_thread(internal_app(app.openapi, before_scrape), host, metrics_port)
 
 
 def _announce(settings: Settings, host: str, port: int) -> None:
@@ -120,9 +164,13 @@ def _announce(settings: Settings, host: str, port: int) -> None:
         "redress keys create --role ops --subject NAME)",
         soft_wrap=True,
     )
-    token = _bootstrap_admin(settings)
-    if token:
-        console.print(f"  admin token (shown once, stored hashed): {token}", soft_wrap=True)
+    minted = _bootstrap_admin(settings)
+    if minted:
+        console.print(
+            f"  admin token: written once to {minted} (mode 0600); read it, store it in a "
+            "secret manager, delete the file",
+            soft_wrap=True,
+        )
     elif settings.admin_token:
         console.print("  admin token: the value of REDRESS_ADMIN_TOKEN")
     console.print("  another admin key: redress keys create --role admin --subject NAME")
@@ -155,8 +203,15 @@ def _seed_demo(settings: Settings, url: str) -> None:
         console.print("  demo: already seeded")
 
 
-def _bootstrap_admin(settings: Settings) -> str | None:
-    """On a database with no admin key, make one and show it once."""
+BOOTSTRAP_TOKEN_FILE = Path("var") / "bootstrap-admin-token"
+
+
+def _bootstrap_admin(settings: Settings, path: Path = BOOTSTRAP_TOKEN_FILE) -> Path | None:
+    """With no bootstrap token at all (no REDRESS_ADMIN_TOKEN, no admin key stored), make an
+    admin key and write its token to a file only its owner can read: never to the console,
+    where log collectors would keep it."""
+    if settings.admin_token:
+        return None
 
     async def ensure(keys: KeyStore) -> str | None:
         if await keys.has_admin():
@@ -164,18 +219,33 @@ def _bootstrap_admin(settings: Settings) -> str | None:
         _key, token = await keys.create("admin", "bootstrap", [], datetime.now(UTC))
         return token
 
-    return _with_keys(settings, ensure)
+    token = _with_keys(settings, ensure)
+    if token is None:
+        return None
+    _write_private(path, token)
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # an older file may have had wider permissions
+        os.write(descriptor, f"{text}\n".encode())
+    finally:
+        os.close(descriptor)
 
 
 def _with_keys(settings: Settings, work: Callable[[KeyStore], Awaitable[T]]) -> T:
     """Run `work` on the key table, with an engine made for it and closed after."""
     from services.case_api.auth import KeyStore
+    from services.case_api.revocations import revocations_for
     from services.db import async_engine
 
     async def run() -> T:
         engine = async_engine(settings)
         try:
-            return await work(KeyStore(engine))
+            return await work(KeyStore(engine, revocations=revocations_for(settings)))
         finally:
             await engine.dispose()
 
@@ -207,6 +277,40 @@ def _create_key(
         return token
 
     return _with_keys(settings, create)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every API key (never a token): id, role, subject, stores, created, revoked."""
+    settings = Settings()
+    _prepare(settings)
+
+    async def listed(keys: KeyStore) -> list[dict[str, Any]]:
+        return await keys.listed(limit=100_000)
+
+    typer.echo("id\trole\tsubject\tstores\tcreated_at\trevoked_at")  # tab-separated
+    for key in _with_keys(settings, listed):
+        revoked = key["revoked_at"].isoformat() if key["revoked_at"] else "-"
+        stores = ",".join(key["store_ids"]) or "-"
+        typer.echo(
+            f"{key['id']}\t{key['role']}\t{key['subject']}\t{stores}\t"
+            f"{key['created_at'].isoformat()}\t{revoked}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id (`rdk_<id>_…`)")]) -> None:
+    """Revoke a key: it stops working at once in every API process."""
+    settings = Settings()
+    _prepare(settings)
+
+    async def revoke(keys: KeyStore) -> bool:
+        return await keys.revoke(key_id, datetime.now(UTC))
+
+    if not _with_keys(settings, revoke):
+        console.print(f"[red]no API key {key_id}[/]")
+        raise typer.Exit(1)
+    console.print(f"revoked {key_id}")
 
 
 @app.command()

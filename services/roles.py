@@ -33,14 +33,14 @@ def background_roles(settings: Settings) -> list[Role]:
 
 
 def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:
-    """A role as its own process: JSON logs, optional /metrics, and SIGTERM drains it."""
-    from prometheus_client import start_http_server
-
+    """A role as its own process: JSON logs, optional internal port (/metrics and /healthz for
+    probes), and SIGTERM drains it."""
+    from services.internal_http import internal_app, serve_in_thread
     from services.observability import configure_logging
 
-    configure_logging()
+    configure_logging(settings.log_level)
     if settings.metrics_port:
-        start_http_server(settings.metrics_port)
+        serve_in_thread(internal_app(), "0.0.0.0", settings.metrics_port)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

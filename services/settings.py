@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, field_validator, model_validator
@@ -62,8 +63,12 @@ class Settings(BaseSettings):
         None,
         ge=1,
         le=65535,
-        description="background roles serve Prometheus /metrics on this port (the API "
-        "serves /metrics on its own port)",
+        description="the internal port: every process serves Prometheus /metrics and "
+        "/healthz there (the API also /docs and /openapi.json, which then leave its public "
+        "port); unset: the API serves them on its own port, background roles serve none",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="DEBUG | INFO | WARNING | ERROR, for every logger of the process"
     )
     db_pool_size: int = Field(5, ge=1, description="connections per pool (each process has a few)")
     policy_dir: Path | None = Field(

@@ -7,7 +7,14 @@ from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Te
 from projections.tables import case_list, metadata, projection_positions
 from services.notifier import tables as _notifier_tables  # noqa: F401  (its tables, same metadata)
 
-__all__ = ["api_keys", "case_list", "idempotency_keys", "metadata", "projection_positions"]
+__all__ = [
+    "api_keys",
+    "case_list",
+    "dashboard_sessions",
+    "idempotency_keys",
+    "metadata",
+    "projection_positions",
+]
 
 api_keys = Table(
     "api_keys",
@@ -34,4 +41,16 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
+# A dashboard sign-in: the cookie holds a random id; only its SHA-256 is kept, with the key it
+# stands for (checked on every page, so a revoked key's sessions end with it) and its expiry.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("key_id", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_dashboard_sessions_expires_at", "expires_at"),
 )

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
+from importlib.metadata import version as package_version
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,10 +18,12 @@ from services.application import Redress
 from services.case_api import problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
+from services.case_api.contract import document_problems
 from services.case_api.deps import Services, encode
 from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
 from services.case_api.rate_limit import FailureThrottle, RateLimiter
+from services.case_api.revocations import revocations_for
 from services.case_api.routes import (
     api_keys,
     case_commands,
@@ -35,6 +38,7 @@ from services.case_api.routes import (
     webhooks,
 )
 from services.case_api.settings import ApiSettings
+from services.case_api.strict_json import RefuseDuplicateKeys
 from services.db import async_engine, sync_engine
 from services.observability import RequestLog, configure_logging
 from services.read_replica import read_replica
@@ -59,7 +63,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     return Services(
         settings=settings,
         redress=redress,
-        keys=KeyStore(engine_async, settings.admin_token),
+        keys=KeyStore(engine_async, settings.admin_token, revocations_for(settings)),
         engine=engine_async,
         sync_engine=engine,
         clock=clock,
@@ -95,20 +99,43 @@ def create_app(
         await built.case_reads.close()
         await built.reads.aclose()
         built.reads.close()
+        await built.keys.close()
         await built.engine.dispose()
         built.sync_engine.dispose()
         built.redress.close()
 
+    # With an internal port, /docs and the schema are served there only (services.internal).
+    internal = built.settings.metrics_port is not None
+    app = _routed(lifespan, public_docs=not internal)
+    app.state.services = built
+    problems.install(app)
+    app.add_middleware(CaseReadHotPath, services=built)
+    app.add_middleware(RefuseDuplicateKeys)  # inside RequestBodies: the body is read by then
+    app.add_middleware(
+        RequestBodies,
+        services=built,
+        engine=built.engine,
+        clock=clock,
+        max_body=ApiSettings.of(built.settings).max_body_bytes,
+    )
+    app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
+    return app
+
+
+def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:
+    """The API's routes and documented contract, without the services behind them."""
+    hidden: dict[str, Any] = (
+        {} if public_docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    )
     app = FastAPI(
         title="Redress",
-        version="0.1.0",
+        version=package_version("redress"),
         lifespan=lifespan,
         description="Event-sourced case management for after-sales disputes. Errors are "
         "RFC 9457 problem+json; a refused business rule is 422 with `rule`.",
+        **hidden,
     )
-    app.state.services = built
     _document_bearer_auth(app)
-    problems.install(app)
     # The case routes first: FastAPI tries the routers in this order, and they take the load.
     for module in (
         cases,
@@ -124,16 +151,12 @@ def create_app(
         dashboard,
     ):
         app.include_router(module.router)
-    app.add_middleware(CaseReadHotPath, services=built)
-    app.add_middleware(
-        RequestBodies,
-        services=built,
-        engine=built.engine,
-        clock=clock,
-        max_body=ApiSettings.of(built.settings).max_body_bytes,
-    )
-    app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
+
+
+def api_schema() -> dict[str, Any]:
+    """The OpenAPI document, for a process that serves no API itself (the internal port)."""
+    return _routed().openapi()
 
 
 def _document_bearer_auth(app: FastAPI) -> None:
@@ -155,6 +178,7 @@ def _document_bearer_auth(app: FastAPI) -> None:
                 if path.startswith("/v1/"):
                     for operation in operations.values():
                         operation["security"] = [{"bearer": []}]
+            document_problems(schema)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -162,5 +186,6 @@ def _document_bearer_auth(app: FastAPI) -> None:
 
 def worker_app() -> FastAPI:
     """The app in a worker process of `redress api --workers N` (settings from the env)."""
-    configure_logging()
-    return create_app(ApiSettings())
+    settings = ApiSettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -6,16 +6,19 @@ import base64
 import binascii
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Engine, and_, false, or_, select
 
 from projections.tables import case_list
 from services.case_api.auth import Principal
 from services.case_api.problems import Problem
+from services.case_api.schemas import in_range
 
 
 def encode_cursor(sort: str, at: datetime, case_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{sort}|{at.isoformat()}|{case_id}".encode()).decode()
+    instant = at.replace(tzinfo=UTC) if at.tzinfo is None else at  # SQLite's are naive UTC
+    return base64.urlsafe_b64encode(f"{sort}|{instant.isoformat()}|{case_id}".encode()).decode()
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[datetime, str]:
@@ -23,8 +26,13 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime, str]:
         given, at, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 2)
         if given != sort:
             raise ValueError(given)
-        return datetime.fromisoformat(at), case_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # Only what this API gives out: an aware instant in range and a case id (a NUL or an
+        # overflowing year would otherwise reach the database and fail there).
+        when = datetime.fromisoformat(at)
+        if when.tzinfo is None:
+            raise ValueError(at)
+        return in_range(when), str(UUID(case_id))
+    except (ValueError, binascii.Error, UnicodeError):
         raise Problem(
             422,
             "Invalid Request",

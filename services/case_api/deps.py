@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -148,15 +149,23 @@ async def scoped_case(svc: Services, principal: Principal, case_id: str) -> UUID
     return uuid
 
 
+MAX_VERSION = 2**31 - 1
+_ETAG = re.compile(r'"?([0-9]{1,10})"?')
+
+
 def parse_if_match(value: str | None) -> int | None:
+    """The version a strong ETag names (`"3"`); a weak (`W/`) or unknown one fails (412)."""
     if value is None or value.strip() == "*":
         return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    matched = _ETAG.fullmatch(value.strip())
+    if matched is None or int(matched.group(1)) > MAX_VERSION:
         raise Problem(
-            412, "Precondition Failed", 'If-Match must be an ETag such as "3"', slug="stale-version"
+            412,
+            "Precondition Failed",
+            'If-Match must be a strong ETag this API gave out, such as "3"',
+            slug="stale-version",
         )
-    return int(text)
+    return int(matched.group(1))
 
 
 def encode(body: Any) -> bytes:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from domain.case_events import RESOLUTIONS
-from domain.money import exponent
+from domain.money import exponent, is_currency
 from domain.policies import PLATFORMS
 from domain.policies.schema import Kind
 
@@ -30,19 +46,114 @@ assert Resolution.__args__ == RESOLUTIONS  # type: ignore[attr-defined]
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
 ]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _iso_4217(code: str) -> str:
+    if not is_currency(code):
+        raise ValueError(f"{code} is not an ISO 4217 currency in use")
+    return code
+
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_4217)]
 # A positive decimal string: no exponent, no NaN or Infinity, at most 3 decimal places here
 # (the currency's own exponent is checked by the model).
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,3})?$")]
-# No NUL (0x00) in text: PostgreSQL cannot store it, so a read model holding the text would
-# fail on it for good (the projector stuck on that event); no one means to send it anyway.
-NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=NO_NUL)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
-Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+# Characters no name or free text may hold: C0 and C1 controls (NUL, which PostgreSQL cannot
+# store, among them: a read model holding it would stall on that event) and the bidirectional
+# overrides and isolates that make text display in another order than it is stored.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_NAME_FORBIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_TEXT_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")  # keeps \t \n \r
+
+
+def _clean(forbidden: re.Pattern[str]) -> Any:
+    def check(text: str) -> str:
+        if (found := forbidden.search(text)) is not None:
+            name = unicodedata.name(found.group(), "a control character")
+            raise ValueError(f"U+{ord(found.group()):04X} ({name}) is not allowed here")
+        return text
+
+    return AfterValidator(check)
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be only whitespace")
+    return text
+
+
+NotBlank = AfterValidator(_not_blank)
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=10_000), _clean(_TEXT_FORBIDDEN), NotBlank
+]
+OptionalText = Annotated[str, StringConstraints(max_length=10_000), _clean(_TEXT_FORBIDDEN)]
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=500), _clean(_NAME_FORBIDDEN), NotBlank
+]
+# A well-formed BCP 47 tag (RFC 5646 langtag or private use), at most 35 characters (the
+# length RFC 5646 section 4.4.1 asks every implementation to support).
+_BCP47 = (
+    r"^(([A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(-[A-Za-z]{4})?"
+    r"(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*(-[Xx](-[A-Za-z0-9]{1,8})+)?"
+    r"|[Xx](-[A-Za-z0-9]{1,8})+)$"
+)
+Language = Annotated[str, StringConstraints(max_length=35, pattern=_BCP47)]
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+
+# Every instant a client sends lies in this range: wide enough for any real order or case,
+# narrow enough that adding a deadline or converting a time zone can never overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_ISO_8601 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})"
+)
+
+
+def _iso_string(value: Any) -> Any:
+    """Only an ISO 8601 string with an offset: no epoch numbers, no local times."""
+    if isinstance(value, datetime):  # already parsed (a default, or a test's own value)
+        return value
+    if not isinstance(value, str) or not _ISO_8601.fullmatch(value):
+        raise ValueError("an ISO 8601 date and time with an offset, e.g. 2026-05-01T09:30:00Z")
+    return datetime.fromisoformat(value.upper())
+
+
+def in_range(value: datetime) -> datetime:
+    # The naive check first: comparing an aware 9999-12-31T23:59-05:00 would overflow.
+    if not EARLIEST.year <= value.year < LATEST.year or not EARLIEST <= value < LATEST:
+        raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_string),
+    AfterValidator(in_range),
+    Field(json_schema_extra={"format": "date-time"}),
+]
+_INSTANT: TypeAdapter[datetime] = TypeAdapter(Instant)
+
+
+def parse_instant(field: str, text: str) -> datetime:
+    """An `Instant` read where pydantic does not (a query parameter checked after scope)."""
+    try:
+        return _INSTANT.validate_python(text)
+    except ValidationError as invalid:
+        message = invalid.errors()[0]["msg"].removeprefix("Value error, ")
+        raise RequestValidationError(
+            [{"loc": ("query", field), "msg": message, "type": "value_error"}]
+        ) from None
 
 
 class In(BaseModel):
+    """A request body: unknown fields refused. Give integers, booleans and instants the types
+    `StrictInt`, `StrictBool` and `Instant`: JSON's own types only (no `"true"`, `"30"` or
+    `30.0`; no epoch numbers). Not `strict=True` on the model: FastAPI validates the decoded
+    Python objects, where strict mode would refuse every date and decimal given as a string."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -51,7 +162,7 @@ def check_amount(amount: str, currency: str, field: str) -> None:
     if value <= 0:
         raise ValueError(f"{field} must be positive")
     places = -value.as_tuple().exponent  # type: ignore[operator]
-    if places > max(2, exponent(currency)):
+    if places > exponent(currency):
         raise ValueError(f"{field} has more decimal places than {currency} allows")
 
 
@@ -69,12 +180,12 @@ class MoneyIn(In):
 
 class OrderIn(MoneyIn):
     reference: ShortText
-    completed_at: AwareDatetime | None = None
-    delivered_at: AwareDatetime | None = None
-    warehouse_arrived_at: AwareDatetime | None = Field(
+    completed_at: Instant | None = None
+    delivered_at: Instant | None = None
+    warehouse_arrived_at: Instant | None = Field(
         None, description="buyippee: the parcel reached the overseas warehouse"
     )
-    registered_at: AwareDatetime | None = Field(None, description="buyippee: parcel registered")
+    registered_at: Instant | None = Field(None, description="buyippee: parcel registered")
 
 
 # A name from a short vocabulary: a document kind, a content, a packaging.
@@ -88,9 +199,11 @@ class CaseCreate(In):
     order: OrderIn
     description: Text
     language: Language | None = None
-    goods_category: Annotated[str, StringConstraints(max_length=64, pattern=NO_NUL)] | None = None
-    shelf_life_days: int | None = Field(None, ge=0, le=36_500)
-    days_left_at_signing: int | None = Field(None, ge=0, le=36_500)
+    goods_category: (
+        Annotated[str, StringConstraints(max_length=64), _clean(_NAME_FORBIDDEN)] | None
+    ) = None
+    shelf_life_days: StrictInt | None = Field(None, ge=0, le=36_500)
+    days_left_at_signing: StrictInt | None = Field(None, ge=0, le=36_500)
     plan: Literal["basic", "plus", "super_care"] | None = None
     declared_value: Amount | None = None
     no_reason_return: bool | None = Field(None, description="goods marked for seven-day returns")
@@ -108,7 +221,7 @@ class CaseCreate(In):
         None, description="what a `refund_only` request asks for (default: the amount paid)"
     )
     consumer_id: Identifier | None = Field(None, description="staff imports only")
-    submitted_at: AwareDatetime | None = Field(None, description="staff imports only")
+    submitted_at: Instant | None = Field(None, description="staff imports only")
 
     def platform_fields(self) -> dict[str, Any]:
         return {
@@ -136,10 +249,10 @@ class StoreCreate(In):
     id: Identifier
     platform: Platform
     name: ShortText
-    certified: bool = False
+    certified: StrictBool = False
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,5}$")] | None = Field(
-        None, description="as the `holidays` package names it, e.g. ENG (GB defaults to ENG)"
+    subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = Field(
+        None, description="the region whose public holidays apply (a `holidays` code, e.g. ENG)"
     )
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     language: Language | None = Field(None, description="the store's preferred language")
@@ -167,7 +280,7 @@ class StoreClose(In):
 
 
 class Reject(In):
-    explanation: Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
+    explanation: OptionalText
 
 
 class Escalate(In):
@@ -405,6 +518,20 @@ class ApiKeyPublic(BaseModel):
     role: str
     subject: str
     store_ids: list[str]
+
+
+class ApiKeySummary(BaseModel):
+    id: str
+    role: str
+    subject: str
+    store_ids: list[str]
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeySummary]
+    next_cursor: str | None = Field(description="the `after` for the next page, if any")
 
 
 class ProblemDetails(BaseModel):

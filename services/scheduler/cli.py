@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -37,7 +36,6 @@ def run(ctx: typer.Context) -> None:
     from services.roles import run_until_signalled
     from services.scheduler.role import SchedulerRole
 
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     settings = _prepare()
     run_until_signalled(
         SchedulerRole(settings),

@@ -33,7 +33,7 @@ HOSTILE = [
     "<script>alert('x')</script>",
     "</td></tr></table><img src=x onerror=alert(document.cookie)>",
     "{{ 7*7 }} {% if true %}jinja{% endif %} ${7*7}",
-    "<!-- --><svg/onload=alert(1)>\u202e?",
+    "<!-- --><svg/onload=alert(1)>?",  # (a bidi override is refused: test_strict_input)
 ]
 NUL = "a\x00b"  # PostgreSQL text cannot hold it: refused at the door, never a 500 or a stuck
 # projector (which a store named with one used to cause: its scorecard row could not be written)

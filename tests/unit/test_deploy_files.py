@@ -220,10 +220,30 @@ def test_deployments_run_each_role_with_its_replicas_and_the_api_is_probed() -> 
     (api,) = deployments["redress-api"]["spec"]["template"]["spec"]["containers"]
     assert api["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert api["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert api["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+    assert api["ports"] == [
+        {"name": "http", "containerPort": 8000, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9100, "protocol": "TCP"},
+    ]
     job = _kind("Job")["redress-migrate"]["spec"]["template"]["spec"]
     assert job["containers"][0]["args"] == ["migrate"]
     assert job["restartPolicy"] == "Never"
+
+
+def test_every_background_role_is_probed_and_scraped_on_its_internal_port() -> None:
+    config = _kind("ConfigMap")["redress-config"]["data"]
+    port = int(config["REDRESS_METRICS_PORT"])
+    deployments = _kind("Deployment")
+    for role in ROLES:
+        template = deployments[f"redress-{role}"]["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true", role
+        assert int(annotations["prometheus.io/port"]) == port, role
+        (container,) = template["spec"]["containers"]
+        assert {"name": "metrics", "containerPort": port, "protocol": "TCP"} in container["ports"]
+        if role == "api":
+            continue
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            assert container[probe]["httpGet"] == {"path": "/healthz", "port": "metrics"}, role
 
 
 def test_the_service_and_disruption_budgets_select_their_deployments() -> None:

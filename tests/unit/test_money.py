@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from builders import refused
 
-from domain.money import NO_RATES, ExchangeRates, Money, exponent
+from domain.money import CURRENCIES, NO_RATES, ExchangeRates, Money, exponent
 from domain.protection import capped_payout, check_platform_payout
 
 RATES = ExchangeRates({"EUR/USD": Decimal("1.10")})
@@ -67,3 +67,15 @@ def test_a_payout_above_the_cap_is_reduced_to_the_cap_in_the_claims_currency() -
     assert capped_payout(cap, Money.of("200", "EUR"), RATES) == Money.of("200", "EUR")
     assert capped_payout(cap, Money.of("9000", "EUR"), RATES) == Money.of("4545.45", "EUR")
     assert capped_payout(None, Money.of("9000", "EUR"), NO_RATES) == Money.of("9000", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("currency", "places"), [("JPY", 0), ("KRW", 0), ("USD", 2), ("BHD", 3), ("CLP", 0)]
+)
+def test_decimal_places_come_from_iso_4217_through_babel(currency: str, places: int) -> None:
+    assert exponent(currency) == places
+
+
+def test_only_currencies_in_use_count() -> None:
+    assert {"USD", "EUR", "CNY", "HKD", "GBP", "XOF"} <= CURRENCIES
+    assert not {"XXX", "XTS", "XAU", "ZZZ", "DEM"} & CURRENCIES

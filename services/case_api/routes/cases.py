@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import AwareDatetime
 
 from domain.actors import Actor, By
 from domain.explain import DeadlineUnknown
@@ -39,6 +38,7 @@ from services.case_api.schemas import (
     Identifier,
     Resolution,
     Verification,
+    parse_instant,
 )
 from services.case_api.settings import ApiSettings
 
@@ -145,16 +145,25 @@ async def get_case(
     principal: CurrentPrincipal,
     svc: Svc,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    at: AwareDatetime | None = None,
+    at: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="an ISO 8601 instant with an offset, between 1970 and 2100",
+            json_schema_extra={"format": "date-time"},
+        ),
+    ] = None,
 ) -> Response:
     """Current state from the event store, or as of `version` or `at` (recorded time)."""
     uuid = parse_case_id(case_id)
+    # Scope first, from the current state: a case out of scope answers exactly as an unknown
+    # id does, whatever the `at` (parsed only after, so no instant can tell them apart).
+    current = await svc.case_reads.current(uuid)
+    require_scope(principal, current.store_id, current.consumer_id, case_id)
     if version is None and at is None:
-        current = await svc.case_reads.current(uuid)
-        require_scope(principal, current.store_id, current.consumer_id, case_id)
         return versioned_response(current.body, current.version)
-    state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=at))
-    require_scope(principal, state["store_id"], state["consumer_id"], case_id)
+    when = parse_instant("at", at) if at is not None else None
+    state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=when))
     return case_response(state)
 
 

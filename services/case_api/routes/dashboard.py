@@ -1,7 +1,9 @@
 """The ops dashboard: a server-rendered page over the statistics read models.
 
-Sign-in: `/dashboard?token=…` once (an ops or staff key); the token then travels in an
-HttpOnly, SameSite=Strict cookie scoped to /dashboard, and the address bar loses it. The page
+Sign-in: `/dashboard?token=…` once (an ops or staff key); it opens a server-side session
+(services.case_api.sessions) whose opaque id, never the token, travels in an HttpOnly,
+SameSite=Strict cookie scoped to /dashboard (Secure in production), and the address bar loses
+the token. The page
 reloads its figures every `REFRESH_SECONDS` from `/dashboard/live`, the same template
 rendered without the frame. Jinja escapes every value; a strict Content-Security-Policy
 allows only this app's own scripts and styles (Chart.js is served from here too).
@@ -25,6 +27,7 @@ from projections import reports
 from services.case_api.deps import Services, Svc
 from services.case_api.routes.stats import fresh
 from services.case_api.schemas import Platform
+from services.case_api.sessions import LIFETIME, Sessions
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -61,7 +64,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-Token = Annotated[str | None, Cookie(alias=COOKIE)]
+SessionId = Annotated[str | None, Cookie(alias=COOKIE)]
 
 
 def _refusal(request: Request, status: int, reason: str) -> HTMLResponse:
@@ -77,7 +80,7 @@ async def dashboard(
     platform: Platform | None = None,
     refresh: Annotated[int, Query(ge=1, le=3600)] = REFRESH_SECONDS,
     token: str | None = None,
-    cookie: Token = None,
+    cookie: SessionId = None,
 ) -> Response:
     """The dashboard page (ops, staff); it reloads its figures every `refresh` seconds."""
     if token is not None:
@@ -87,7 +90,7 @@ async def dashboard(
 
 @router.get("/dashboard/live", response_class=HTMLResponse)
 async def live(
-    request: Request, svc: Svc, platform: Platform | None = None, cookie: Token = None
+    request: Request, svc: Svc, platform: Platform | None = None, cookie: SessionId = None
 ) -> Response:
     """The page's figures alone, for its periodic refresh."""
     return await _page(request, svc, cookie, platform, "live.html")
@@ -112,14 +115,15 @@ async def _sign_in(request: Request, svc: Services, token: str, platform: str | 
         return _refusal(request, 403, "The dashboard is for ops and staff keys.")
     target = "/dashboard" + (f"?platform={platform}" if platform else "")
     response = RedirectResponse(target, status_code=303, headers=HEADERS)
+    session_id = await Sessions(svc.engine, svc.keys).open(principal, svc.clock())
     response.set_cookie(
         COOKIE,
-        token,
-        max_age=12 * 3600,
+        session_id,
+        max_age=int(LIFETIME.total_seconds()),
         path="/dashboard",
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=svc.settings.environment == "production" or request.url.scheme == "https",
     )
     return response
 
@@ -132,7 +136,8 @@ async def _page(
     template: str,
     refresh: int = REFRESH_SECONDS,
 ) -> Response:
-    principal = await svc.keys.authenticate(cookie) if cookie else None
+    sessions = Sessions(svc.engine, svc.keys)
+    principal = await sessions.holder(cookie, svc.clock()) if cookie else None
     if principal is None:
         return _refusal(request, 401, "Sign in with an ops or staff token.")
     if principal.role not in ("ops", "staff"):

@@ -7,7 +7,7 @@ import contextlib
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
+from prometheus_client import Gauge
 from sqlalchemy import text
 
 from projections import parking
@@ -18,10 +18,13 @@ from services.case_api.deps import Services, Svc, json_response
 from services.case_api.problems import Problem
 from services.case_api.routes import problems
 from services.case_api.settings import ApiSettings
+from services.internal_http import metrics_response
 
 router = APIRouter(tags=["health"])
 PROJECTION_LAG = Gauge(
-    "redress_projection_lag_events", "Events in the log not yet applied by every read model"
+    "redress_projection_lag_events",
+    "Events in the log not yet applied by every read model",
+    multiprocess_mode="livemostrecent",  # under --workers N: the latest any worker measured
 )
 
 
@@ -86,10 +89,17 @@ async def readyz(svc: Svc) -> Response:
     return json_response(body)
 
 
+async def refresh_lag(svc: Services) -> None:
+    """Measure the lag for a scrape; best effort, the other metrics still answer."""
+    with contextlib.suppress(Exception):
+        await run_in_threadpool(projection_lag, svc)
+
+
 @router.get("/metrics", response_class=Response)
 async def metrics(svc: Svc) -> Response:
-    """Prometheus metrics of this process."""
-    with contextlib.suppress(Exception):  # the lag gauge is best effort; the rest still answers
-        await run_in_threadpool(projection_lag, svc)
+    """Prometheus metrics (every worker's, summed), unless they moved to the internal port."""
+    if svc.settings.metrics_port is not None:
+        raise Problem(404, "Not Found", "served on the internal port", slug="not-found")
+    await refresh_lag(svc)
     svc.reads.state()  # the replica's gauges: looked up again (in the background) if stale
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    return metrics_response()

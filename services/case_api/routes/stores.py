@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import available_timezones
 
+import holidays
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -25,20 +26,32 @@ from services.case_api.schemas import (
 
 router = APIRouter(prefix="/v1/stores", tags=["stores"])
 ZONES = frozenset(available_timezones())
+# Countries (and their subdivisions) whose public holidays the deadline calendar knows.
+CALENDARS: dict[str, list[str]] = holidays.list_supported_countries()
+
+
+def _invalid(field: str, message: str) -> Problem:
+    errors = [{"field": field, "message": message}]
+    return Problem(422, "Invalid Request", message, slug="validation", errors=errors)
+
+
+def _check_calendar(body: StoreCreate) -> None:
+    """A store's deadlines count its country's working days: refuse any it has no calendar for."""
+    if body.timezone not in ZONES:
+        raise _invalid("timezone", f"unknown time zone {body.timezone!r}: an IANA zone name")
+    if body.country not in CALENDARS:
+        raise _invalid("country", f"no holiday calendar for country {body.country}")
+    if body.subdivision is not None and body.subdivision not in CALENDARS[body.country]:
+        raise _invalid(
+            "subdivision", f"{body.country} has no subdivision {body.subdivision} in the calendar"
+        )
 
 
 @router.post("", status_code=201, response_model=StorePublic, responses=problems(403, 409, 422))
 async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Svc) -> Response:
     """Register a store on a platform, certified or not."""
     require_role(principal, "admin", "staff")
-    if body.timezone not in ZONES:
-        raise Problem(
-            422,
-            "Invalid Request",
-            f"unknown time zone {body.timezone!r}",
-            slug="validation",
-            errors=[{"field": "timezone", "message": "an IANA zone name"}],
-        )
+    _check_calendar(body)
     by = By.at(principal.actor, svc.clock())
     store = await run_in_threadpool(
         lambda: svc.redress.register_store(

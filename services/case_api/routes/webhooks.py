@@ -15,7 +15,7 @@ from services.case_api.deps import CurrentPrincipal, Services, Svc, json_respons
 from services.case_api.idempotency import SHOWN_ONCE
 from services.case_api.problems import Problem, forbidden, not_found
 from services.case_api.routes import problems
-from services.case_api.schemas import Identifier, In
+from services.case_api.schemas import Identifier, In, Instant
 from services.notifier.envelope import known_types
 from services.notifier.feed import Feed
 from services.notifier.settings import NotifierSettings
@@ -304,11 +304,14 @@ async def retry_delivery(
 
 
 @router.post(
-    "/{endpoint_id}/recover", status_code=202, response_model=Recovery, responses=problems(403, 404)
+    "/{endpoint_id}/recover",
+    status_code=202,
+    response_model=Recovery,
+    responses=problems(403, 404, 422),
 )
 async def recover(
     endpoint_id: str,
-    since: AwareDatetime,
+    since: Instant,
     principal: CurrentPrincipal,
     svc: Svc,
     request: Request,

@@ -3,16 +3,21 @@ every piece of user text escaped; its own scripts and styles, nothing from elsew
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import Api, case_body
+from conftest import Api, case_body, running_api
+from sqlalchemy import select
 
 from projections.registry import PROJECTIONS
 from projections.tracking import follow
 from services.application import Redress
+from services.case_api.settings import ApiSettings
 from services.db import sync_engine
+from services.tables import dashboard_sessions
 
 HOSTILE = '<script>alert("store")</script><img src=x onerror=alert(1)>'
 
@@ -51,14 +56,15 @@ def signed_in(api: Api, role: str = "ops") -> httpx.Client:
     return browser
 
 
-def test_a_token_signs_in_once_then_a_strict_cookie_carries_it(api: Api) -> None:
+def test_a_token_signs_in_once_then_a_strict_cookie_carries_a_session(api: Api) -> None:
     browser = api.client()
     token = api.key("ops")
     answer = browser.get("/dashboard", params={"token": token, "platform": "geli"})
     assert answer.status_code == 303
     assert answer.headers["location"] == "/dashboard?platform=geli"  # the token leaves the URL
     cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"redress_dashboard={token};")
+    assert cookie.startswith("redress_dashboard=") and token not in cookie
+    assert "Secure" not in cookie  # plain HTTP in development
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/dashboard" in cookie
     page = browser.get("/dashboard", params={"platform": "geli"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -126,3 +132,59 @@ def test_the_page_counts_cases_by_how_they_ended(api: Api) -> None:
         assert f'<tr data-resolution="{name}"' in live
         assert f'data-value="{count}"' in live.split(f'data-resolution="{name}"')[1][:400]
     assert "withdrawn" in live and "100.0%" in live
+
+
+def _session_id(answer: httpx.Response) -> str:
+    return answer.headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
+
+
+def test_the_session_is_kept_hashed_with_its_expiry_never_the_token(api: Api) -> None:
+    token = api.key("ops")
+    answer = api.client().get("/dashboard", params={"token": token})
+    session_id = _session_id(answer)
+    engine = sync_engine(api.settings)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(dashboard_sessions)).all()
+    finally:
+        engine.dispose()
+    stored = {row.id_hash: row for row in rows}
+    assert hashlib.sha256(session_id.encode()).hexdigest() in stored
+    assert session_id not in stored and not any(token in str(row) for row in rows)
+    row = stored[hashlib.sha256(session_id.encode()).hexdigest()]
+    assert row.expires_at > row.created_at
+
+
+def test_a_forged_or_token_valued_cookie_signs_no_one_in(api: Api) -> None:
+    token = api.key("ops")
+    for cookie in (token, "not-a-session", "x" * 5000):
+        browser = api.client()
+        browser.cookies.set("redress_dashboard", cookie, path="/dashboard")
+        assert browser.get("/dashboard").status_code == 401
+
+
+def test_a_session_ends_when_it_expires(api: Api) -> None:
+    browser = signed_in(api)
+    assert browser.get("/dashboard").status_code == 200
+    api.clock.offset = timedelta(hours=13)
+    try:
+        assert browser.get("/dashboard").status_code == 401
+    finally:
+        api.clock.offset = timedelta()
+
+
+def test_revoking_the_key_ends_its_sessions(api: Api) -> None:
+    created = api.admin.post("/v1/api-keys", json={"role": "ops", "subject": "ops-revoked"})
+    browser = api.client()
+    assert browser.get("/dashboard", params={"token": created.json()["token"]}).is_redirect
+    assert browser.get("/dashboard").status_code == 200
+    assert api.admin.delete(f"/v1/api-keys/{created.json()['id']}").status_code == 204
+    assert browser.get("/dashboard").status_code == 401
+
+
+def test_the_cookie_is_secure_in_production(api: Api) -> None:
+    settings = ApiSettings.model_validate(api.settings.model_dump() | {"environment": "production"})
+    with running_api(settings) as production:
+        answer = production.client().get("/dashboard", params={"token": api.key("ops")})
+        assert answer.status_code == 303
+        assert "Secure" in answer.headers["set-cookie"]
