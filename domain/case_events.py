@@ -98,6 +98,8 @@ def ending_resolution(event_type: str, data: dict[str, Any]) -> str | None:
             return "withdrawn"
         case "Closed":
             return str(data["reason"])
+        case "Refunded" if data.get("reason") == "purchase_protection" and data.get("resolution"):
+            return "protection_refund"  # a first-edition payout read back as `refunded`
         case "Refunded" | "AutoApproved" | "Ruled":
             resolution: str | None = data.get("resolution")
             return resolution
@@ -328,7 +330,7 @@ class Refunded(CaseEvent):
             }
         )
         if self.resolution:
-            case.end(self.resolution)
+            case.end(ending_resolution("Refunded", self.data) or self.resolution)
         elif self.awaits_consumer:
             case.status = AWAITING_CONSUMER
             case.proposal = {"decision": "refund", "note": None, "refund_amount": None}

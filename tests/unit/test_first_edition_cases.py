@@ -141,3 +141,12 @@ def test_a_store_registered_before_subdivisions_and_languages_still_loads() -> N
         None,
         1,
     )
+
+
+def test_a_first_edition_protection_payout_reads_as_protection_refund() -> None:
+    case = submit("biggrey", "warranty_claim", certified=True)
+    fire(case, "first_response")
+    fire(case, "extra_time")
+    fire(case, "protection")
+    _loaded, replayed = replay_as_stored_then(case)
+    assert replayed.resolution == "protection_refund"  # recorded without a resolution then

