@@ -14,7 +14,10 @@ import json
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+KEEP_FOR = timedelta(hours=24)  # an Idempotency-Key replays its answer this long
 
 # What the client will be told, from the case's new state: (status, kept headers, body).
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, str], str]]

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.case_api.idempotency import KEEP_FOR
+from services.idempotent_outcomes import KEEP_FOR
 from services.notifier.tables import DELIVERED, webhook_attempts, webhook_deliveries
 from services.tables import idempotency_keys
 

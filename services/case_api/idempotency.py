@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.case_api.auth import Principal
 from services.case_api.deps import PRINCIPAL, Services, client_address, key_holder
 from services.case_api.problems import DATABASE_UNAVAILABLE, Problem, problem_response
-from services.idempotent_outcomes import CLAIM, Claim
+from services.idempotent_outcomes import CLAIM, KEEP_FOR, Claim
 from services.tables import idempotency_keys
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ UNAVAILABLE = Problem(
     headers={"Retry-After": "2"},
 )
 MAX_BODY = 64 * 1024
-KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=2)  # a "running" row older than this died with its process
 KEPT_HEADERS = ("content-type", "etag", "location")
 # Answers that carry a secret shown once (API tokens, webhook secrets) say so with this header;

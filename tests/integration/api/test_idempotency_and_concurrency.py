@@ -177,3 +177,30 @@ def test_a_key_is_one_scope_however_the_authorization_scheme_is_spelled(api: Api
     assert len({a.json()["id"] for a in answers}) == 1
     assert [a.headers.get("idempotent-replayed") for a in answers] == [None, "true", "true"]
     assert len(api.client(token).get("/v1/cases").json()["items"]) == 1
+
+
+def test_answers_committed_together_in_one_group_commit_each_replay_their_own(api: Api) -> None:
+    store_id = api.store("biggrey")
+    token = api.key("consumer")
+    consumer = api.client(token)
+    cases = [
+        consumer.post("/v1/cases", json=case_body("biggrey", store_id, "complaint")).json()["id"]
+        for _ in range(12)
+    ]
+
+    def post(n: int) -> httpx.Response:
+        with httpx.Client(base_url=api.url, timeout=60) as client:
+            return client.post(
+                f"/v1/cases/{cases[n]}/messages",
+                json={"body": f"m{n}"},
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"batch-{n}"},
+            )
+
+    with ThreadPoolExecutor(12) as pool:
+        first = list(pool.map(post, range(12)))
+    again = [post(n) for n in range(12)]
+    assert [a.status_code for a in first] == [200] * 12
+    for n, (one, replay) in enumerate(zip(first, again, strict=True)):
+        assert replay.headers["idempotent-replayed"] == "true"
+        assert replay.json() == one.json() and replay.json()["messages"][-1]["body"] == f"m{n}"
+        assert replay.headers["etag"] == one.headers["etag"] == '"2"'
