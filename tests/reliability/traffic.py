@@ -254,7 +254,9 @@ class Traffic:
             state = answer.json()
             case = Case(state["id"], platform, store_id, consumer)
             command = "import" if imported else "submit"
-            ack = Ack(command, case.id, state["version"], self.actors[token], "Submitted")
+            # A complaint Biggrey handles from filing records Submitted, then Escalated.
+            last = "Escalated" if state["status"] == "escalated" else "Submitted"
+            ack = Ack(command, case.id, state["version"], self.actors[token], last)
         self.ledger.record(outcome(answer), ack, case)
 
 
