@@ -1,9 +1,9 @@
 """Fifty writers at once on one case, none pinning a version (no If-Match), all succeed: honest
 contention is the server's to absorb (commands on a case queue in each process; a race lost
 to another process is retried), never a 409 for the client. Each lands at a version of its
-own, the case's final version is its version once filed + 50, and its messages are exactly the acknowledged ones.
-On PostgreSQL behind two API worker processes, and on SQLite. The p99 of the answers goes to
-the run's report (recorded, not asserted)."""
+own, the case's final version is its version once filed + 50, and its messages are exactly the
+acknowledged ones. On PostgreSQL behind two API worker processes, and on SQLite. The p99 of
+the answers goes to the run's report (recorded, not asserted)."""
 
 from __future__ import annotations
 
