@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import NotAllowedInStatus, NotYetAllowed
+from domain.languages import default_language
 
 WARNINGS_BEFORE_REVOCATION = 3
 REAPPLY_AFTER_MONTHS = 12
@@ -35,7 +36,26 @@ def months_later(instant: datetime, months: int) -> datetime:
 
 
 class Store(Aggregate):
-    @event("StoreRegistered")
+    class StoreRegistered(Aggregate.Created):
+        """Version 2 added `language`, the store's preferred language (None: its country's)."""
+
+        class_version = 2
+
+        store_id: str
+        platform: str
+        name: str
+        certified: bool
+        country: str
+        timezone: str
+        occurred_at: datetime
+        actor: dict[str, str]
+        language: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["language"] = None  # stores registered before then chose no language
+
+    @event(StoreRegistered)
     def __init__(
         self,
         store_id: str,
@@ -46,9 +66,11 @@ class Store(Aggregate):
         timezone: str,
         occurred_at: datetime,
         actor: dict[str, str],
+        language: str | None = None,
     ) -> None:
         self.store_id, self.platform, self.name = store_id, platform, name
         self.certified, self.country, self.timezone = certified, country, timezone
+        self.language = language
         self.registered_at = occurred_at
         self.warnings: list[dict[str, Any]] = []
         self.warnings_since_certified = 0  # a certificate granted again starts a fresh count
@@ -58,6 +80,11 @@ class Store(Aggregate):
     @staticmethod
     def create_id(store_id: str) -> UUID:
         return store_uuid(store_id)
+
+    @property
+    def preferred_language(self) -> str:
+        """The language chosen at registration, else the main language of its country."""
+        return self.language or default_language(self.country)
 
     def warn(self, case_id: str, occurred_at: datetime, actor: dict[str, str]) -> None:
         """A warning for a missed deadline; the third one costs a Biggrey certificate."""
@@ -106,6 +133,7 @@ class Store(Aggregate):
             "certified": self.certified,
             "country": self.country,
             "timezone": self.timezone,
+            "language": self.preferred_language,
             "warnings": len(self.warnings),
             "reapply_after": self.reapply_after,
             "revocation_reason": self.revocation_reason,

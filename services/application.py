@@ -34,8 +34,14 @@ from domain.filing import Order
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, default_policies
 from domain.store import Store, react_to_case, store_uuid
+from domain.translations import (
+    TranslationEvent,
+    Translations,
+    translations_uuid,
+    verify_translations,
+)
 from services import bulk_get
-from services.case_view import case_state, history_entry
+from services.case_view import case_state, merged_history, with_translations
 from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.observability import EVENTS_APPENDED
@@ -199,6 +205,7 @@ class Redress(Application[UUID]):
         certified: bool,
         country: str,
         timezone: str,
+        language: str | None = None,
     ) -> dict[str, Any]:
         if platform not in self.policies:
             raise UnknownStore(f"unknown platform {platform!r}")
@@ -211,6 +218,7 @@ class Redress(Application[UUID]):
             timezone=timezone,
             occurred_at=by.occurred_at,
             actor=by.actor.as_dict(),
+            language=language,
         )
         try:
             self.save(store)
@@ -299,7 +307,7 @@ class Redress(Application[UUID]):
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, self._case(case_id).version) from None
                 continue
-            return case_state(case)
+            return with_translations(case_state(case), self.translations_of(case_id))
         raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
 
     def record_timeout(self, case_id: UUID, deadline_id: str, now: datetime) -> bool:
@@ -381,7 +389,8 @@ class Redress(Application[UUID]):
     ) -> dict[str, Any]:
         if at is not None:
             version = self._version_at(case_id, at)
-        return case_state(self._case(case_id, version, copy=False))
+        state = case_state(self._case(case_id, version, copy=False))
+        return with_translations(state, self.translations_of(case_id))
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""
@@ -389,17 +398,84 @@ class Redress(Application[UUID]):
         return case.platform, case.store_id, case.consumer_id
 
     def history(self, case_id: UUID) -> list[dict[str, Any]]:
-        return [history_entry(e) for e in self._events(case_id)]
+        return self.history_with_parties(case_id)[1]
 
     def history_with_parties(self, case_id: UUID) -> tuple[tuple[str, str], list[dict[str, Any]]]:
-        """The history and (store_id, consumer_id), from one read of the log."""
+        """The history (the case's events and its translations, in the order recorded) and
+        (store_id, consumer_id), from one read of each stream."""
         events = self._events(case_id)
         first = events[0].data
-        return (first["store_id"], first["consumer_id"]), [history_entry(e) for e in events]
+        entries = merged_history(events, self._translation_events(case_id))
+        return (first["store_id"], first["consumer_id"]), entries
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
+        """Both hash chains: the case's (its figures are the top-level ones) and its
+        translations' (under `translations`)."""
         valid, checked, head = verify_chain(self._events(case_id))
-        return {"valid": valid, "events": checked, "head_hash": head}
+        t_valid, t_checked, t_head = verify_translations(self._translation_events(case_id))
+        return {
+            "valid": valid and t_valid,
+            "events": checked,
+            "head_hash": head,
+            "translations": {"valid": t_valid, "events": t_checked, "head_hash": t_head},
+        }
+
+    # -- translations ------------------------------------------------------------------------
+
+    def translations_of(self, case_id: UUID) -> Translations | None:
+        """The case's translations so far (shared, read only), or None when it has none."""
+        try:
+            found: Translations = self.repository.get(
+                translations_uuid(case_id), deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def preferred_languages(
+        self, case_id: UUID, submitted: Any = None
+    ) -> tuple[str | None, str | None]:
+        """(the consumer's language, the store's): the consumer's from filing, the store's
+        from its registration or its country. `submitted`: the filing event, when at hand."""
+        if submitted is not None:
+            consumer, store_id = submitted.language, submitted.store_id
+        else:
+            case = self._case(case_id, copy=False)
+            consumer, store_id = case.language, case.store_id
+        try:
+            store = self._store(store_id, copy=False).preferred_language
+        except StoreNotFound:
+            store = None
+        return consumer, store
+
+    def text_of(self, case_id: UUID, version: int, field: str) -> str:
+        """One text of a case: `field` of the event at `version`."""
+        for event in self.events.get(case_id, gt=version - 1, lte=version):
+            return str(getattr(event, field))
+        raise CaseNotFound(str(case_id))
+
+    def record_translations(self, case_id: UUID, settle: Callable[[Translations], int]) -> int:
+        """Let `settle` record outcomes on the case's translations (it returns how many it
+        recorded: one already recorded, by anyone, is not recorded again); retried on a
+        concurrent write. Returns how many were recorded."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            try:
+                translations: Translations = self.repository.get(translations_uuid(case_id))
+            except AggregateNotFoundError:
+                translations = Translations.start(case_id)
+            recorded = settle(translations)
+            if not recorded:
+                return 0
+            try:
+                self.save(translations)
+            except IntegrityError:
+                continue
+            return recorded
+        raise IntegrityError(f"translations of {case_id}: gave up after conflicts")
+
+    def _translation_events(self, case_id: UUID) -> list[TranslationEvent]:
+        stream = self.events.get(translations_uuid(case_id))
+        return [e for e in stream if isinstance(e, TranslationEvent)]
 
     def _events(self, case_id: UUID) -> list[CaseEvent]:
         events = [e for e in self.events.get(case_id) if isinstance(e, CaseEvent)]

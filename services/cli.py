@@ -16,6 +16,7 @@ from services.notifier.cli import notifier_app
 from services.projector.cli import projections_app, projector
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
+from services.translator.cli import translator
 
 if TYPE_CHECKING:
     from services.case_api.auth import KeyStore
@@ -29,6 +30,7 @@ app.add_typer(scheduler_app, name="scheduler")
 app.add_typer(projections_app, name="projections")
 app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
+app.command("translator")(translator)
 console = Console()
 
 Host = Annotated[str, typer.Option(help="interface to listen on")]

@@ -1,0 +1,43 @@
+"""The translator's work queue.
+
+Revision ID: 0005_translator
+Revises: 0001
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005_translator"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = ("translator",)
+depends_on: str | Sequence[str] | None = None
+
+TZ = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "translation_jobs",
+        sa.Column("case_id", sa.String(36), primary_key=True),
+        sa.Column("message_id", sa.String(64), primary_key=True),
+        sa.Column("target", sa.String(64), primary_key=True),
+        sa.Column("source_version", sa.Integer, nullable=False),
+        sa.Column("field", sa.String(32), nullable=False),
+        sa.Column("source", sa.String(64)),
+        sa.Column("written_at", TZ, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("next_attempt_at", TZ, nullable=False),
+        sa.Column("last_error", sa.Text),
+    )
+    # Claims walk this index: `WHERE next_attempt_at <= now ORDER BY next_attempt_at LIMIT n`.
+    op.create_index(
+        "ix_translation_jobs_next_attempt_at", "translation_jobs", ["next_attempt_at"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_translation_jobs_next_attempt_at", "translation_jobs")
+    op.drop_table("translation_jobs")
