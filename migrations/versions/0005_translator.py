@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text),
     )
     # Claims walk this index: `WHERE next_attempt_at <= now ORDER BY next_attempt_at LIMIT n`.
-    op.create_index(
-        "ix_translation_jobs_next_attempt_at", "translation_jobs", ["next_attempt_at"]
-    )
+    op.create_index("ix_translation_jobs_next_attempt_at", "translation_jobs", ["next_attempt_at"])
 
 
 def downgrade() -> None:

@@ -19,10 +19,10 @@ class Backoff:
 
     def delay(self, attempts: int, retry_after: float | None = None) -> float:
         """Seconds before the next try, after `attempts` earlier failures."""
-        own = min(self.cap, self.first * 2 ** min(attempts, 32))
+        own = float(min(self.cap, self.first * 2.0 ** min(attempts, 32)))
         if retry_after is None:
             return own
-        return max(own, min(retry_after, self.max_retry_after))
+        return float(max(own, min(retry_after, self.max_retry_after)))
 
     def next_attempt(self, attempts: int, now: datetime, retry_after: float | None) -> datetime:
         return now + timedelta(seconds=self.delay(attempts, retry_after))

@@ -41,9 +41,7 @@ class EngineHttp:
         self.limit = limit
         self._session: aiohttp.ClientSession | None = None
 
-    async def post(
-        self, url: str, *, body: Any, headers: dict[str, str] | None = None
-    ) -> Answer:
+    async def post(self, url: str, *, body: Any, headers: dict[str, str] | None = None) -> Answer:
         """POST `body` as JSON to the engine at `url`."""
         try:
             target = await self.guard.resolve(url)

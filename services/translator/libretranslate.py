@@ -34,7 +34,9 @@ class LibreTranslate:
     async def detect(self, text: str) -> str:
         answer = await self._post("/detect", {"q": text})
         found = answer.body if isinstance(answer.body, list) else []
-        candidates = [c for c in found if isinstance(c, dict) and isinstance(c.get("language"), str)]
+        candidates = [
+            c for c in found if isinstance(c, dict) and isinstance(c.get("language"), str)
+        ]
         if not candidates:
             raise EngineRefused("the engine could not tell the text's language")
         best = max(candidates, key=lambda c: float(c.get("confidence") or 0))

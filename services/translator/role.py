@@ -99,7 +99,7 @@ class TranslatorRole:
         """Until the next retry is due, at most the interval (longer after failures)."""
         assert self.translator is not None
         if failures:
-            return min(30.0, 0.5 * 2**failures)
+            return float(min(30.0, 0.5 * 2.0**failures))
         pause = self.settings.translator_interval
         try:
             due = self.translator.queue.next_due()

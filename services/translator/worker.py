@@ -102,7 +102,10 @@ class Translator:
             else:
                 by_case[job.case_id].append((job, outcome))
         recorded = await asyncio.gather(
-            *(asyncio.to_thread(self._record, case_id, done, now()) for case_id, done in by_case.items())
+            *(
+                asyncio.to_thread(self._record, case_id, done, now())
+                for case_id, done in by_case.items()
+            )
         )
         for done in recorded:
             finished.extend(job for job, _outcome in done)

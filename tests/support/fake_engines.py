@@ -163,7 +163,8 @@ class FakeEngine:
             return trouble
         body: dict[str, Any] = await request.json()
         target = str(body.get("target_lang", "")).split("-")[0].lower()
-        if target not in SUPPORTED:
+        given = body.get("source_lang")
+        if target not in SUPPORTED or (given is not None and str(given).lower() not in SUPPORTED):
             return web.json_response(
                 {"message": "Value for 'target_lang' not supported."}, status=400
             )
