@@ -409,16 +409,15 @@ class Redress(Application[UUID]):
         return (first["store_id"], first["consumer_id"]), entries
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
-        """Both hash chains: the case's (its figures are the top-level ones) and its
-        translations' (under `translations`)."""
+        """The case's hash chain (the top-level figures) and, once the case has
+        translations, theirs (under `translations`); `valid` covers both."""
         valid, checked, head = verify_chain(self._events(case_id))
-        t_valid, t_checked, t_head = verify_translations(self._translation_events(case_id))
-        return {
-            "valid": valid and t_valid,
-            "events": checked,
-            "head_hash": head,
-            "translations": {"valid": t_valid, "events": t_checked, "head_hash": t_head},
-        }
+        verdict: dict[str, Any] = {"valid": valid, "events": checked, "head_hash": head}
+        if translated := self._translation_events(case_id):
+            t_valid, t_checked, t_head = verify_translations(translated)
+            verdict["valid"] = valid and t_valid
+            verdict["translations"] = {"valid": t_valid, "events": t_checked, "head_hash": t_head}
+        return verdict
 
     # -- translations ------------------------------------------------------------------------
 

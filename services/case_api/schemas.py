@@ -5,8 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from domain.languages import is_language_tag
 from domain.money import exponent
 from domain.policies import PLATFORMS
 from domain.policies.schema import Kind
@@ -26,7 +35,16 @@ Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=NO_NUL)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
-Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+def _language_tag(tag: str) -> str:
+    if not is_language_tag(tag):
+        raise ValueError("not a BCP 47 language tag (e.g. fr, de-CH, zh-Hant-TW)")
+    return tag
+
+
+# BCP 47 syntax only, not any one engine's list of languages.
+Language = Annotated[str, StringConstraints(max_length=64), AfterValidator(_language_tag)]
 
 
 class In(BaseModel):
@@ -92,6 +110,9 @@ class StoreCreate(In):
     certified: bool = False
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    language: Language | None = Field(
+        None, description="the store's preferred language (default: its country's main one)"
+    )
 
 
 class ApiKeyCreate(In):
@@ -204,7 +225,16 @@ class CasePublic(BaseModel):
     deadlines: list[DeadlinePublic]
     paused_deadlines: list[PausedDeadline]
     refunds: list[RefundPublic]
-    messages: list[dict[str, Any]]
+    messages: list[dict[str, Any]] = Field(
+        description="each with id, body, language, translations [{language, body, engine}] "
+        "and, when a language is asked for (?lang= or Accept-Language), display_body"
+    )
+    text_translations: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="translations of the other texts by text id (Submitted:1: the "
+        "description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)",
+    )
+    display_description: str | None = None
     reminders: int
     warnings: int
     consumer_may_close: bool
@@ -241,6 +271,10 @@ class HistoryEntry(BaseModel):
     deadlines: list[DeadlinePublic]
     hash: str
     prev_hash: str
+    chain: str | None = Field(
+        None, description='"translations" for a translation (its own hash chain), else absent'
+    )
+    chain_version: int | None = None
 
 
 class History(BaseModel):
@@ -248,10 +282,17 @@ class History(BaseModel):
     events: list[HistoryEntry]
 
 
+class ChainVerification(BaseModel):
+    valid: bool
+    events: int
+    head_hash: str
+
+
 class Verification(BaseModel):
     valid: bool
     events: int
     head_hash: str
+    translations: ChainVerification | None = None
 
 
 class StorePublic(BaseModel):
@@ -261,6 +302,7 @@ class StorePublic(BaseModel):
     certified: bool
     country: str
     timezone: str
+    language: str
     warnings: int
     reapply_after: AwareDatetime | None
     revocation_reason: str | None

@@ -51,6 +51,7 @@ def test_a_store_registers_with_its_platform_calendar_and_certificate() -> None:
         "certified": True,
         "country": "GB",
         "timezone": "Europe/London",
+        "language": "en",  # none chosen: the country's main language
         "warnings": 0,
         "reapply_after": None,
         "revocation_reason": None,

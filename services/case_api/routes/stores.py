@@ -41,6 +41,7 @@ async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Sv
             certified=body.certified,
             country=body.country,
             timezone=body.timezone,
+            language=body.language,
         )
     )
     return json_response(store, 201, {"Location": f"/v1/stores/{body.id}"})
