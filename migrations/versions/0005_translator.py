@@ -1,4 +1,4 @@
-"""The translator's work queue.
+"""The translator's work queue, and what a mail waits for to be sent in its reader's language.
 
 Revision ID: 0005_translator
 Revises: 0001
@@ -13,7 +13,7 @@ from alembic import op
 revision: str = "0005_translator"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = ("translator",)
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = "0004"  # notifier_emails
 
 TZ = sa.DateTime(timezone=True)
 
@@ -35,7 +35,12 @@ def upgrade() -> None:
     # Claims walk this index: `WHERE next_attempt_at <= now ORDER BY next_attempt_at LIMIT n`.
     op.create_index("ix_translation_jobs_next_attempt_at", "translation_jobs", ["next_attempt_at"])
 
+    op.add_column("notifier_emails", sa.Column("translation", sa.JSON))
+    op.add_column("notifier_emails", sa.Column("wait_until", TZ))
+
 
 def downgrade() -> None:
+    op.drop_column("notifier_emails", "wait_until")
+    op.drop_column("notifier_emails", "translation")
     op.drop_index("ix_translation_jobs_next_attempt_at", "translation_jobs")
     op.drop_table("translation_jobs")

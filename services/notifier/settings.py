@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from services.settings import Settings
@@ -39,6 +41,15 @@ class NotifierSettings(Settings):
     )
     email_store_address: str | None = Field(
         None, description='a store\'s address from its id, e.g. "support+{id}@shop.example"'
+    )
+    translator: Literal["none", "libretranslate", "deepl"] = Field(
+        "none", description="(shared with the translator) mails wait for translations unless none"
+    )
+    translation_wait: float = Field(
+        30.0,
+        ge=0,
+        description="seconds a mail holding a text in another language than its reader's waits "
+        "for the translation before it is sent as written, with a note",
     )
 
     @model_validator(mode="after")
