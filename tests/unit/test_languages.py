@@ -69,3 +69,11 @@ def test_a_store_registered_before_languages_existed_loads_with_its_countrys_lan
     loaded = event.mutate(None)
     assert loaded is not None
     assert loaded.language is None and loaded.preferred_language == "de"
+
+
+def test_the_readme_documents_every_countrys_default_language() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for country, language in COUNTRY_LANGUAGES.items():
+        assert f"{country} `{language}`" in readme, country
