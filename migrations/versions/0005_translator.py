@@ -35,6 +35,11 @@ def upgrade() -> None:
     # Claims walk this index: `WHERE next_attempt_at <= now ORDER BY next_attempt_at LIMIT n`.
     op.create_index("ix_translation_jobs_next_attempt_at", "translation_jobs", ["next_attempt_at"])
 
+    op.create_table(
+        "translation_totals",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("count", sa.BigInteger, nullable=False),
+    )
     op.add_column("notifier_emails", sa.Column("translation", sa.JSON))
     op.add_column("notifier_emails", sa.Column("wait_until", TZ))
 
@@ -42,5 +47,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_column("notifier_emails", "wait_until")
     op.drop_column("notifier_emails", "translation")
+    op.drop_table("translation_totals")
     op.drop_index("ix_translation_jobs_next_attempt_at", "translation_jobs")
     op.drop_table("translation_jobs")

@@ -35,8 +35,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.case_events import CaseEvent, Submitted
+from domain.translations import Translations
 from projections.tracking import transaction
 from services.translator.tables import translation_jobs as T
+from services.translator.tables import translation_totals
 from services.translator.texts import text_of
 
 NAME = "translator"
@@ -83,6 +85,7 @@ class Enqueue:
         self.preferred = preferred
 
     def apply(self, connection: Connection, events: Sequence[Any]) -> None:
+        count_outcomes(connection, events)
         rows = []
         for event in events:
             found = text_of(event) if isinstance(event, CaseEvent) else None
@@ -106,6 +109,41 @@ class Enqueue:
         if rows:
             insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             connection.execute(insert(T).on_conflict_do_nothing(), rows)
+
+
+def count_outcomes(connection: Connection, events: Sequence[Any]) -> None:
+    """Add the translations and refusals in `events` to the dashboard's totals."""
+    added = {
+        "translated": sum(isinstance(e, Translations.MessageTranslated) for e in events),
+        "failed": sum(isinstance(e, Translations.TranslationFailed) for e in events),
+    }
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    for name, count in added.items():
+        if count:
+            upsert = insert(translation_totals).values(name=name, count=count)
+            connection.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["name"],
+                    set_={"count": translation_totals.c.count + count},
+                )
+            )
+
+
+def figures(connection: Connection) -> dict[str, int]:
+    """The dashboard's figures: texts waiting (`backlog`), those among them the engine
+    failed for now (`retrying`), and totals translated and refused for good (`failed`)."""
+    backlog, retrying = connection.execute(
+        select(func.count(), func.count().filter(T.c.attempts > 0)).select_from(T)
+    ).one()
+    totals = dict(
+        connection.execute(select(translation_totals.c.name, translation_totals.c.count)).all()
+    )
+    return {
+        "backlog": int(backlog),
+        "retrying": int(retrying),
+        "translated": int(totals.get("translated", 0)),
+        "failed": int(totals.get("failed", 0)),
+    }
 
 
 class Queue:

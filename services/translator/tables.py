@@ -7,7 +7,7 @@ deleted once the translation, or a refusal, is recorded in the event store.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Table, Text
 
 from projections.tables import metadata
 
@@ -29,4 +29,13 @@ translation_jobs = Table(
     Column("next_attempt_at", TZ, nullable=False),
     Column("last_error", Text),
     Index("ix_translation_jobs_next_attempt_at", "next_attempt_at"),
+)
+
+# Totals for the dashboard, counted as the translator's position passes each recorded event
+# (same transaction as the position: exactly once): `translated`, `failed`.
+translation_totals = Table(
+    "translation_totals",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("count", BigInteger, nullable=False),
 )

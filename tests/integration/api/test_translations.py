@@ -182,3 +182,20 @@ def test_an_unreadable_lang_is_refused_and_an_unreadable_accept_language_ignored
     assert refused.status_code == 422 and "lang" in refused.text
     ignored = consumer.get(f"/v1/cases/{case_id}", headers={"Accept-Language": "*;q=1, ??"})
     assert ignored.status_code == 200 and "display_description" not in ignored.json()
+
+
+def test_the_dashboard_shows_the_translation_backlog_and_failures(
+    api: Api, translate: Any
+) -> None:
+    store_id = german_store(api)
+    consumer, _store, case_id = french_case(api, store_id)
+    consumer.post(f"/v1/cases/{case_id}/messages", json={"body": "nuqneH", "language": "tlh"})
+    translate()  # the description is translated; Klingon is refused for good
+    translate()  # the next round counts what the last one recorded, as it passes in the log
+    browser = api.client()
+    signed = browser.get("/dashboard", params={"token": api.key("ops")})
+    assert signed.status_code == 303
+    page = browser.get("/dashboard/live").text
+    assert "Translation backlog" in page and "Translation failures" in page
+    failures = int(page.split('data-stat="translation_failures" data-value="')[1].split('"')[0])
+    assert failures >= 1
