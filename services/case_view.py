@@ -76,23 +76,19 @@ def with_display(state: dict[str, Any], language: str) -> dict[str, Any]:
     """Add `display_body` to each message (and `display_description`): the text in
     `language` where a translation exists, else as written."""
     for message in state["messages"]:
-        message["display_body"] = _in_language(
-            message["body"], message.get("language"), message["translations"], language
-        )
+        message["display_body"] = _in_language(message["body"], message["translations"], language)
     described = state["text_translations"].get("Submitted:1", [])
-    state["display_description"] = _in_language(
-        state["description"], state["language"], described, language
-    )
+    state["display_description"] = _in_language(state["description"], described, language)
     return state
 
 
-def _in_language(
-    body: str, written_in: str | None, translations: list[dict[str, Any]], language: str
-) -> str:
-    if written_in is not None and same_language(written_in, language):
-        return body
+def _in_language(body: str, translations: list[dict[str, Any]], language: str) -> str:
+    # A translation first: the translator found the text was not in that language, whatever
+    # language the message was labelled with (a store's response carries the case's).
     found = next((t for t in translations if same_language(t["language"], language)), None)
-    return str(found["body"]) if found else body
+    if found is not None:
+        return str(found["body"])
+    return body  # as written: in that language already, or not translated (yet)
 
 
 def translation_entry(event: TranslationEvent, case_version: int) -> dict[str, Any]:

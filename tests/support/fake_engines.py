@@ -67,6 +67,7 @@ class FakeEngine:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.requests: Counter[str] = Counter()  # text → translate calls that answered 200
+        self.received = 0  # requests that arrived, whatever they were answered
         self._failures: list[tuple[int, float | None]] = []  # (status, retry_after) to answer
         self.hang = 0.0  # seconds to sleep before answering
         self._loop = asyncio.new_event_loop()
@@ -126,6 +127,7 @@ class FakeEngine:
             self._runner = None
 
     async def _trouble(self) -> web.Response | None:
+        self.received += 1
         if self.hang:
             await asyncio.sleep(self.hang)
         with self._lock:

@@ -184,9 +184,7 @@ def test_an_unreadable_lang_is_refused_and_an_unreadable_accept_language_ignored
     assert ignored.status_code == 200 and "display_description" not in ignored.json()
 
 
-def test_the_dashboard_shows_the_translation_backlog_and_failures(
-    api: Api, translate: Any
-) -> None:
+def test_the_dashboard_shows_the_translation_backlog_and_failures(api: Api, translate: Any) -> None:
     store_id = german_store(api)
     consumer, _store, case_id = french_case(api, store_id)
     consumer.post(f"/v1/cases/{case_id}/messages", json={"body": "nuqneH", "language": "tlh"})
