@@ -203,6 +203,16 @@ def all_translated(staff: httpx.Client, case_ids: list[str], each: int) -> bool:
     return sum(translations_recorded(staff, case_ids).values()) >= len(case_ids) * each
 
 
+# A minute of outage each: one engine per backend, not every pair.
+@pytest.mark.parametrize(
+    "stage",
+    [
+        ("sqlite", "libretranslate"),
+        pytest.param(("postgres", "deepl"), marks=pytest.mark.postgres),
+    ],
+    ids=lambda p: "-".join(p),
+    indirect=True,
+)
 def test_an_engine_away_for_60_s_loses_nothing_and_doubles_nothing(stage: Stage) -> None:
     stage.fake.down()
     staff, case_ids = post_many(stage, cases=4, messages=5)
