@@ -64,7 +64,9 @@ def serve_engine(port: int) -> None:
         if scope["path"] == "/detect":
             answer: Any = [{"language": "fr", "confidence": 90.0}]
         else:
-            answer = {"translatedText": f"[{asked.get('target')}] {asked.get('q')}"}
+            target, q = asked.get("target"), asked.get("q")
+            said = [f"[{target}] {t}" for t in q] if isinstance(q, list) else f"[{target}] {q}"
+            answer = {"translatedText": said}
         headers = [(b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": orjson.dumps(answer)})

@@ -50,4 +50,5 @@ def translator(
         batch=settings.translator_batch,
         lease=settings.lease,
         concurrency=settings.translator_concurrency,
+        workers=settings.translator_workers,
     )

@@ -40,9 +40,15 @@ class DeepL:
         self.url = (url or default_url(api_key)).rstrip("/")
 
     async def translate(self, text: str, source: str | None, target: str) -> Translated:
+        return (await self.translate_many([text], source, target))[0]
+
+    async def translate_many(
+        self, texts: list[str], source: str | None, target: str
+    ) -> list[Translated]:
+        """Up to 50 texts a request, as DeepL allows; without a source, DeepL detects each."""
         if source is not None and same_language(source, target):
-            return Translated(text, source)
-        body: dict[str, Any] = {"text": [text], "target_lang": target_code(target)}
+            return [Translated(text, source) for text in texts]
+        body: dict[str, Any] = {"text": texts, "target_lang": target_code(target)}
         if source is not None:
             body["source_lang"] = primary(source).upper()
         answer = await self.http.post(
@@ -56,16 +62,20 @@ class DeepL:
             raise EngineRefused(str(message or "HTTP 400")[:300])
         if answer.status != 200:
             raise EngineUnavailable(f"translate: HTTP {answer.status}", answer.retry_after)
-        return _first(answer.body, text, source)
+        return _translations(answer.body, len(texts), source)
 
     async def aclose(self) -> None:
         await self.http.aclose()
 
 
-def _first(body: Any, text: str, source: str | None) -> Translated:
+def _translations(body: Any, count: int, source: str | None) -> list[Translated]:
     try:
-        found = body["translations"][0]
-        translated, detected = str(found["text"]), str(found["detected_source_language"])
-    except (KeyError, IndexError, TypeError):
+        found = [
+            Translated(str(t["text"]), source or str(t["detected_source_language"]).lower())
+            for t in body["translations"]
+        ]
+    except (KeyError, TypeError):
         raise EngineUnavailable(f"translate: unexpected answer {str(body)[:200]}") from None
-    return Translated(translated, source or detected.lower())
+    if len(found) != count:
+        raise EngineUnavailable(f"translate: {len(found)} answers for {count} texts")
+    return found

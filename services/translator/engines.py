@@ -40,4 +40,11 @@ class TranslationEngine(Protocol):
         target language comes back unchanged."""
         ...
 
+    async def translate_many(
+        self, texts: list[str], source: str | None, target: str
+    ) -> list[Translated]:
+        """Several texts of one language in one request, answers in the same order. A
+        refusal or an outage concerns them all (ask one by one to tell which is refused)."""
+        ...
+
     async def aclose(self) -> None: ...

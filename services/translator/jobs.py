@@ -78,11 +78,24 @@ class Job:
         return (self.case_id, self.message_id, self.target)
 
 
+LANGUAGES_KEPT = 100_000  # cases whose parties' languages are remembered; beyond, start again
+
+
 class Enqueue:
     """Queue every new text for each party's language it is not written in."""
 
     def __init__(self, preferred: Preferred) -> None:
         self.preferred = preferred
+        # A case's parties and their languages do not change: read them once per case.
+        self._languages: dict[UUID, tuple[str | None, str | None]] = {}
+
+    def languages(self, case_id: UUID, submitted: Any) -> tuple[str | None, str | None]:
+        if (known := self._languages.get(case_id)) is not None:
+            return known
+        if len(self._languages) >= LANGUAGES_KEPT:
+            self._languages.clear()
+        found = self._languages[case_id] = self.preferred(case_id, submitted)
+        return found
 
     def apply(self, connection: Connection, events: Sequence[Any]) -> None:
         count_outcomes(connection, events)
@@ -92,7 +105,7 @@ class Enqueue:
             if found is None:
                 continue
             context = event if isinstance(event, Submitted) else None
-            for target in found.targets(self.preferred(event.originator_id, context)):
+            for target in found.targets(self.languages(event.originator_id, context)):
                 rows.append(
                     {
                         "case_id": found.case_id,

@@ -31,6 +31,24 @@ class LibreTranslate:
             raise EngineUnavailable(f"translate: unexpected answer {str(answer.body)[:200]}")
         return Translated(body, source)
 
+    async def translate_many(
+        self, texts: list[str], source: str | None, target: str
+    ) -> list[Translated]:
+        """One request for texts of a known language (`q` as a list); a text whose
+        language is unknown is detected first, so those go one by one."""
+        if source is None or len(texts) == 1:
+            return [await self.translate(text, source, target) for text in texts]
+        if same_language(source, target):
+            return [Translated(text, source) for text in texts]
+        answer = await self._post(
+            "/translate",
+            {"q": texts, "source": primary(source), "target": primary(target), "format": "text"},
+        )
+        found = answer.body.get("translatedText") if isinstance(answer.body, dict) else None
+        if not isinstance(found, list) or len(found) != len(texts):
+            raise EngineUnavailable(f"translate: unexpected answer {str(answer.body)[:200]}")
+        return [Translated(str(body), source) for body in found]
+
     async def detect(self, text: str) -> str:
         answer = await self._post("/detect", {"q": text})
         found = answer.body if isinstance(answer.body, list) else []

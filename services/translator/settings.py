@@ -36,6 +36,9 @@ class TranslatorSettings(Settings):
     )
     translator_batch: int = Field(100, ge=1, description="texts claimed per round")
     translator_concurrency: int = Field(32, ge=1, description="engine requests in flight")
+    translator_workers: int = Field(
+        4, ge=1, description="batches in progress at once per process (claim, ask, record)"
+    )
     translator_interval: float = Field(
         0.2, gt=0, description="seconds between looks at the log when nothing wakes it sooner"
     )

@@ -19,18 +19,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
 from sqlalchemy import Engine
 
 from domain.languages import same_language
 from domain.translations import Translations
 from projections.tracking import catch_up
 from services.application import Redress
-from services.translator import metrics
+from services.translator import metrics, reads
 from services.translator.backoff import Backoff
 from services.translator.engines import (
     EngineRefused,
@@ -42,6 +43,7 @@ from services.translator.jobs import NAME, Enqueue, Job, Queue
 
 log = logging.getLogger(__name__)
 ACTOR = {"role": "system", "id": "translator"}
+PER_REQUEST = 25  # texts of one language asked in one request (DeepL takes up to 50)
 Outcome = Translated | EngineRefused | EngineUnavailable
 
 
@@ -63,81 +65,174 @@ class Translator:
     batch: int = 100
     lease: float = 30.0
     concurrency: int = 32
+    workers: int = 4
     queue: Queue = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue = Queue(self.db)
         self._enqueue = Enqueue(self.app.preferred_languages)
         self._slots = asyncio.Semaphore(self.concurrency)
+        self._recording = asyncio.Lock()
 
     def catch_up(self) -> int:
         """Queue the texts logged since the tracked position."""
         return catch_up(self.db, self.app, NAME, self._enqueue.apply)
 
     async def run_due(self, now: Callable[[], datetime]) -> RoundReport:
+        """Queue what the log holds, then translate everything due, `workers` batches at a
+        time (one batch waits on the engine while another reads or records)."""
         report = RoundReport()
         await asyncio.to_thread(self.catch_up)
+        await asyncio.gather(*(self._drain(now, report) for _ in range(self.workers)))
+        metrics.backlog.set(await asyncio.to_thread(self.queue.backlog))
+        return report
+
+    async def _drain(self, now: Callable[[], datetime], report: RoundReport) -> None:
         while jobs := await asyncio.to_thread(self.queue.claim, now(), self.lease, self.batch):
             report.claimed += len(jobs)
             await self._translate_batch(jobs, now, report)
-        metrics.backlog.set(await asyncio.to_thread(self.queue.backlog))
-        return report
 
     async def _translate_batch(
         self, jobs: list[Job], now: Callable[[], datetime], report: RoundReport
     ) -> None:
-        fresh, settled = await asyncio.to_thread(self._unsettled, jobs)
-        report.unchanged += len(settled)
-        texts = await asyncio.to_thread(self._texts, fresh)
-        outcomes = await asyncio.gather(*(self._ask(job, texts[job]) for job in fresh))
-        by_case: dict[str, list[tuple[Job, Outcome]]] = defaultdict(list)
-        finished = list(settled)
+        known, texts = await asyncio.to_thread(self._read, jobs)  # to skip settled ones
+        fresh = [j for j in jobs if not _settled(known.get(j.case_id), j)]
+        report.unchanged += len(jobs) - len(fresh)
+        finished = [j for j in jobs if _settled(known.get(j.case_id), j)]
+        outcomes = await self._ask_all(fresh, texts)
+        to_record: list[tuple[Job, Outcome]] = []
+        deferred: list[tuple[Job, EngineUnavailable]] = []
         for job, outcome in zip(fresh, outcomes, strict=True):
             if isinstance(outcome, EngineUnavailable):
-                await asyncio.to_thread(self._defer, job, outcome, now())
-                report.deferred += 1
+                deferred.append((job, outcome))
             elif isinstance(outcome, Translated) and same_language(outcome.source, job.target):
                 finished.append(job)  # written in that language after all: nothing to show
                 report.unchanged += 1
             else:
-                by_case[job.case_id].append((job, outcome))
-        recorded = await asyncio.gather(
-            *(
-                asyncio.to_thread(self._record, case_id, done, now())
-                for case_id, done in by_case.items()
-            )
-        )
-        for done in recorded:
-            finished.extend(job for job, _outcome in done)
-            for job, outcome in done:
-                if isinstance(outcome, Translated):
-                    report.translated += 1
-                    metrics.latency.observe((now() - job.written_at).total_seconds())
-                else:
-                    report.failed += 1
-        await asyncio.to_thread(self.queue.done, finished)
+                to_record.append((job, outcome))
+        async with self._recording:  # one batch records at a time: no conflicts among them
+            at = now()
+            recorded = await asyncio.to_thread(self._record, to_record, at)
+        self._count(recorded, at, report)
+        finished.extend(job for job, _outcome in to_record)
+        await asyncio.to_thread(self._finish, finished, deferred, at)
+        report.deferred += len(deferred)
 
-    def _unsettled(self, jobs: list[Job]) -> tuple[list[Job], list[Job]]:
-        """(jobs still to do, jobs whose outcome is already recorded)."""
-        known: dict[str, Translations | None] = {}
-        fresh, settled = [], []
+    def _read(self, jobs: list[Job]) -> tuple[dict[str, Translations], dict[Job, str]]:
+        """The cases' translations so far, and each job's text (one query each on
+        PostgreSQL)."""
+        known = reads.translations_of(self.app, sorted({j.case_id for j in jobs}))
+        events = reads.source_events(self.app, [(UUID(j.case_id), j.source_version) for j in jobs])
+        texts = {}
         for job in jobs:
-            if job.case_id not in known:
-                known[job.case_id] = self.app.translations_of(UUID(job.case_id))
-            translations = known[job.case_id]
-            if translations is not None and translations.is_settled(job.message_id, job.target):
-                settled.append(job)
+            event = events.get((UUID(job.case_id), job.source_version))
+            if event is None:
+                raise LookupError(f"case {job.case_id} has no event {job.source_version}")
+            texts[job] = str(getattr(event, job.field))
+        return known, texts
+
+    def _record(self, done: list[tuple[Job, Outcome]], at: datetime) -> list[tuple[Job, Outcome]]:
+        """Record the outcomes on fresh reads of the cases' translations, every case's in one
+        save; if a racing translator wrote one of them meanwhile, case by case. Returns what
+        was recorded (an outcome already recorded, by anyone, is not recorded again)."""
+        by_case: dict[str, list[tuple[Job, Outcome]]] = defaultdict(list)
+        for job, outcome in done:
+            by_case[job.case_id].append((job, outcome))
+        known = reads.translations_of(self.app, sorted(by_case))
+        changed, recorded = [], []
+        for case_id, outcomes in by_case.items():
+            translations = known.get(case_id) or Translations.start(UUID(case_id))
+            settled = self._settle(translations, outcomes, at)
+            if settled:
+                changed.append(translations)
+                recorded.extend(settled)
+        try:
+            self.app.save(*changed)
+        except IntegrityError:
+            recorded = []
+            for case_id, outcomes in by_case.items():
+                recorded.extend(self._record_alone(case_id, outcomes, at))
+        return recorded
+
+    def _record_alone(
+        self, case_id: str, outcomes: list[tuple[Job, Outcome]], at: datetime
+    ) -> list[tuple[Job, Outcome]]:
+        recorded: list[tuple[Job, Outcome]] = []
+
+        def settle(translations: Translations) -> int:
+            recorded[:] = self._settle(translations, outcomes, at)
+            return len(recorded)
+
+        self.app.record_translations(UUID(case_id), settle)
+        return recorded
+
+    def _settle(
+        self, translations: Translations, outcomes: list[tuple[Job, Outcome]], at: datetime
+    ) -> list[tuple[Job, Outcome]]:
+        settled = []
+        for job, outcome in outcomes:
+            if isinstance(outcome, Translated):
+                changed = translations.translated(
+                    job.message_id, job.target, outcome.body, self.engine.name, at, ACTOR
+                )
             else:
-                fresh.append(job)
-        return fresh, settled
+                reason = str(getattr(outcome, "reason", outcome))[:500]
+                changed = translations.failed(job.message_id, job.target, reason, at, ACTOR)
+            if changed:
+                settled.append((job, outcome))
+        return settled
 
-    def _texts(self, jobs: list[Job]) -> dict[Job, str]:
-        read: dict[tuple[str, int, str], str] = {}
+    def _count(
+        self, recorded: list[tuple[Job, Outcome]], at: datetime, report: RoundReport
+    ) -> None:
+        for job, outcome in recorded:
+            if isinstance(outcome, Translated):
+                report.translated += 1
+                metrics.translated.labels(self.engine.name).inc()
+                metrics.latency.observe((at - job.written_at).total_seconds())
+            else:
+                report.failed += 1
+                metrics.failures.inc()
+
+    def _finish(
+        self, finished: list[Job], deferred: list[tuple[Job, EngineUnavailable]], at: datetime
+    ) -> None:
+        self.queue.done(finished)
+        for job, failure in deferred:
+            self._defer(job, failure, at)
+
+    async def _ask_all(self, jobs: list[Job], texts: dict[Job, str]) -> list[Outcome]:
+        """Every job's outcome, asking for texts of one language together (PER_REQUEST a
+        request); when the engine refuses such a request, each text is asked alone, so only
+        the text it cannot take is refused."""
+        groups: dict[tuple[str | None, str], list[Job]] = defaultdict(list)
         for job in jobs:
-            key = (job.case_id, job.source_version, job.field)
-            if key not in read:
-                read[key] = self.app.text_of(UUID(job.case_id), job.source_version, job.field)
-        return {job: read[(job.case_id, job.source_version, job.field)] for job in jobs}
+            groups[(job.source, job.target)].append(job)
+        chunks = [
+            group[i : i + PER_REQUEST]
+            for group in groups.values()
+            for i in range(0, len(group), PER_REQUEST)
+        ]
+        answered = await asyncio.gather(*(self._ask_chunk(c, texts) for c in chunks))
+        outcomes = {job: outcome for chunk in answered for job, outcome in chunk}
+        return [outcomes[job] for job in jobs]
+
+    async def _ask_chunk(
+        self, chunk: list[Job], texts: dict[Job, str]
+    ) -> list[tuple[Job, Outcome]]:
+        first = chunk[0]
+        async with self._slots:
+            try:
+                found = await self.engine.translate_many(
+                    [texts[j] for j in chunk], first.source, first.target
+                )
+                return list(zip(chunk, found, strict=True))
+            except EngineUnavailable as down:
+                return [(job, down) for job in chunk]
+            except EngineRefused as refused:
+                if len(chunk) == 1:
+                    return [(first, refused)]
+        return [(job, await self._ask(job, texts[job])) for job in chunk]
 
     async def _ask(self, job: Job, text: str) -> Outcome:
         async with self._slots:
@@ -159,26 +254,6 @@ class Translator:
         )
         self.queue.retry(job, at, failure.reason)
 
-    def _record(
-        self, case_id: str, done: Sequence[tuple[Job, Outcome]], at: datetime
-    ) -> Sequence[tuple[Job, Outcome]]:
-        def settle(translations: Translations) -> int:
-            recorded = 0
-            for job, outcome in done:
-                if isinstance(outcome, Translated):
-                    changed = translations.translated(
-                        job.message_id, job.target, outcome.body, self.engine.name, at, ACTOR
-                    )
-                    if changed:
-                        metrics.translated.labels(self.engine.name).inc()
-                elif isinstance(outcome, EngineRefused):
-                    changed = translations.failed(
-                        job.message_id, job.target, outcome.reason[:500], at, ACTOR
-                    )
-                    if changed:
-                        metrics.failures.inc()
-                recorded += int(changed)
-            return recorded
 
-        self.app.record_translations(UUID(case_id), settle)
-        return done
+def _settled(translations: Translations | None, job: Job) -> bool:
+    return translations is not None and translations.is_settled(job.message_id, job.target)

@@ -119,3 +119,19 @@ def test_an_engine_without_its_address_or_key_is_refused_at_start() -> None:
         TranslatorSettings(translator="libretranslate")
     with pytest.raises(ValueError, match="DEEPL_API_KEY"):
         TranslatorSettings(translator="deepl")
+
+
+async def test_several_texts_of_one_language_go_in_one_request(
+    fake: FakeEngine, engine: TranslationEngine
+) -> None:
+    before = fake.received
+    answers = await engine.translate_many(["Thank you.", "The screen is cracked."], "en", "de")
+    assert [a.body for a in answers] == ["Danke.", "Der Bildschirm ist gesprungen."]
+    assert fake.received - before == 1
+
+
+async def test_a_refused_request_of_several_texts_is_refused_as_a_whole(
+    engine: TranslationEngine,
+) -> None:
+    with pytest.raises(EngineRefused):
+        await engine.translate_many(["Thank you.", "Danke."], "en", "tlh")

@@ -198,3 +198,13 @@ def test_a_replayed_queue_row_is_not_recorded_twice_nor_sent_to_the_engine_again
     rig.run()
     assert rig.fake.translated == asked
     assert rig.history_types(case_id).count("MessageTranslated") == 1
+
+
+def test_texts_asked_together_that_the_engine_refuses_are_each_refused_on_their_own(
+    rig: Rig,
+) -> None:
+    first, second = rig.case("nuqneH", "tlh"), rig.case("Qapla'", "tlh")
+    report = rig.run()
+    assert (report.failed, report.translated) == (2, 0)
+    assert "TranslationFailed" in rig.history_types(first)
+    assert "TranslationFailed" in rig.history_types(second)

@@ -146,6 +146,10 @@ class FakeEngine:
             return web.json_response(
                 {"error": f"{target} is not supported"}, status=400
             )  # LibreTranslate's own wording differs; the status is what matters
+        if isinstance(body["q"], list):  # several texts of one language at once
+            for text in body["q"]:
+                self.requests[text] += 1
+            return web.json_response({"translatedText": [translate(q, target) for q in body["q"]]})
         self.requests[body["q"]] += 1
         return web.json_response({"translatedText": translate(body["q"], target)})
 
