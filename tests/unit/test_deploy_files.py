@@ -15,7 +15,7 @@ from services.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
-ROLES = {"api": 2, "projector": 1, "scheduler": 2, "notifier": 2}
+ROLES = {"api": 2, "projector": 1, "scheduler": 2, "notifier": 2, "translator": 2}
 APP_UID = 10001
 
 
