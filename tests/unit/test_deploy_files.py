@@ -106,6 +106,7 @@ def test_compose_runs_every_role_against_postgres_after_the_migration() -> None:
         "projector",
         "scheduler",
         "notifier",
+        "translator",
     }
     assert services["postgres"]["image"] == "postgres:15"
     assert services["postgres"]["healthcheck"]["test"]
