@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import pytest
 from support.fake_engines import DEEPL_KEY, FakeEngine
-from support.processes import ApiService, Fleet, Service, wait_until
+from support.postgres import free_port
+from support.processes import Fleet, Service, wait_until
 
 ADMIN = "e2e-translation-admin-7c1e"
 SETTLE = 120.0  # seconds for the translator to catch up, generous on a busy machine
@@ -29,14 +30,14 @@ SETTLE = 120.0  # seconds for the translator to catch up, generous on a busy mac
 @dataclass
 class Stage:
     fleet: Fleet
-    api: ApiService
+    url: str
     fake: FakeEngine
     translators: list[Service]
     clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self, token: str, **headers: str) -> httpx.Client:
         headers["Authorization"] = f"Bearer {token}"
-        client = httpx.Client(base_url=self.api.url, headers=headers, timeout=30)
+        client = httpx.Client(base_url=self.url, headers=headers, timeout=30)
         self.clients.append(client)
         return client
 
@@ -85,7 +86,7 @@ def stage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stage]:
         }
         with Fleet(tmp_path, env) as fleet:
             api = fleet.api()
-            stage = Stage(fleet, api, fake, [fleet.start("translator")])
+            stage = Stage(fleet, api.url, fake, [fleet.start("translator")])
             try:
                 yield stage
             finally:
@@ -250,3 +251,42 @@ def test_two_translators_racing_record_each_translation_once(stage: Stage) -> No
     assert len(recorded) == 56 and set(recorded.values()) == {1}
     for translator in stage.translators:
         assert translator.running, translator.logs()
+
+
+def test_redress_serve_translates_in_process_on_sqlite(tmp_path: Path) -> None:
+    with FakeEngine("libretranslate") as fake:
+        port = free_port()
+        env = {
+            "REDRESS_DATABASE_URL": f"sqlite:///{tmp_path / 'redress.db'}",
+            "REDRESS_ADMIN_TOKEN": ADMIN,
+            "REDRESS_TRANSLATOR": "libretranslate",
+            "REDRESS_LIBRETRANSLATE_URL": fake.url,
+            "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1",
+        }
+        with Fleet(tmp_path, env) as fleet:
+            serve = fleet.start("serve", "--port", str(port))
+            url = f"http://127.0.0.1:{port}"
+            wait_until(lambda: _answers(url), 120, f"redress serve:\n{serve.logs()}")
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {ADMIN}"}) as admin:
+                stage = Stage(fleet, url, fake, [])
+                try:
+                    store_id = register_german_store(stage)
+                    consumer = stage.client(stage.key("consumer", "claire"))
+                    case_id = file_in_french(consumer, store_id, "L'écran est fissuré.")
+                    staff = stage.client(stage.key("staff", "sam"))
+                    wait_until(
+                        lambda: sum(translations_recorded(staff, [case_id]).values()) == 1,
+                        SETTLE,
+                        serve.logs(),
+                    )
+                    assert admin.get(f"/v1/stores/{store_id}").json()["language"] == "de"
+                finally:
+                    for client in stage.clients:
+                        client.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
