@@ -66,7 +66,9 @@ def with_translations(state: dict[str, Any], translations: Translations | None) 
         message["translations"] = translations.for_message(str(message["id"]))
     others: dict[str, list[dict[str, Any]]] = {}
     for message_id, _language in translations.settled:
-        if ":" in message_id and (found := translations.for_message(message_id)):
+        if ":" not in message_id or int(message_id.rsplit(":", 1)[1]) > state["version"]:
+            continue  # a message's, or a text the state asked for (a past one) does not hold
+        if found := translations.for_message(message_id):
             others[message_id] = found
     state["text_translations"] = others
     return state
