@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from services.settings import Settings
+from services.settings import Settings, _placeholder
 
 
 class TranslatorSettings(Settings):
@@ -49,6 +49,13 @@ class TranslatorSettings(Settings):
             raise ValueError("REDRESS_TRANSLATOR=libretranslate needs REDRESS_LIBRETRANSLATE_URL")
         if self.translator == "deepl" and not self.deepl_api_key:
             raise ValueError("REDRESS_TRANSLATOR=deepl needs REDRESS_DEEPL_API_KEY")
+        keys = {
+            "REDRESS_DEEPL_API_KEY": self.deepl_api_key,
+            "REDRESS_LIBRETRANSLATE_API_KEY": self.libretranslate_api_key,
+        }
+        for name, key in keys.items():
+            if self.environment != "development" and key is not None and _placeholder(key):
+                raise ValueError(f"{name} is a placeholder; set a real key in {self.environment}")
         return self
 
     @property

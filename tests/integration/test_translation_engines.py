@@ -135,3 +135,8 @@ async def test_a_refused_request_of_several_texts_is_refused_as_a_whole(
 ) -> None:
     with pytest.raises(EngineRefused):
         await engine.translate_many(["Thank you.", "Danke."], "en", "tlh")
+
+
+def test_a_placeholder_engine_key_is_refused_outside_development() -> None:
+    with pytest.raises(ValueError, match="DEEPL_API_KEY is a placeholder"):
+        TranslatorSettings(environment="production", translator="deepl", deepl_api_key="changeme")
