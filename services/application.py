@@ -447,12 +447,6 @@ class Redress(Application[UUID]):
             store = None
         return consumer, store
 
-    def text_of(self, case_id: UUID, version: int, field: str) -> str:
-        """One text of a case: `field` of the event at `version`."""
-        for event in self.events.get(case_id, gt=version - 1, lte=version):
-            return str(getattr(event, field))
-        raise CaseNotFound(str(case_id))
-
     def record_translations(self, case_id: UUID, settle: Callable[[Translations], int]) -> int:
         """Let `settle` record outcomes on the case's translations (it returns how many it
         recorded: one already recorded, by anyone, is not recorded again); retried on a
