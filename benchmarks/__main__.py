@@ -27,7 +27,13 @@ from benchmarks.harness import Figure, to_json
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Sections other modules contribute: each has `run() -> list[Figure]`.
-EXTRA_SECTIONS = ("scheduler_bench", "projections_bench", "webhooks_bench", "soak_bench")
+EXTRA_SECTIONS = (
+    "scheduler_bench",
+    "projections_bench",
+    "webhooks_bench",
+    "soak_bench",
+    "translation_bench",
+)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.calendar import months_later
 from domain.errors import NotAllowedInStatus, NotYetAllowed
+from domain.languages import default_language
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -34,7 +35,29 @@ def store_uuid(store_id: str) -> UUID:
 
 
 class Store(Aggregate):
-    @event("StoreRegistered")
+    class StoreRegistered(Aggregate.Created):
+        """Version 2 added `subdivision` (its holidays region) and `language` (its preferred
+        language; None: its country's)."""
+
+        class_version = 2
+
+        store_id: str
+        platform: str
+        name: str
+        certified: bool
+        country: str
+        timezone: str
+        occurred_at: datetime
+        actor: dict[str, str]
+        subdivision: str | None
+        language: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Stores registered before then named no subdivision and chose no language.
+            state["subdivision"] = state["language"] = None
+
+    @event(StoreRegistered)
     def __init__(
         self,
         store_id: str,
@@ -45,8 +68,8 @@ class Store(Aggregate):
         timezone: str,
         occurred_at: datetime,
         actor: dict[str, str],
-        subdivision: str | None = None,  # added later: older registrations lack it
-        language: str | None = None,  # added later: older registrations lack it
+        subdivision: str | None = None,
+        language: str | None = None,
     ) -> None:
         self.store_id, self.platform, self.name = store_id, platform, name
         self.certified, self.country, self.timezone = certified, country, timezone
@@ -61,6 +84,11 @@ class Store(Aggregate):
     @staticmethod
     def create_id(store_id: str) -> UUID:
         return store_uuid(store_id)
+
+    @property
+    def preferred_language(self) -> str:
+        """The language chosen at registration, else the main language of its country."""
+        return self.language or default_language(self.country)
 
     def warn(
         self,
@@ -147,7 +175,7 @@ class Store(Aggregate):
             "country": self.country,
             "subdivision": self.subdivision,
             "timezone": self.timezone,
-            "language": self.language,
+            "language": self.preferred_language,
             "warnings": self.warnings_since_certified,
             "warnings_total": len(self.warnings),
             "reapply_after": self.reapply_after,

@@ -36,9 +36,15 @@ from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, PolicyBook, default_policy_book
 from domain.store import Store, concerns_store, react_to_case, store_uuid
+from domain.translations import (
+    TranslationEvent,
+    Translations,
+    translations_uuid,
+    verify_translations,
+)
 from domain.what_if import moved_deadlines
 from services import bulk_get
-from services.case_view import case_state, history_entry
+from services.case_view import case_state, merged_history, with_translations
 from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
@@ -356,7 +362,7 @@ class Redress(Application[UUID]):
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
             command(case, self.policy_of(case))
-            state = case_state(case)
+            state = with_translations(case_state(case), self.translations_of(case_id))
             try:
                 self._save_with_store(case, outcome_of(answer, state))
             except IntegrityError:
@@ -453,7 +459,8 @@ class Redress(Application[UUID]):
     ) -> dict[str, Any]:
         if at is not None:
             version = self._version_at(case_id, at)
-        return case_state(self._case(case_id, version, copy=False))
+        state = case_state(self._case(case_id, version, copy=False))
+        return with_translations(state, self.translations_of(case_id))
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""
@@ -461,13 +468,15 @@ class Redress(Application[UUID]):
         return case.platform, case.store_id, case.consumer_id
 
     def history(self, case_id: UUID) -> list[dict[str, Any]]:
-        return [history_entry(e) for e in self._events(case_id)]
+        return self.history_with_parties(case_id)[1]
 
     def history_with_parties(self, case_id: UUID) -> tuple[tuple[str, str], list[dict[str, Any]]]:
-        """The history and (store_id, consumer_id), from one read of the log."""
+        """The history (the case's events and its translations, in the order recorded) and
+        (store_id, consumer_id), from one read of each stream."""
         events = self._events(case_id)
         first = events[0].data
-        return (first["store_id"], first["consumer_id"]), [history_entry(e) for e in events]
+        entries = merged_history(events, self._translation_events(case_id))
+        return (first["store_id"], first["consumer_id"]), entries
 
     def explain_deadline(
         self, case_id: UUID, deadline_id: str, *, version: int | None = None
@@ -518,8 +527,66 @@ class Redress(Application[UUID]):
         raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
+        """The case's hash chain (the top-level figures) and, once the case has
+        translations, theirs (under `translations`); `valid` covers both."""
         valid, checked, head = verify_chain(self._events(case_id))
-        return {"valid": valid, "events": checked, "head_hash": head}
+        verdict: dict[str, Any] = {"valid": valid, "events": checked, "head_hash": head}
+        if translated := self._translation_events(case_id):
+            t_valid, t_checked, t_head = verify_translations(translated)
+            verdict["valid"] = valid and t_valid
+            verdict["translations"] = {"valid": t_valid, "events": t_checked, "head_hash": t_head}
+        return verdict
+
+    # -- translations ------------------------------------------------------------------------
+
+    def translations_of(self, case_id: UUID) -> Translations | None:
+        """The case's translations so far (shared, read only), or None when it has none."""
+        try:
+            found: Translations = self.repository.get(
+                translations_uuid(case_id), deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def preferred_languages(
+        self, case_id: UUID, submitted: Any = None
+    ) -> tuple[str | None, str | None]:
+        """(the consumer's language, the store's): the consumer's from filing, the store's
+        from its registration or its country. `submitted`: the filing event, when at hand."""
+        if submitted is not None:
+            consumer, store_id = submitted.language, submitted.store_id
+        else:
+            case = self._case(case_id, copy=False)
+            consumer, store_id = case.language, case.store_id
+        try:
+            store = self._store(store_id, copy=False).preferred_language
+        except StoreNotFound:
+            store = None
+        return consumer, store
+
+    def record_translations(self, case_id: UUID, settle: Callable[[Translations], int]) -> int:
+        """Let `settle` record outcomes on the case's translations (it returns how many it
+        recorded: one already recorded, by anyone, is not recorded again); retried on a
+        concurrent write. Returns how many were recorded."""
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            try:
+                translations: Translations = self.repository.get(translations_uuid(case_id))
+            except AggregateNotFoundError:
+                translations = Translations.start(case_id)
+            recorded = settle(translations)
+            if not recorded:
+                return 0
+            try:
+                self.save(translations)
+            except IntegrityError:
+                continue
+            return recorded
+        raise IntegrityError(f"translations of {case_id}: gave up after conflicts")
+
+    def _translation_events(self, case_id: UUID) -> list[TranslationEvent]:
+        stream = self.events.get(translations_uuid(case_id))
+        return [e for e in stream if isinstance(e, TranslationEvent)]
 
     def _events(self, case_id: UUID) -> list[CaseEvent]:
         events = [e for e in self.events.get(case_id) if isinstance(e, CaseEvent)]

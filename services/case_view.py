@@ -6,6 +6,8 @@ from typing import Any
 
 from domain.case import Case
 from domain.case_events import CaseEvent, ending_resolution
+from domain.languages import same_language
+from domain.translations import TranslationEvent, Translations
 
 
 def case_state(case: Case) -> dict[str, Any]:
@@ -28,7 +30,8 @@ def case_state(case: Case) -> dict[str, Any]:
         "deadlines": [d.as_dict() for d in case.deadlines],
         "paused_deadlines": case.paused_deadlines,
         "refunds": case.refunds,
-        "messages": case.messages,
+        "messages": [{**m, "id": m["id"], "translations": []} for m in case.messages],
+        "text_translations": {},
         "reminders": case.reminders,
         "warnings": case.warnings,
         "consumer_may_close": case.consumer_may_close,
@@ -61,3 +64,74 @@ def history_entry(event: CaseEvent) -> dict[str, Any]:
         "hash": event.hash,
         "prev_hash": event.prev_hash,
     }
+
+
+def with_translations(state: dict[str, Any], translations: Translations | None) -> dict[str, Any]:
+    """The case body with each message's translations, and those of the other texts
+    (description, notes, explanations) under `text_translations` by text id."""
+    if translations is None:
+        return state
+    for message in state["messages"]:
+        message["translations"] = translations.for_message(str(message["id"]))
+    others: dict[str, list[dict[str, Any]]] = {}
+    for message_id, _language in translations.settled:
+        if ":" not in message_id or int(message_id.rsplit(":", 1)[1]) > state["version"]:
+            continue  # a message's, or a text the state asked for (a past one) does not hold
+        if found := translations.for_message(message_id):
+            others[message_id] = found
+    state["text_translations"] = others
+    return state
+
+
+def with_display(state: dict[str, Any], language: str) -> dict[str, Any]:
+    """Add `display_body` to each message (and `display_description`): the text in
+    `language` where a translation exists, else as written."""
+    for message in state["messages"]:
+        message["display_body"] = _in_language(message["body"], message["translations"], language)
+    described = state["text_translations"].get("Submitted:1", [])
+    state["display_description"] = _in_language(state["description"], described, language)
+    return state
+
+
+def _in_language(body: str, translations: list[dict[str, Any]], language: str) -> str:
+    # A translation first: the translator found the text was not in that language, whatever
+    # language the message was labelled with (a store's response carries the case's).
+    found = next((t for t in translations if same_language(t["language"], language)), None)
+    if found is not None:
+        return str(found["body"])
+    return body  # as written: in that language already, or not translated (yet)
+
+
+def translation_entry(event: TranslationEvent, case_version: int) -> dict[str, Any]:
+    """A translation in a case's history: `version` is the case's version when it was
+    recorded; `chain` and `chain_version` place it in the translations' own hash chain."""
+    return {
+        "version": case_version,
+        "type": type(event).__name__,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.timestamp,
+        "actor": event.actor,
+        "data": {k: v for k, v in event.data.items() if k != "case_id"},
+        "deadlines": [],
+        "hash": event.hash,
+        "prev_hash": event.prev_hash,
+        "chain": "translations",
+        "chain_version": event.originator_version,
+    }
+
+
+def merged_history(
+    events: list[CaseEvent], translations: list[TranslationEvent]
+) -> list[dict[str, Any]]:
+    """The case's events and its translations in the order they were recorded (a
+    translation always follows the text it translates)."""
+    entries: list[dict[str, Any]] = []
+    pending = list(translations)
+    version = 0
+    for event in events:
+        while pending and pending[0].timestamp < event.timestamp:
+            entries.append(translation_entry(pending.pop(0), version))
+        entries.append(history_entry(event))
+        version = event.originator_version
+    entries.extend(translation_entry(t, version) for t in pending)
+    return entries

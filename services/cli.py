@@ -20,6 +20,7 @@ from services.policy_cli import policies_app
 from services.projector.cli import projections_app, projector
 from services.scheduler.cli import scheduler_app
 from services.settings import Settings
+from services.translator.cli import translator
 
 if TYPE_CHECKING:
     import uvicorn
@@ -37,6 +38,7 @@ app.add_typer(projections_app, name="projections")
 app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
 app.add_typer(policies_app, name="policies")
+app.command("translator")(translator)
 console = Console()
 
 

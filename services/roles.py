@@ -28,8 +28,14 @@ def background_roles(settings: Settings) -> list[Role]:
     from services.notifier.runner import NotifierRole
     from services.projector.role import ProjectorRole
     from services.scheduler.role import SchedulerRole
+    from services.translator.role import TranslatorRole
 
-    return [ProjectorRole(settings), SchedulerRole(settings), NotifierRole(settings)]
+    return [
+        ProjectorRole(settings),
+        SchedulerRole(settings),
+        NotifierRole(settings),
+        TranslatorRole(settings),
+    ]
 
 
 def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Te
 
 from projections.tables import case_list, metadata, projection_positions
 from services.notifier import tables as _notifier_tables  # noqa: F401  (its tables, same metadata)
+from services.translator import tables as _translator_tables  # noqa: F401  (the same)
 
 __all__ = [
     "api_keys",

@@ -1,7 +1,8 @@
 """The current state of a case for GET /v1/cases/{id}: one index lookup when nothing changed.
 
 Each API process keeps the answer it last built for a case: its version, its parties (for
-the scope check) and its JSON body. A read asks PostgreSQL only for the case's latest version,
+the scope check) and its JSON body. A read asks PostgreSQL only for the case's latest version
+(and its translations' latest version: a translation landing changes the body, not the case),
 a primary-key lookup on asyncpg from the event loop (no thread hop), and answers from memory
 when that is the version it holds, so a read still sees every write committed, by any
 process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
@@ -25,6 +26,7 @@ import asyncpg
 from eventsourcing.application import LRUCache
 from fastapi.concurrency import run_in_threadpool
 
+from domain.translations import translations_uuid
 from services.application import Redress
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ TIMEOUT = 2.0  # seconds; beyond, the read takes the application's path (and its
 @dataclass(frozen=True)
 class CaseAnswer:
     version: int
+    translations: int | None  # the translations' version the body includes, at least
     store_id: str
     consumer_id: str
     body: bytes
@@ -58,16 +61,23 @@ class CaseReads:
         self._pool_lock = asyncio.Lock()
         recorder: Any = redress.recorder
         table = f"{getattr(recorder.datastore, 'schema', 'public')}.{recorder.events_table_name}"
-        self._latest = f"SELECT max(originator_version) FROM {table} WHERE originator_id = $1"
+        latest = f"SELECT max(originator_version) FROM {table} WHERE originator_id = "
+        self._latest = f"SELECT ({latest} $1), ({latest} $2)"
 
     async def current(self, case_id: UUID) -> CaseAnswer:
-        if (known := self._known(case_id)) is not None and await self._latest_version(
-            case_id
-        ) == known.version:
+        known = self._known(case_id)
+        latest = await self._latest_version(case_id) if known is not None else None
+        if known is not None and latest == (known.version, known.translations):
             return known
+        # Translations read before the state: the body holds at least these.
+        translations = latest[1] if latest is not None else None
         state = await run_in_threadpool(self._redress.get_case, case_id)
         answer = CaseAnswer(
-            state["version"], state["store_id"], state["consumer_id"], self._encode(state)
+            state["version"],
+            translations,
+            state["store_id"],
+            state["consumer_id"],
+            self._encode(state),
         )
         if self._answers is not None:
             self._answers.put(case_id, answer)
@@ -85,14 +95,15 @@ class CaseReads:
         except KeyError:
             return None
 
-    async def _latest_version(self, case_id: UUID) -> int | None:
+    async def _latest_version(self, case_id: UUID) -> tuple[int, int | None] | None:
+        """(the case's latest version, its translations' latest version or None)."""
         try:
             pool = self._pool or await self._open_pool()
             async with pool.acquire(timeout=TIMEOUT) as connection:
-                latest: int | None = await connection.fetchval(
-                    self._latest, case_id, timeout=TIMEOUT
+                row = await connection.fetchrow(
+                    self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
                 )
-                return latest
+                return None if row is None or row[0] is None else (row[0], row[1])
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
             log.warning("case version lookup failed (%s); reading through the application", error)
             return None

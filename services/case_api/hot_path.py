@@ -3,7 +3,8 @@
 FastAPI's routing, dependency resolution and parameter validation cost about twice the work
 of the read itself (services.case_api.case_reads). This middleware serves the plain success
 case of a current-state read with the same functions the route uses: the key, the case as of
-its latest event, the scope check, the rate limit. Everything else (a query string, a missing
+its latest event, the scope check, the rate limit. Everything else (a query string, an
+`Accept-Language` asking for display bodies, a missing
 or unknown key, a case out of scope or not found, a limited key, an unreachable database)
 passes to the FastAPI route untouched, so every refusal is still answered by one piece of
 code. Nothing here writes, so handing a request over after trying it changes nothing; that
@@ -77,6 +78,8 @@ class CaseReadHotPath:
 def _current_state_read(scope: Scope) -> UUID | None:
     if scope["type"] != "http" or scope["method"] != "GET" or scope["query_string"]:
         return None
+    if any(name == b"accept-language" for name, _value in scope["headers"]):
+        return None  # display bodies in the reader's language: the route adds them
     path: str = scope["path"]
     if not path.startswith(PREFIX) or "/" in (rest := path[len(PREFIX) :]):
         return None

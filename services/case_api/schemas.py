@@ -255,7 +255,9 @@ class StoreCreate(In):
         None, description="the region whose public holidays apply (a `holidays` code, e.g. ENG)"
     )
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    language: Language | None = Field(None, description="the store's preferred language")
+    language: Language | None = Field(
+        None, description="the store's preferred language (default: its country's main one)"
+    )
 
 
 class ApiKeyCreate(In):
@@ -405,7 +407,16 @@ class CasePublic(BaseModel):
     deadlines: list[DeadlinePublic]
     paused_deadlines: list[PausedDeadline]
     refunds: list[RefundPublic]
-    messages: list[dict[str, Any]]
+    messages: list[dict[str, Any]] = Field(
+        description="each with id, body, language, translations [{language, body, engine}] "
+        "and, when a language is asked for (?lang= or Accept-Language), display_body"
+    )
+    text_translations: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="translations of the other texts by text id (Submitted:1: the "
+        "description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)",
+    )
+    display_description: str | None = None
     reminders: int
     warnings: int
     consumer_may_close: bool
@@ -457,6 +468,10 @@ class HistoryEntry(BaseModel):
     deadlines: list[DeadlinePublic]
     hash: str
     prev_hash: str
+    chain: str | None = Field(
+        None, description='"translations" for a translation (its own hash chain), else absent'
+    )
+    chain_version: int | None = None
 
 
 class History(BaseModel):
@@ -490,10 +505,17 @@ class DeadlineExplanation(BaseModel):
     outcome: str = Field(description="pending, fired (and what it did) or cancelled (by what)")
 
 
+class ChainVerification(BaseModel):
+    valid: bool
+    events: int
+    head_hash: str
+
+
 class Verification(BaseModel):
     valid: bool
     events: int
     head_hash: str
+    translations: ChainVerification | None = None
 
 
 class StorePublic(BaseModel):
@@ -504,7 +526,7 @@ class StorePublic(BaseModel):
     country: str
     subdivision: str | None = None
     timezone: str
-    language: str | None = None
+    language: str = Field(description="the language chosen, else its country's main one")
     warnings: int = Field(description="warnings since the certificate was (last) granted")
     warnings_total: int = 0
     reapply_after: AwareDatetime | None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -22,14 +22,24 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from domain.case_events import CaseEvent, ending_resolution
+from services.notifier import mail_language
 from services.notifier.email_templates import ENDINGS, MAILED, TEMPLATES
 from services.notifier.envelope import Scope, event_id
 from services.notifier.tables import PENDING
 
 
 class EmailComposer:
-    def __init__(self, consumer_address: str | None, store_address: str | None) -> None:
+    def __init__(
+        self,
+        consumer_address: str | None,
+        store_address: str | None,
+        languages: mail_language.Languages | None = None,
+        translation_wait: float = 0.0,
+    ) -> None:
+        """`languages`: the parties' languages, when texts are translated (mails holding a
+        text in another language then wait up to `translation_wait` seconds for it)."""
         self.patterns = {"consumer": consumer_address, "store": store_address}
+        self.languages, self.translation_wait = languages, timedelta(seconds=translation_wait)
         self.env = Environment(
             loader=DictLoader(TEMPLATES),
             undefined=StrictUndefined,
@@ -59,6 +69,9 @@ class EmailComposer:
             if recipient is None:
                 continue
             subject, body = self.render(template, event, scope, role)
+            waits_for = None
+            if self.languages is not None and self.translation_wait:
+                waits_for = mail_language.plan(event, role, self.languages)
             rows.append(
                 {
                     "event_id": event_id(event),
@@ -69,6 +82,8 @@ class EmailComposer:
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,
+                    "translation": waits_for,
+                    "wait_until": now + self.translation_wait if waits_for else None,
                 }
             )
         return rows

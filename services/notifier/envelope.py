@@ -1,7 +1,9 @@
 """Events as the outside world sees them: CloudEvents 1.0 envelopes, and who may see each.
 
-- `type`: `case.` + snake_case of the event's name (`case.store_closed`); store events are
-  `store.*` (`store.warned`, `store.certificate_revoked`); notices `webhook.endpoint_disabled`.
+- `type`: `case.` + snake_case of the event's name (`case.store_closed`); a case's
+  translations are case events to the outside world too (`case.message_translated`,
+  `case.translation_failed`, subject the case); store events are `store.*` (`store.warned`,
+  `store.certificate_revoked`); notices `webhook.endpoint_disabled`.
 - `id`: `<aggregate id>:<version>`, stable for ever; it is also the Standard Webhooks
   `webhook-id`, so a receiver can drop a redelivery it has already seen.
 - `subject`: the case id (the store id for store events, the endpoint id for notices);
@@ -16,10 +18,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import orjson
 
 from domain.case_events import CaseEvent, Submitted
+from domain.translations import TranslationEvent
 from services.case_view import history_entry
 from services.notifier.notices import EndpointNotice
 
@@ -46,7 +50,7 @@ def snake(name: str) -> str:
 def event_type(event: Any) -> str | None:
     """The feed type of a logged event, or None for events the outside world never sees."""
     name = type(event).__name__
-    if isinstance(event, CaseEvent):
+    if isinstance(event, CaseEvent | TranslationEvent):
         return "case." + snake(name)
     if isinstance(event, EndpointNotice.Event):
         return ENDPOINT_DISABLED
@@ -64,9 +68,18 @@ def known_types() -> frozenset[str]:
         pending.extend(cls.__subclasses__())
         if cls is not CaseEvent and cls.__module__ == CaseEvent.__module__:
             found.add("case." + snake(cls.__name__))
+    found.update("case." + snake(cls.__name__) for cls in TranslationEvent.__subclasses__())
     found.update("store." + snake(n.removeprefix("Store")) for n in _STORE_EVENTS)
     found.add(ENDPOINT_DISABLED)
     return frozenset(found)
+
+
+def scope_key(event: Any) -> UUID:
+    """The aggregate whose scope an event has: its own, or for a translation its case's."""
+    if isinstance(event, TranslationEvent):
+        return event.case_id
+    key: UUID = event.originator_id
+    return key
 
 
 def event_id(event: Any) -> str:
@@ -96,6 +109,21 @@ def envelope(event: Any, scope: Scope) -> dict[str, Any]:
             "store_id": scope.store_ids[0] if scope.store_ids else None,
             "consumer_id": scope.consumer_id,
             **history_entry(event),
+        }
+        time, source = event.occurred_at, f"/v1/cases/{scope.subject}"
+    elif isinstance(event, TranslationEvent):
+        data = {
+            "case_id": scope.subject,
+            "store_id": scope.store_ids[0] if scope.store_ids else None,
+            "consumer_id": scope.consumer_id,
+            "type": type(event).__name__,
+            **{k: v for k, v in event.data.items() if k != "case_id"},
+            "occurred_at": event.occurred_at,
+            "recorded_at": event.timestamp,
+            "actor": event.actor,
+            "hash": event.hash,
+            "prev_hash": event.prev_hash,
+            "chain_version": event.originator_version,
         }
         time, source = event.occurred_at, f"/v1/cases/{scope.subject}"
     else:

@@ -36,6 +36,7 @@ from services.notifier.envelope import (
     event_type,
     matches,
     own_scope,
+    scope_key,
 )
 from services.notifier.tables import (
     DELETED,
@@ -95,11 +96,12 @@ class Scopes:
         self.app = app
 
     def lookup(self, connection: Connection, events: Sequence[Any]) -> dict[UUID, Scope]:
+        """Scopes by `scope_key` (the aggregate, or a translation's case)."""
         found: dict[UUID, Scope] = {}
         for e in events:
             if (scope := own_scope(e)) is not None:
                 found[e.originator_id] = scope
-        missing = {str(e.originator_id) for e in events if e.originator_id not in found}
+        missing = {str(scope_key(e)) for e in events if scope_key(e) not in found}
         if missing:
             for row in connection.execute(
                 select(notifier_scopes).where(notifier_scopes.c.originator_id.in_(missing))
@@ -108,18 +110,19 @@ class Scopes:
                     row.kind, row.subject, (row.store_id,), row.consumer_id
                 )
         for e in events:
-            if e.originator_id in found or event_type(e) is None:
+            if scope_key(e) in found or event_type(e) is None:
                 continue
             if (scope := self._from_store(e)) is not None:
-                found[e.originator_id] = scope
+                found[scope_key(e)] = scope
         return found
 
     def _from_store(self, event: Any) -> Scope | None:
         """The slow way, for aggregates created before the index was (rebuilt)."""
         try:
             if event_type(event).startswith("case."):  # type: ignore[union-attr]
-                _platform, store_id, consumer_id = self.app.case_header(event.originator_id)
-                return Scope("case", str(event.originator_id), (store_id,), consumer_id)
+                case_id = scope_key(event)
+                _platform, store_id, consumer_id = self.app.case_header(case_id)
+                return Scope("case", str(case_id), (store_id,), consumer_id)
             store: Any = self.app.repository.get(event.originator_id)
             return Scope("store", store.store_id, (store.store_id,))
         except (CaseNotFound, AggregateNotFoundError):
@@ -166,7 +169,7 @@ class FanOut:
         deliveries: list[dict[str, Any]] = []
         mails: list[dict[str, Any]] = []
         for e in visible:
-            scope = scopes.get(e.originator_id)
+            scope = scopes.get(scope_key(e))
             if scope is None:
                 continue
             kind = str(event_type(e))

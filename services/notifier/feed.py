@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 
 from services.application import Redress
 from services.case_visibility import may_see_case
-from services.notifier.envelope import Scope, envelope, event_type
+from services.notifier.envelope import Scope, envelope, event_type, scope_key
 from services.notifier.fanout import Scopes
 
 CHUNK = 500
@@ -114,7 +114,7 @@ class Feed:
                 )
             for notification_id, event in events:
                 position = notification_id
-                kind, scope = event_type(event), scopes.get(event.originator_id)
+                kind, scope = event_type(event), scopes.get(scope_key(event))
                 if kind and scope and visible(role, subject, store_ids, kind, scope):
                     items.append(envelope(event, scope))
                     if len(items) == limit:

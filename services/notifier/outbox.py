@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.notifier import metrics
+from services.notifier import mail_language, metrics
 from services.notifier.email import SmtpServer
 from services.notifier.retry import RetrySchedule
-from services.notifier.tables import DELIVERED, FAILED, PENDING, notifier_emails
+from services.notifier.tables import DELIVERED, FAILED, PENDING, notifier_emails, utc
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -42,7 +42,15 @@ def claim_mail_statement(
         update(m)
         .where(m.c.id.in_(due.scalar_subquery()))
         .values(claimed_by=worker, claimed_until=lease_until)
-        .returning(m.c.id, m.c.recipient, m.c.subject, m.c.body, m.c.attempts)
+        .returning(
+            m.c.id,
+            m.c.recipient,
+            m.c.subject,
+            m.c.body,
+            m.c.attempts,
+            m.c.translation,
+            m.c.wait_until,
+        )
     )
 
 
@@ -58,10 +66,12 @@ class Outbox:
         schedule: RetrySchedule | None = None,
         lease: timedelta = timedelta(seconds=120),
         batch: int = 20,
+        translations: mail_language.Lookup | None = None,
     ) -> None:
         self.engine, self.server, self.sender, self.clock = engine, server, sender, clock
         self.worker, self.lease, self.batch = worker, lease, batch
         self.schedule = schedule or RetrySchedule()
+        self.translations = translations
 
     async def run_batch(self) -> int:
         """Send one batch of due mails; returns how many were attempted."""
@@ -72,10 +82,43 @@ class Outbox:
             )
             rows = (await connection.execute(statement)).all()
         for row in rows:
-            error = await self._send(row.recipient, row.subject, row.body)
+            body = await self._in_reader_language(row, now)
+            if body is None:
+                await self._wait_for_translation(row.id, utc(row.wait_until), now)
+                continue
+            error = await self._send(row.recipient, row.subject, body)
             metrics.mails.labels("sent" if error is None else "failed").inc()
             await self._record(row.id, row.attempts, error, self.clock())
         return len(rows)
+
+    async def _in_reader_language(self, row: Any, now: datetime) -> str | None:
+        """The body to send (translated where the mail waits for it), or None to wait."""
+        if not row.translation or self.translations is None or row.wait_until is None:
+            return str(row.body)
+        return await asyncio.to_thread(
+            mail_language.settle,
+            row.body,
+            row.translation,
+            utc(row.wait_until) or now,
+            now,
+            self.translations,
+        )
+
+    async def _wait_for_translation(
+        self, mail_id: int, wait_until: datetime | None, now: datetime
+    ) -> None:
+        """Look again shortly (never later than the wait allows); no attempt is counted."""
+        again = now + mail_language.RECHECK
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                update(notifier_emails)
+                .where(notifier_emails.c.id == mail_id, notifier_emails.c.claimed_by == self.worker)
+                .values(
+                    claimed_by=None,
+                    claimed_until=None,
+                    next_attempt_at=min(again, wait_until) if wait_until else again,
+                )
+            )
 
     async def _send(self, recipient: str, subject: str, body: str) -> str | None:
         try:

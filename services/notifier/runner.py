@@ -90,7 +90,13 @@ class Notifier:
         )
         composer, self.outbox = None, None
         if settings.smtp_url:
-            composer = EmailComposer(settings.email_consumer_address, settings.email_store_address)
+            translated = settings.translator != "none"
+            composer = EmailComposer(
+                settings.email_consumer_address,
+                settings.email_store_address,
+                self.app.preferred_languages if translated else None,
+                settings.translation_wait,
+            )
             self.outbox = Outbox(
                 self.async_engine,
                 SmtpServer.from_url(settings.smtp_url),
@@ -98,6 +104,7 @@ class Notifier:
                 self.clock,
                 self.worker,
                 schedule=schedule,
+                translations=self.app.translations_of if translated else None,
             )
         self.fanout = FanOut(self.app, self.clock, composer)
         self.pruner = Pruner(self.async_engine, settings.retention)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -70,6 +71,15 @@ class NotifierSettings(Settings):
     )
     email_store_address: str | None = Field(
         None, description='a store\'s address from its id, e.g. "support+{id}@shop.example"'
+    )
+    translator: Literal["none", "libretranslate", "deepl"] = Field(
+        "none", description="(shared with the translator) mails wait for translations unless none"
+    )
+    translation_wait: float = Field(
+        30.0,
+        ge=0,
+        description="seconds a mail holding a text in another language than its reader's waits "
+        "for the translation before it is sent as written, with a note",
     )
 
     @model_validator(mode="after")

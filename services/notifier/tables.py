@@ -120,6 +120,11 @@ notifier_emails = Table(
     Column("created_at", TZ, nullable=False),
     Column("sent_at", TZ),
     Column("last_error", String(500)),
+    # A mail holding a text in another language than its reader's: {case_id, message_id,
+    # language, original}; sent with the translation once recorded, or as written (with a
+    # note) at `wait_until` (migrations/versions/0005_translator.py).
+    Column("translation", JSON),
+    Column("wait_until", TZ),
     UniqueConstraint("event_id", "recipient", name="uq_notifier_emails_event"),
     Index("ix_notifier_emails_due", "status", "next_attempt_at"),
 )

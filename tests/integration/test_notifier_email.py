@@ -19,6 +19,7 @@ from domain.actors import Actor, By
 from domain.case_events import ending_resolution
 from domain.filing import Order
 from domain.money import Money
+from domain.translations import Translations
 from services.application import NewCase, Redress
 from services.db import migrate
 from services.notifier.email import EmailComposer
@@ -29,6 +30,7 @@ from services.notifier.settings import NotifierSettings
 
 STORE, CONSUMER = "geli-store-9", "alice@example.test"
 STAFF = Actor("staff", "s1")
+BOT = {"role": "system", "id": "translator"}
 MAILBOX = ("-c", "aiosmtpd.handlers.Mailbox")  # aiosmtpd's handler that writes a Maildir
 
 
@@ -232,3 +234,75 @@ def test_every_mailed_event_has_a_template_that_renders(name: str) -> None:
             assert "None" not in body
             if resolution is not None:
                 assert ENDINGS[resolution] in body
+
+
+@pytest.fixture
+async def translating_notifier(
+    database_url: str, smtp_server: tuple[int, Path]
+) -> AsyncIterator[tuple[Notifier, list[datetime]]]:
+    settings = NotifierSettings(
+        database_url=database_url,
+        smtp_url=f"smtp://127.0.0.1:{smtp_server[0]}",
+        translator="libretranslate",
+        translation_wait=30,
+    )
+    migrate(settings)
+    clock = [datetime.now(UTC)]
+    running = Notifier(settings, clock=lambda: clock[0])
+    yield running, clock
+    await running.aclose()
+
+
+def french_case_closed_in_german(notifier: Notifier, now: datetime) -> UUID:
+    app = notifier.app
+    app.register_store(
+        By.at(Actor("admin", "root"), now),
+        store_id=STORE,
+        platform="geli",
+        name="Laden",
+        certified=True,
+        country="DE",
+        timezone="Europe/Berlin",
+        language="de",
+    )
+    order = Order("ord-1", Decimal("80.00"), "USD", now - timedelta(days=2))
+    new = NewCase("geli", STORE, CONSUMER, "return_request", order, "Cassé.", "fr")
+    case_id = UUID(app.submit_case(By.at(Actor("consumer", CONSUMER), now), new)["id"])
+    by = By.at(Actor("store", "clerk"), now)
+    note = "Wir schicken einen Ersatz."
+    app.act(case_id, by, lambda case, policy: case.store_close(policy, by, "replace", note))
+    return case_id
+
+
+async def test_a_mail_waits_for_the_translation_of_the_text_it_holds_and_sends_it(
+    translating_notifier: tuple[Notifier, list[datetime]], smtp_server: tuple[int, Path]
+) -> None:
+    notifier, clock = translating_notifier
+    case_id = french_case_closed_in_german(notifier, clock[0])
+    await notifier.run_once()
+    assert mails(smtp_server[1]) == []  # waiting for the French
+
+    def french(translations: Translations) -> int:
+        return int(
+            translations.translated(
+                "StoreClosed:2", "fr", "Nous enverrons un remplacement.", "deepl", clock[0], BOT
+            )
+        )
+
+    notifier.app.record_translations(case_id, french)
+    clock[0] += timedelta(seconds=1)
+    await notifier.run_once()
+    [(_to, _subject, body)] = mails(smtp_server[1])
+    assert "Note from the store: Nous enverrons un remplacement." in body
+
+
+async def test_a_mail_whose_translation_does_not_come_in_time_is_sent_as_written_with_a_note(
+    translating_notifier: tuple[Notifier, list[datetime]], smtp_server: tuple[int, Path]
+) -> None:
+    notifier, clock = translating_notifier
+    french_case_closed_in_german(notifier, clock[0])
+    await notifier.run_once()
+    clock[0] += timedelta(seconds=30)
+    await notifier.run_once()
+    [(_to, _subject, body)] = mails(smtp_server[1])
+    assert "Wir schicken einen Ersatz." in body and "could not be translated" in body

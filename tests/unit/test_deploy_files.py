@@ -15,7 +15,7 @@ from services.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
-ROLES = {"api": 2, "projector": 1, "scheduler": 2, "notifier": 2}
+ROLES = {"api": 2, "projector": 1, "scheduler": 2, "notifier": 2, "translator": 2}
 APP_UID = 10001
 
 
@@ -117,6 +117,7 @@ def test_compose_runs_every_role_against_postgres_after_the_migration() -> None:
         "projector",
         "scheduler",
         "notifier",
+        "translator",
     }
     assert services["postgres"]["image"] == "postgres:15"
     assert services["postgres"]["healthcheck"]["test"]

@@ -11,9 +11,17 @@ from services.notifier.settings import NotifierSettings
 from services.projector.settings import ProjectorSettings
 from services.scheduler.settings import SchedulerSettings
 from services.settings import Settings
+from services.translator.settings import TranslatorSettings
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-CLASSES = (Settings, ApiSettings, ProjectorSettings, SchedulerSettings, NotifierSettings)
+CLASSES = (
+    Settings,
+    ApiSettings,
+    ProjectorSettings,
+    SchedulerSettings,
+    NotifierSettings,
+    TranslatorSettings,
+)
 
 
 @pytest.mark.parametrize("settings", CLASSES, ids=lambda c: c.__name__)

@@ -52,7 +52,7 @@ def test_a_store_registers_with_its_platform_calendar_and_certificate() -> None:
         "country": "GB",
         "subdivision": None,
         "timezone": "Europe/London",
-        "language": None,
+        "language": "en",  # none chosen: the country's main language
         "warnings": 0,
         "warnings_total": 0,
         "reapply_after": None,

@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain.actors import Actor, By
 from domain.explain import DeadlineUnknown
 from domain.filing import Order
+from domain.languages import is_language_tag
 from services.application import NewCase
 from services.case_api.case_list import list_cases
 from services.case_api.deps import (
@@ -41,6 +42,7 @@ from services.case_api.schemas import (
     parse_instant,
 )
 from services.case_api.settings import ApiSettings
+from services.case_view import with_display
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -153,18 +155,54 @@ async def get_case(
             json_schema_extra={"format": "date-time"},
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        Query(max_length=64, description="add display_body in this language (BCP 47)"),
+    ] = None,
+    accept_language: Annotated[str | None, Header(max_length=1000)] = None,
 ) -> Response:
-    """Current state from the event store, or as of `version` or `at` (recorded time)."""
+    """Current state from the event store, or as of `version` or `at` (recorded time);
+    `?lang=` (or `Accept-Language`) adds each message's `display_body` in that language."""
     uuid = parse_case_id(case_id)
     # Scope first, from the current state: a case out of scope answers exactly as an unknown
     # id does, whatever the `at` (parsed only after, so no instant can tell them apart).
     current = await svc.case_reads.current(uuid)
     require_scope(principal, current.store_id, current.consumer_id, case_id)
-    if version is None and at is None:
+    language = display_language(lang, accept_language)
+    if version is None and at is None and language is None:
         return versioned_response(current.body, current.version)
     when = parse_instant("at", at) if at is not None else None
     state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=when))
-    return case_response(state)
+    return case_response(with_display(state, language) if language else state)
+
+
+def display_language(lang: str | None, accept_language: str | None) -> str | None:
+    """`?lang=` (checked: a 422 naming it), else the `Accept-Language` tag of highest
+    weight that is well formed (`*` and malformed entries are passed over, as HTTP allows)."""
+    if lang is not None:
+        if not is_language_tag(lang):
+            raise Problem(
+                422,
+                "Invalid Request",
+                f"{lang!r} is not a BCP 47 language tag",
+                slug="validation",
+                errors=[{"field": "lang", "message": "a BCP 47 language tag, e.g. fr or de-CH"}],
+            )
+        return lang
+    if not accept_language:
+        return None
+    weighted = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if is_language_tag(tag.strip()) and weight > 0:
+            weighted.append((-weight, position, tag.strip()))
+    return min(weighted)[2] if weighted else None
 
 
 @router.get("/{case_id}/history", response_model=History, responses=problems(404))

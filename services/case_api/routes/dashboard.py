@@ -28,6 +28,7 @@ from services.case_api.deps import Services, Svc
 from services.case_api.routes.stats import fresh
 from services.case_api.schemas import Platform
 from services.case_api.sessions import LIFETIME, Sessions
+from services.translator import jobs as translation
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -166,6 +167,7 @@ def _read(connection: Any, now: datetime, platform: str | None) -> dict[str, Any
         **overview,
         "chart": chart(by_platform),
         "attention": reports.needing_attention(connection, platform, ATTENTION),
+        "translation": translation.figures(connection),
         "now": now,
     }
 
