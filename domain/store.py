@@ -12,7 +12,7 @@ imported case's overdue deadlines are recorded on it, but never counted against 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -36,8 +36,9 @@ def store_uuid(store_id: str) -> UUID:
 
 class Store(Aggregate):
     class StoreRegistered(Aggregate.Created):
-        """Version 2 added `subdivision` (its holidays region) and `language` (its preferred
-        language; None: its country's)."""
+        """Version 2 added `subdivision` (its holidays region), `language` (its preferred
+        language; None: its country's) and `contact_hours` (["08:00", "20:00"]; None: the
+        policy's)."""
 
         class_version = 2
 
@@ -51,11 +52,12 @@ class Store(Aggregate):
         actor: dict[str, str]
         subdivision: str | None
         language: str | None
+        contact_hours: list[str] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            # Stores registered before then named no subdivision and chose no language.
-            state["subdivision"] = state["language"] = None
+            # Stores registered before then named no subdivision, language or contact hours.
+            state["subdivision"] = state["language"] = state["contact_hours"] = None
 
     @event(StoreRegistered)
     def __init__(
@@ -70,10 +72,12 @@ class Store(Aggregate):
         actor: dict[str, str],
         subdivision: str | None = None,
         language: str | None = None,
+        contact_hours: list[str] | None = None,
     ) -> None:
         self.store_id, self.platform, self.name = store_id, platform, name
         self.certified, self.country, self.timezone = certified, country, timezone
         self.subdivision, self.language = subdivision, language
+        self.contact_hours_given = contact_hours
         self.registered_at = occurred_at
         self.warnings: list[dict[str, Any]] = []
         self.warnings_since_certified = 0  # a certificate granted again starts a fresh count
@@ -84,6 +88,12 @@ class Store(Aggregate):
     @staticmethod
     def create_id(store_id: str) -> UUID:
         return store_uuid(store_id)
+
+    @property
+    def contact_hours(self) -> tuple[time, time] | None:
+        """When mail reaches the store's people (local time), if it registered its own."""
+        given = self.contact_hours_given
+        return (time.fromisoformat(given[0]), time.fromisoformat(given[1])) if given else None
 
     @property
     def preferred_language(self) -> str:
@@ -176,6 +186,7 @@ class Store(Aggregate):
             "subdivision": self.subdivision,
             "timezone": self.timezone,
             "language": self.preferred_language,
+            "contact_hours": self.contact_hours_given,
             "warnings": self.warnings_since_certified,
             "warnings_total": len(self.warnings),
             "reapply_after": self.reapply_after,

@@ -7,12 +7,14 @@ Methods return plain data, never aggregates.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from datetime import time as time_of_day
 from typing import Any
 from uuid import UUID
 
@@ -249,6 +251,7 @@ class Redress(Application[UUID]):
         timezone: str,
         subdivision: str | None = None,
         language: str | None = None,
+        contact_hours: list[str] | None = None,
     ) -> dict[str, Any]:
         if platform not in self.policies:
             raise UnknownStore(f"unknown platform {platform!r}")
@@ -263,6 +266,7 @@ class Redress(Application[UUID]):
             actor=by.actor.as_dict(),
             subdivision=subdivision,
             language=language,
+            contact_hours=contact_hours,
         )
         try:
             self.save(store)
@@ -525,6 +529,20 @@ class Redress(Application[UUID]):
                 continue
             return case_state(case)
         raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+    def contact_window(
+        self, case_id: UUID, role: str
+    ) -> tuple[BusinessCalendar, tuple[time_of_day, time_of_day], frozenset[str]]:
+        """When a mail about this case may reach `role`: the case's calendar, the recipient's
+        contact hours (a store's own, else the policy's) and the events urgent enough for
+        any hour."""
+        case = self._case(case_id, copy=False)
+        policy = self.policy_of(case)
+        hours = policy.calendar.contact_hours
+        if role == "store":
+            with contextlib.suppress(StoreNotFound):
+                hours = self._store(case.store_id, copy=False).contact_hours or hours
+        return case.calendar, hours, frozenset(policy.urgent_mail)
 
     def verify(self, case_id: UUID) -> dict[str, Any]:
         """The case's hash chain (the top-level figures) and, once the case has

@@ -171,6 +171,9 @@ class CalendarSpec(Strict):
     subdivision: str | None = None
     timezone: str
     business_hours: tuple[time, time] = (time(8), time(22))
+    # When mail for a person goes out (local time, on the calendar's work days); a store may
+    # register its own hours.
+    contact_hours: tuple[time, time] = (time(8), time(20))
     store_calendar: bool = False  # biggrey: the store's own country and zone, when it has one
 
     def calendar(self) -> BusinessCalendar:
@@ -232,6 +235,9 @@ class Policy(Strict):
     escalation_certified_only: bool = False  # no escalation at all for non-certified stores
     consumer_approves_store_decisions: bool = False  # a full store refund waits for approval
     suspension_reasons: list[SuspensionReason] = []
+    # Mail about these events goes out at once, whatever the hour (event tokens, as in
+    # `start`): a payout ordered, a case escalated. Every other mail waits for contact hours.
+    urgent_mail: list[str] = ["Escalated", "Refunded:platform", "PayoutOverdue"]
     # geli: a store refund short of the amount paid needs the consumer's agreement first
     # (a proposal the consumer approves); and no second return on an order once refunded.
     partial_refund_needs_consent: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from datetime import time as time_type
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -245,6 +246,17 @@ class CaseCreate(In):
         }
 
 
+class ContactHours(In):
+    opens: time_type
+    closes: time_type
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ContactHours:
+        if self.closes <= self.opens:
+            raise ValueError("closes must be after opens")
+        return self
+
+
 class StoreCreate(In):
     id: Identifier
     platform: Platform
@@ -258,6 +270,17 @@ class StoreCreate(In):
     language: Language | None = Field(
         None, description="the store's preferred language (default: its country's main one)"
     )
+    contact_hours: ContactHours | None = Field(
+        None,
+        description="when mail reaches the store's people, local time on work days "
+        "(default: the platform's, 08:00-20:00)",
+    )
+
+    def contact_hours_given(self) -> list[str] | None:
+        hours = self.contact_hours
+        return (
+            [hours.opens.isoformat("minutes"), hours.closes.isoformat("minutes")] if hours else None
+        )
 
 
 class ApiKeyCreate(In):
@@ -527,6 +550,9 @@ class StorePublic(BaseModel):
     subdivision: str | None = None
     timezone: str
     language: str = Field(description="the language chosen, else its country's main one")
+    contact_hours: list[str] | None = Field(
+        None, description='its own contact hours, e.g. ["09:00", "18:00"] (null: the platform\'s)'
+    )
     warnings: int = Field(description="warnings since the certificate was (last) granted")
     warnings_total: int = 0
     reapply_after: AwareDatetime | None

@@ -23,6 +23,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 
 from domain.case_events import CaseEvent, ending_resolution
 from services.notifier import mail_language
+from services.notifier.contact_hours import ContactHours
 from services.notifier.email_templates import ENDINGS, MAILED, TEMPLATES
 from services.notifier.envelope import Scope, event_id
 from services.notifier.tables import PENDING
@@ -35,10 +36,13 @@ class EmailComposer:
         store_address: str | None,
         languages: mail_language.Languages | None = None,
         translation_wait: float = 0.0,
+        hours: ContactHours | None = None,
     ) -> None:
         """`languages`: the parties' languages, when texts are translated (mails holding a
-        text in another language then wait up to `translation_wait` seconds for it)."""
+        text in another language then wait up to `translation_wait` seconds for it).
+        `hours`: when each mail may reach its recipient (None: at once)."""
         self.patterns = {"consumer": consumer_address, "store": store_address}
+        self.hours = hours
         self.languages, self.translation_wait = languages, timedelta(seconds=translation_wait)
         self.env = Environment(
             loader=DictLoader(TEMPLATES),
@@ -80,7 +84,7 @@ class EmailComposer:
                     "body": body,
                     "status": PENDING,
                     "attempts": 0,
-                    "next_attempt_at": now,
+                    "next_attempt_at": self.hours.send_at(event, role, now) if self.hours else now,
                     "created_at": now,
                     "translation": waits_for,
                     "wait_until": now + self.translation_wait if waits_for else None,

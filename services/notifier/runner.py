@@ -25,6 +25,7 @@ from domain.money import ExchangeRates
 from services.application import Redress
 from services.db import async_engine, sync_engine
 from services.notifier import metrics
+from services.notifier.contact_hours import ContactHours
 from services.notifier.delivery import Deliverer
 from services.notifier.email import EmailComposer, SmtpServer
 from services.notifier.fanout import FanOut
@@ -96,6 +97,7 @@ class Notifier:
                 settings.email_store_address,
                 self.app.preferred_languages if translated else None,
                 settings.translation_wait,
+                ContactHours(self.app),
             )
             self.outbox = Outbox(
                 self.async_engine,

@@ -31,7 +31,10 @@ from services.notifier.settings import NotifierSettings
 STORE, CONSUMER = "geli-store-9", "alice@example.test"
 STAFF = Actor("staff", "s1")
 BOT = {"role": "system", "id": "translator"}
-MAILBOX = ("-c", "aiosmtpd.handlers.Mailbox")  # aiosmtpd's handler that writes a Maildir
+MAILBOX = ("-c", "aiosmtpd.handlers.Mailbox")
+# The notifier's clock in these tests: a Monday 10:00 UTC, within every recipient's contact
+# hours (London 10:00, Shanghai 18:00), so mails go out as soon as they are composed.
+OFFICE_HOURS = datetime(2026, 11, 30, 10, tzinfo=UTC)  # aiosmtpd's handler that writes a Maildir
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ async def notifier(database_url: str, smtp_server: tuple[int, Path]) -> AsyncIte
         email_store_address="support+{id}@shops.test",
     )
     migrate(settings)
-    running = Notifier(settings)
+    running = Notifier(settings, clock=lambda: OFFICE_HOURS)
     yield running
     await running.aclose()
 
@@ -247,7 +250,7 @@ async def translating_notifier(
         translation_wait=30,
     )
     migrate(settings)
-    clock = [datetime.now(UTC)]
+    clock = [OFFICE_HOURS]
     running = Notifier(settings, clock=lambda: clock[0])
     yield running, clock
     await running.aclose()

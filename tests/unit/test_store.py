@@ -53,6 +53,7 @@ def test_a_store_registers_with_its_platform_calendar_and_certificate() -> None:
         "subdivision": None,
         "timezone": "Europe/London",
         "language": "en",  # none chosen: the country's main language
+        "contact_hours": None,  # the platform's
         "warnings": 0,
         "warnings_total": 0,
         "reapply_after": None,

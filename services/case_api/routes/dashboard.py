@@ -28,6 +28,7 @@ from services.case_api.deps import Services, Svc
 from services.case_api.routes.stats import fresh
 from services.case_api.schemas import Platform
 from services.case_api.sessions import LIFETIME, Sessions
+from services.notifier import contact_hours
 from services.translator import jobs as translation
 
 router = APIRouter(include_in_schema=False)
@@ -168,6 +169,7 @@ def _read(connection: Any, now: datetime, platform: str | None) -> dict[str, Any
         "chart": chart(by_platform),
         "attention": reports.needing_attention(connection, platform, ATTENTION),
         "translation": translation.figures(connection),
+        "held_mail": contact_hours.held(connection, now),
         "now": now,
     }
 

@@ -64,6 +64,7 @@ async def register_store(body: StoreCreate, principal: CurrentPrincipal, svc: Sv
             timezone=body.timezone,
             subdivision=body.subdivision,
             language=body.language,
+            contact_hours=body.contact_hours_given(),
         )
     )
     return json_response(store, 201, {"Location": f"/v1/stores/{body.id}"})
