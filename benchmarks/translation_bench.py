@@ -126,7 +126,7 @@ def translator_process(database_url: str, engine_url: str) -> Iterator[None]:
         "REDRESS_DATABASE_URL": database_url,
         "REDRESS_TRANSLATOR": "libretranslate",
         "REDRESS_LIBRETRANSLATE_URL": engine_url,
-        "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1:*",
     }
     RESULTS.mkdir(exist_ok=True)
     with open(RESULTS / "translator.log", "wb") as log:

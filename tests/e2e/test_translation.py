@@ -79,7 +79,7 @@ def stage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stage]:
             "REDRESS_ADMIN_TOKEN": ADMIN,
             "REDRESS_RATE_LIMIT_PER_SECOND": "0",
             "REDRESS_TRANSLATOR": kind,
-            "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1",
+            "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1:*",
             "REDRESS_TRANSLATOR_TIMEOUT": "2",
             "REDRESS_DB_POOL_SIZE": "3",
             **engine,
@@ -262,7 +262,7 @@ def test_redress_serve_translates_in_process_on_sqlite(tmp_path: Path) -> None:
             "REDRESS_ADMIN_TOKEN": ADMIN,
             "REDRESS_TRANSLATOR": "libretranslate",
             "REDRESS_LIBRETRANSLATE_URL": fake.url,
-            "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1",
+            "REDRESS_TRANSLATOR_ALLOWED_HOSTS": "127.0.0.1:*",
         }
         with Fleet(tmp_path, env) as fleet:
             serve = fleet.start("serve", "--port", str(port))

@@ -72,7 +72,7 @@ def rig(request: pytest.FixtureRequest, database_url: str) -> Iterator[Rig]:
         settings = TranslatorSettings(
             database_url=database_url,
             translator=kind,
-            translator_allowed_hosts="127.0.0.1",
+            translator_allowed_hosts="127.0.0.1:*",
             translator_timeout=2,
             **extra,
         )

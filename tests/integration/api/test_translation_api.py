@@ -28,7 +28,7 @@ def translate(api: Api) -> Iterator[Any]:
             database_url=api.settings.database_url,
             translator="libretranslate",
             libretranslate_url=fake.url,
-            translator_allowed_hosts="127.0.0.1",
+            translator_allowed_hosts="127.0.0.1:*",
         )
         app = Redress(env=settings.eventsourcing_env())
         db = sync_engine(settings)
