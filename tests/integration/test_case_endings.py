@@ -6,14 +6,13 @@ One test per row, named for the rule. Instants are written in the calendar's loc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import pytest
-from test_scheduler_harness import BACKENDS, CONSUMER, STAFF, STORE, Harness, local
+from test_scheduler_harness import CONSUMER, STAFF, STORE, Harness, local, module_harness
 
 from domain.actors import Actor, By
 from domain.errors import DomainError
@@ -23,31 +22,7 @@ LONDON, SHANGHAI = "Europe/London", "Asia/Shanghai"
 MONDAY = local("2025-06-02 10:00", LONDON)  # a plain work day in England
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def shared(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Harness]:
-    with Harness.per_backend(request, tmp_path_factory) as harness:
-        yield harness
-
-
-@pytest.fixture
-def h(shared: Harness) -> Harness:
-    return shared.reset()
-
-
-def case(h: Harness, case_id: UUID) -> dict[str, Any]:
-    state: dict[str, Any] = h.app.get_case(case_id)
-    return state
-
-
-def refused(h: Harness, rule: str, case_id: UUID, *args: Any, **kwargs: Any) -> None:
-    """The command is refused under `rule` and the case version does not move."""
-    before = case(h, case_id)["version"]
-    with pytest.raises(DomainError) as refusal:
-        h.act(case_id, *args, **kwargs)
-    assert refusal.value.rule == rule, refusal.value.detail
-    assert case(h, case_id)["version"] == before
+shared, h = module_harness()
 
 
 def escalated_biggrey_case(h: Harness, amount: str = "300.00") -> tuple[UUID, Any]:
@@ -66,8 +41,7 @@ def escalated_biggrey_case(h: Harness, amount: str = "300.00") -> tuple[UUID, An
 def test_money_paid_bounds_money_refunded_whoever_pays(h: Harness) -> None:
     case_id, _protection = escalated_biggrey_case(h, amount="100.00")
     h.act(case_id, STAFF, MONDAY + timedelta(days=9), "refund", **_money("60", "store"))
-    refused(
-        h,
+    h.refused(
         "refund_exceeds_paid",
         case_id,
         STAFF,
@@ -76,7 +50,7 @@ def test_money_paid_bounds_money_refunded_whoever_pays(h: Harness) -> None:
         **_money("40.01", "platform"),
     )
     h.act(case_id, STAFF, MONDAY + timedelta(days=9), "refund", **_money("40", "platform"))
-    assert sum(Decimal(r["amount"]) for r in case(h, case_id)["refunds"]) == Decimal("100")
+    assert sum(Decimal(r["amount"]) for r in h.state(case_id)["refunds"]) == Decimal("100")
 
 
 def test_a_refund_in_another_currency_without_a_rate_is_refused(h: Harness) -> None:
@@ -101,11 +75,11 @@ def test_a_store_partial_refund_waits_for_the_consumer_who_approves_it(h: Harnes
         "globalbuy", "return_request", submitted, completed_at=submitted - timedelta(days=1)
     )
     h.act(case_id, STORE, submitted + timedelta(hours=2), "refund", **_money("20", "store"))
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"]) == ("awaiting_consumer", None)
     assert state["deadlines"] == []  # the store answered: no automatic approval now
     h.act(case_id, CONSUMER, submitted + timedelta(hours=3), "approve")
-    assert case(h, case_id)["resolution"] == "agreed"
+    assert h.state(case_id)["resolution"] == "agreed"
     assert h.run_due(submitted + timedelta(days=60)).fired == 0
 
 
@@ -114,7 +88,7 @@ def test_a_store_partial_refund_rejected_goes_back_to_the_store(h: Harness) -> N
     case_id = h.submit("biggrey", "warranty_claim", MONDAY)
     h.act(case_id, STORE, MONDAY + timedelta(hours=1), "refund", **_money("20", "store"))
     h.act(case_id, CONSUMER, MONDAY + timedelta(hours=2), "reject", explanation="20 of 120?")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert state["status"] == "in_progress"
     assert [d["kind"] for d in state["deadlines"]] == ["first_response"]
 
@@ -122,10 +96,10 @@ def test_a_store_partial_refund_rejected_goes_back_to_the_store(h: Harness) -> N
 def test_a_partial_refund_on_an_escalated_case_leaves_it_with_staff(h: Harness) -> None:
     case_id, protection = escalated_biggrey_case(h)
     h.act(case_id, STORE, MONDAY + timedelta(days=9), "refund", **_money("50", "store"))
-    assert case(h, case_id)["status"] == "escalated"
+    assert h.state(case_id)["status"] == "escalated"
     # No agreement: the protection pays what the consumer paid and has not had back.
     h.fires_at(case_id, protection, "Refunded")
-    refunds = case(h, case_id)["refunds"]
+    refunds = h.state(case_id)["refunds"]
     assert [(r["payer"], Decimal(r["amount"])) for r in refunds] == [
         ("store", Decimal("50")),
         ("platform", Decimal("250.00")),
@@ -136,7 +110,7 @@ def test_a_store_full_refund_ends_the_case_refunded(h: Harness) -> None:
     h.store("bigben", country="FR", timezone="Europe/Paris")
     case_id = h.submit("bigben", "complaint", MONDAY)
     h.act(case_id, STORE, MONDAY + timedelta(hours=1), "refund", **_money("120", "store"))
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"], state["deadlines"]) == ("closed", "refunded", [])
 
 
@@ -144,12 +118,12 @@ def test_biggrey_waits_for_the_consumer_even_after_a_full_store_refund(h: Harnes
     h.store("biggrey", certified=True)
     case_id = h.submit("biggrey", "warranty_claim", MONDAY)
     h.act(case_id, STORE, MONDAY + timedelta(hours=1), "refund", **_money("120", "store"))
-    assert (case(h, case_id)["status"], case(h, case_id)["resolution"]) == (
+    assert (h.state(case_id)["status"], h.state(case_id)["resolution"]) == (
         "awaiting_consumer",
         None,
     )
     h.act(case_id, CONSUMER, MONDAY + timedelta(hours=2), "approve")
-    assert case(h, case_id)["resolution"] == "agreed"
+    assert h.state(case_id)["resolution"] == "agreed"
 
 
 def test_a_store_proposal_with_an_amount_is_paid_when_the_consumer_approves(h: Harness) -> None:
@@ -164,10 +138,10 @@ def test_a_store_proposal_with_an_amount_is_paid_when_the_consumer_approves(h: H
         note="half back, you keep it",
         refund_amount=Decimal("60.00"),
     )
-    assert case(h, case_id)["refunds"] == []  # a proposal pays nothing yet
+    assert h.state(case_id)["refunds"] == []  # a proposal pays nothing yet
     h.act(case_id, CONSUMER, MONDAY + timedelta(hours=2), "approve")
     assert [e for e, _ in h.events(case_id, since=2)] == ["Refunded", "ConsumerApproved"]
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["refunds"][0]["amount"]) == ("agreed", Decimal("60.00"))
 
 
@@ -182,7 +156,7 @@ def test_a_store_approving_a_refund_only_request_refunds_the_amount_asked(h: Har
         refund_amount="45.50",
     )
     h.act(case_id, STORE, submitted + timedelta(hours=1), "decide", decision="approve")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["refunds"][0]["amount"]) == ("refunded", Decimal("45.50"))
 
 
@@ -197,7 +171,7 @@ def test_a_silent_merchant_refunds_a_refund_only_request_automatically(h: Harnes
         refund_amount="80",
     )
     h.fires_at(case_id, local("2025-06-04 10:00", SHANGHAI), "AutoApproved", "Refunded")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"]) == ("closed", "auto_approved")
     assert [(r["payer"], r["amount"]) for r in state["refunds"]] == [("store", Decimal("80"))]
 
@@ -212,7 +186,7 @@ def test_a_staff_ruling_for_the_store_ends_the_case_and_cancels_its_clocks(h: Ha
         in_favour_of="store",
         note="consumer mishandling: water damage",
     )
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"], state["deadlines"]) == (
         "closed",
         "ruled_for_store",
@@ -234,7 +208,7 @@ def test_a_staff_ruling_for_the_consumer_with_an_amount_refunds_and_ends(h: Harn
         refund_amount=Decimal("300.00"),
         payer="platform",
     )
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["refunds"][0]["payer"]) == ("ruled_for_consumer", "platform")
     assert [d["kind"] for d in state["deadlines"]] == ["payout"]  # ops watch the transfer
 
@@ -251,20 +225,20 @@ def test_a_ruling_for_the_consumer_without_an_amount_keeps_the_protection_clock(
         in_favour_of="consumer",
         note="the claim is genuine",
     )
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["ruling"]["in_favour_of"]) == ("escalated", "consumer")
     h.fires_at(case_id, protection, "Refunded")
-    assert case(h, case_id)["resolution"] == "protection_refund"
+    assert h.state(case_id)["resolution"] == "protection_refund"
 
 
 def test_an_ended_case_accepts_messages_only(h: Harness) -> None:
     case_id, _protection = escalated_biggrey_case(h)
     h.act(case_id, STAFF, MONDAY + timedelta(days=12), "rule", in_favour_of="store", note="ok")
     later = MONDAY + timedelta(days=13)
-    refused(h, "not_allowed_in_status", case_id, CONSUMER, later, "withdraw")
-    refused(h, "not_allowed_in_status", case_id, STORE, later, "refund", **_money("1", "store"))
+    h.refused("not_allowed_in_status", case_id, CONSUMER, later, "withdraw")
+    h.refused("not_allowed_in_status", case_id, STORE, later, "refund", **_money("1", "store"))
     h.act(case_id, CONSUMER, later, "post_message", body="I disagree, but thank you")
-    assert case(h, case_id)["status"] == "closed"
+    assert h.state(case_id)["status"] == "closed"
 
 
 # -- biggrey (2nd ed.) -------------------------------------------------------------------------
@@ -274,11 +248,11 @@ def test_biggrey_handles_a_complaint_against_a_certified_store_from_filing(h: Ha
     h.store("biggrey", certified=True)
     case_id = h.submit("biggrey", "complaint", MONDAY, amount="200.00")
     assert h.events(case_id) == [("Submitted", MONDAY), ("Escalated", MONDAY)]
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert state["status"] == "escalated"
     assert [d["kind"] for d in state["deadlines"]] == ["protection"]  # no store chain
     h.fires_at(case_id, MONDAY + timedelta(days=30), "Refunded")
-    assert case(h, case_id)["resolution"] == "protection_refund"
+    assert h.state(case_id)["resolution"] == "protection_refund"
 
 
 def test_biggrey_follow_up_chain_after_a_rejection_ends_for_a_non_certified_store(
@@ -292,11 +266,11 @@ def test_biggrey_follow_up_chain_after_a_rejection_ends_for_a_non_certified_stor
     # Reminders every 2 work days for 30 days from the rejection, then the right to close.
     fired = h.run_due(rejected + timedelta(days=30, microseconds=-1)).fired
     assert fired >= 10  # 2 + 3 work days, then every 2 work days
-    assert case(h, case_id)["consumer_may_close"] is False
+    assert h.state(case_id)["consumer_may_close"] is False
     h.fires_at(case_id, rejected + timedelta(days=30), "ConsumerCloseAllowed")
     assert h.run_due(rejected + timedelta(days=400)).fired == 0  # the chain has ended
     h.act(case_id, CONSUMER, rejected + timedelta(days=31), "consumer_close")
-    assert case(h, case_id)["resolution"] == "consumer_closed"
+    assert h.state(case_id)["resolution"] == "consumer_closed"
 
 
 def test_biggrey_follow_up_chain_after_a_rejection_escalates_a_certified_store(
@@ -314,23 +288,23 @@ def test_biggrey_cannot_take_over_a_case_against_a_non_certified_store(h: Harnes
     h.store("biggrey", certified=False)
     case_id = h.submit("biggrey", "warranty_claim", MONDAY)
     later = MONDAY + timedelta(days=3)
-    refused(h, "step_not_offered", case_id, CONSUMER, later, "escalate")
-    refused(h, "step_not_offered", case_id, STAFF, later, "escalate")
+    h.refused("step_not_offered", case_id, CONSUMER, later, "escalate")
+    h.refused("step_not_offered", case_id, STAFF, later, "escalate")
 
 
 def test_biggrey_protection_needs_no_agreement_a_pending_proposal_is_none(h: Harness) -> None:
     case_id, protection = escalated_biggrey_case(h)
     h.act(case_id, STORE, MONDAY + timedelta(days=20), "store_close", decision="repair")
-    assert case(h, case_id)["status"] == "awaiting_consumer"
+    assert h.state(case_id)["status"] == "awaiting_consumer"
     h.fires_at(case_id, protection, "Refunded")  # unanswered: not an agreement
-    assert case(h, case_id)["resolution"] == "protection_refund"
+    assert h.state(case_id)["resolution"] == "protection_refund"
 
 
 def test_biggrey_agreement_cancels_the_protection_clock(h: Harness) -> None:
     case_id, protection = escalated_biggrey_case(h)
     h.act(case_id, STORE, MONDAY + timedelta(days=20), "store_close", decision="repair")
     h.act(case_id, CONSUMER, MONDAY + timedelta(days=21), "approve")
-    assert case(h, case_id)["resolution"] == "agreed"
+    assert h.state(case_id)["resolution"] == "agreed"
     assert h.run_due(protection + timedelta(days=1)).fired == 0
 
 
@@ -347,14 +321,14 @@ def test_biggrey_third_party_pause_waits_for_staff_to_resume(h: Harness) -> None
 
 def test_biggrey_suspends_only_for_third_party_influence(h: Harness) -> None:
     case_id, _protection = escalated_biggrey_case(h)
-    refused(h, "step_not_offered", case_id, STAFF, MONDAY, "suspend", reason="judicial")
+    h.refused("step_not_offered", case_id, STAFF, MONDAY, "suspend", reason="judicial")
 
 
 def test_biggrey_settlement_spares_the_store_but_not_the_consumers_payout(h: Harness) -> None:
     case_id, protection = escalated_biggrey_case(h)
     h.act(case_id, STAFF, MONDAY + timedelta(days=25), "record_settlement", reference="S-7")
     h.fires_at(case_id, protection, "Refunded")
-    assert case(h, case_id)["resolution"] == "protection_refund"
+    assert h.state(case_id)["resolution"] == "protection_refund"
     store = h.app.get_store("s-1")
     assert (store["certified"], store["reapply_after"]) == (True, None)
 

@@ -3,30 +3,19 @@ budget and name the holidays; an explanation reads the same at any later version
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
-from test_scheduler_harness import BACKENDS, STAFF, Harness, local
+from test_scheduler_harness import STAFF, Harness, local, module_harness
 
 from domain.explain import DeadlineUnknown
 
 LONDON, SHANGHAI, PARIS = "Europe/London", "Asia/Shanghai", "Europe/Paris"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def shared(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Harness]:
-    with Harness.per_backend(request, tmp_path_factory) as harness:
-        yield harness
-
-
-@pytest.fixture
-def h(shared: Harness) -> Harness:
-    return shared.reset()
+shared, h = module_harness()
 
 
 def explain(h: Harness, case_id: UUID, kind: str, version: int | None = None) -> dict[str, Any]:

@@ -4,14 +4,13 @@ on both backends. Due instants are checked against the platform's calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import pytest
-from test_scheduler_harness import BACKENDS, CONSUMER, STAFF, STORE, Harness, local
+from test_scheduler_harness import CONSUMER, STAFF, STORE, Harness, local, module_harness
 
 from domain.errors import DomainError
 from domain.money import Money
@@ -19,31 +18,7 @@ from domain.money import Money
 SHANGHAI, PARIS, HONG_KONG = "Asia/Shanghai", "Europe/Paris", "Asia/Hong_Kong"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def shared(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Harness]:
-    with Harness.per_backend(request, tmp_path_factory) as harness:
-        yield harness
-
-
-@pytest.fixture
-def h(shared: Harness) -> Harness:
-    return shared.reset()
-
-
-def case(h: Harness, case_id: UUID) -> dict[str, Any]:
-    state: dict[str, Any] = h.app.get_case(case_id)
-    return state
-
-
-def refused(h: Harness, rule: str, case_id: UUID, *args: Any, **kwargs: Any) -> DomainError:
-    before = case(h, case_id)["version"]
-    with pytest.raises(DomainError) as refusal:
-        h.act(case_id, *args, **kwargs)
-    assert refusal.value.rule == rule, refusal.value.detail
-    assert case(h, case_id)["version"] == before
-    return refusal.value
+shared, h = module_harness()
 
 
 def globalbuy_case(h: Harness, kind: str = "return_request", **fields: Any) -> tuple[UUID, Any]:
@@ -70,18 +45,18 @@ def test_globalbuy_auto_approval_starts_the_consumers_168_hour_return_clock(h: H
     case_id, submitted = globalbuy_case(h)
     h.fires_at(case_id, submitted + timedelta(hours=48), "AutoApproved")
     h.fires_at(case_id, submitted + timedelta(hours=48 + 168), "Closed")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"]) == ("closed", "consumer_gave_up")
 
 
 def test_globalbuy_return_shipped_in_time_stops_the_consumers_clock(h: Harness) -> None:
     case_id, submitted = globalbuy_case(h)
     h.act(case_id, STORE, submitted + timedelta(hours=1), "decide", decision="approve")
-    assert [d["kind"] for d in case(h, case_id)["deadlines"]] == ["consumer_return"]
+    assert [d["kind"] for d in h.state(case_id)["deadlines"]] == ["consumer_return"]
     h.act(
         case_id, CONSUMER, submitted + timedelta(days=2), "ship_return", carrier="SF", waybill="1"
     )
-    assert case(h, case_id)["deadlines"] == []
+    assert h.state(case_id)["deadlines"] == []
 
 
 def test_globalbuy_refunds_a_received_return_automatically_after_48_hours(h: Harness) -> None:
@@ -90,7 +65,7 @@ def test_globalbuy_refunds_a_received_return_automatically_after_48_hours(h: Har
     received = submitted + timedelta(days=3)
     h.act(case_id, STORE, received, "receive_return")
     h.fires_at(case_id, received + timedelta(hours=48), "Refunded")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["refunds"][0]["reason"]) == ("refunded", "auto_refund")
     assert state["refunds"][0]["amount"] == Decimal("120.00")
 
@@ -98,7 +73,7 @@ def test_globalbuy_refunds_a_received_return_automatically_after_48_hours(h: Har
 def test_globalbuy_agreed_partial_amount_is_what_is_refunded(h: Harness) -> None:
     case_id, submitted = globalbuy_case(h, "refund_only", refund_amount="30.00")
     h.fires_at(case_id, submitted + timedelta(hours=48), "AutoApproved", "Refunded")
-    assert case(h, case_id)["refunds"][0]["amount"] == Decimal("30.00")
+    assert h.state(case_id)["refunds"][0]["amount"] == Decimal("30.00")
 
 
 def test_globalbuy_police_proof_resumes_six_calendar_months_later(h: Harness) -> None:
@@ -110,7 +85,7 @@ def test_globalbuy_police_proof_resumes_six_calendar_months_later(h: Harness) ->
     h.fires_at(case_id, local("2025-12-05 09:00", SHANGHAI), "Resumed")
     # The merchant's 48 hours had 42 left when the case was suspended.
     due = local("2025-12-05 09:00", SHANGHAI) + timedelta(hours=42)
-    assert [d["due_at"] for d in case(h, case_id)["deadlines"]] == [due]
+    assert [d["due_at"] for d in h.state(case_id)["deadlines"]] == [due]
 
 
 def test_globalbuy_court_proof_waits_for_staff(h: Harness) -> None:
@@ -125,16 +100,15 @@ def test_globalbuy_court_proof_waits_for_staff(h: Harness) -> None:
         authority="court",
     )
     assert h.run_due(submitted + timedelta(days=800)).fired == 0
-    assert case(h, case_id)["status"] == "suspended"
+    assert h.state(case_id)["status"] == "suspended"
 
 
 def test_globalbuy_negotiation_suspension_never_resumes_by_itself(h: Harness) -> None:
     case_id, submitted = globalbuy_case(h)
     h.act(case_id, STAFF, submitted + timedelta(hours=6), "suspend", reason="negotiation")
-    assert case(h, case_id)["deadlines"] == []
+    assert h.state(case_id)["deadlines"] == []
     assert h.run_due(submitted + timedelta(days=400)).fired == 0
-    refused(
-        h,
+    h.refused(
         "not_allowed_in_status",
         case_id,
         STAFF,
@@ -144,7 +118,7 @@ def test_globalbuy_negotiation_suspension_never_resumes_by_itself(h: Harness) ->
         authority="court",
     )
     h.act(case_id, STAFF, submitted + timedelta(days=30), "resume")
-    assert case(h, case_id)["status"] == "awaiting_store"
+    assert h.state(case_id)["status"] == "awaiting_store"
 
 
 # -- geli --------------------------------------------------------------------------------------
@@ -153,7 +127,7 @@ def test_globalbuy_negotiation_suspension_never_resumes_by_itself(h: Harness) ->
 def test_geli_merchant_records_that_the_consumer_gave_up(h: Harness) -> None:
     case_id, submitted = geli_case(h)
     h.act(case_id, STORE, submitted + timedelta(hours=1), "decide", decision="consumer_gave_up")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["status"], state["resolution"], state["refunds"]) == (
         "closed",
         "consumer_gave_up",
@@ -164,7 +138,7 @@ def test_geli_merchant_records_that_the_consumer_gave_up(h: Harness) -> None:
 def test_geli_approving_a_refund_only_request_refunds_and_ends_it(h: Harness) -> None:
     case_id, submitted = geli_case(h, "refund_only")
     h.act(case_id, STORE, submitted + timedelta(hours=1), "decide", decision="approve")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["deadlines"]) == ("refunded", [])
     assert state["refunds"][0]["amount"] == Decimal("120.00")
 
@@ -174,16 +148,16 @@ def test_geli_fresh_food_is_shipped_back_within_24_hours(h: Harness) -> None:
     approved = submitted + timedelta(minutes=30)
     h.act(case_id, STORE, approved, "decide", decision="approve")
     h.fires_at(case_id, approved + timedelta(hours=24), "Closed")
-    assert case(h, case_id)["resolution"] == "consumer_gave_up"
+    assert h.state(case_id)["resolution"] == "consumer_gave_up"
 
 
 def test_geli_partial_refund_needs_the_consumers_consent_first(h: Harness) -> None:
     case_id, submitted = geli_case(h)
     at = submitted + timedelta(hours=1)
-    refused(h, "not_yet_allowed", case_id, STORE, at, "refund", amount=_usd("20"), payer="store")
+    h.refused("not_yet_allowed", case_id, STORE, at, "refund", amount=_usd("20"), payer="store")
     h.act(case_id, STORE, at, "store_close", decision="refund", refund_amount=Decimal("20.00"))
     h.act(case_id, CONSUMER, at + timedelta(hours=1), "approve")
-    assert case(h, case_id)["resolution"] == "agreed"
+    assert h.state(case_id)["resolution"] == "agreed"
 
 
 def test_geli_full_refund_after_a_processed_return_ends_the_case(h: Harness) -> None:
@@ -193,13 +167,13 @@ def test_geli_full_refund_after_a_processed_return_ends_the_case(h: Harness) -> 
     h.act(
         case_id, STORE, submitted + timedelta(days=3), "refund", amount=_usd("120"), payer="store"
     )
-    assert case(h, case_id)["resolution"] == "refunded"
+    assert h.state(case_id)["resolution"] == "refunded"
 
 
 def test_geli_refuses_a_second_return_on_an_order_already_refunded(h: Harness) -> None:
     case_id, submitted = geli_case(h, "refund_only")
     h.act(case_id, STORE, submitted + timedelta(hours=1), "decide", decision="refund_only")
-    assert case(h, case_id)["resolution"] == "refunded"
+    assert h.state(case_id)["resolution"] == "refunded"
     with pytest.raises(DomainError) as refusal:
         h.submit("geli", "return_request", submitted + timedelta(days=1), delivered_at=submitted)
     assert refusal.value.rule == "already_refunded"
@@ -219,7 +193,7 @@ def test_geli_merchant_repays_the_platforms_advance_within_3_days(h: Harness) ->
     advanced = submitted + timedelta(days=3)
     h.act(case_id, STAFF, advanced, "refund", amount=_usd("120"), payer="platform")
     h.fires_at(case_id, advanced + timedelta(hours=72), "RepaymentOverdue")
-    assert case(h, case_id)["deadlines"] == []  # flagged once for ops
+    assert h.state(case_id)["deadlines"] == []  # flagged once for ops
 
 
 def test_geli_recorded_repayment_stops_the_clock(h: Harness) -> None:
@@ -228,9 +202,8 @@ def test_geli_recorded_repayment_stops_the_clock(h: Harness) -> None:
     advanced = submitted + timedelta(days=3)
     h.act(case_id, STAFF, advanced, "refund", amount=_usd("50"), payer="platform")
     h.act(case_id, STAFF, advanced + timedelta(days=1), "record_repayment", reference="R-1")
-    assert case(h, case_id)["deadlines"] == []
-    refused(
-        h,
+    assert h.state(case_id)["deadlines"] == []
+    h.refused(
         "not_allowed_in_status",
         case_id,
         STAFF,
@@ -252,22 +225,22 @@ def bigben_warranty(h: Harness) -> tuple[UUID, Any]:
 def test_bigben_warranty_return_waits_for_a_return_needed_diagnosis(h: Harness) -> None:
     case_id, submitted = bigben_warranty(h)
     ship = {"carrier": "Colissimo", "waybill": "6A1"}
-    error = refused(h, "not_yet_allowed", case_id, CONSUMER, submitted, "ship_return", **ship)
+    error = h.refused("not_yet_allowed", case_id, CONSUMER, submitted, "ship_return", **ship)
     assert "diagnosis" in error.detail
     h.act(case_id, STORE, submitted + timedelta(hours=2), "diagnose", outcome="fixed_remotely")
-    refused(h, "not_yet_allowed", case_id, CONSUMER, submitted, "ship_return", **ship)
+    h.refused("not_yet_allowed", case_id, CONSUMER, submitted, "ship_return", **ship)
     h.act(case_id, STORE, submitted + timedelta(hours=3), "diagnose", outcome="return_needed")
     h.act(case_id, CONSUMER, submitted + timedelta(hours=4), "ship_return", **ship)
-    assert case(h, case_id)["return_shipment"]["waybill"] == "6A1"
+    assert h.state(case_id)["return_shipment"]["waybill"] == "6A1"
 
 
 def test_bigben_refund_clock_stops_on_a_refusing_proposal(h: Harness) -> None:
     case_id, submitted = bigben_warranty(h)
     h.act(case_id, STORE, submitted + timedelta(hours=2), "diagnose", outcome="return_needed")
     h.act(case_id, STORE, submitted + timedelta(days=3), "receive_return")
-    assert [d["kind"] for d in case(h, case_id)["deadlines"]] == ["refund"]
+    assert [d["kind"] for d in h.state(case_id)["deadlines"]] == ["refund"]
     h.act(case_id, STORE, submitted + timedelta(days=4), "store_close", decision="reject")
-    assert case(h, case_id)["deadlines"] == []
+    assert h.state(case_id)["deadlines"] == []
 
 
 def test_bigben_refund_clock_escalates_after_14_days(h: Harness) -> None:
@@ -295,7 +268,7 @@ def test_buyippee_return_must_reach_the_office_3_work_days_after_receipt(h: Harn
     )
     # Thu 5, Fri 6, Sat 7 (a work day in Hong Kong): due Sunday 8 June at midnight.
     h.fires_at(case_id, local("2025-06-08 00:00", HONG_KONG), "Closed")
-    state = case(h, case_id)
+    state = h.state(case_id)
     assert (state["resolution"], state["status"]) == ("consumer_gave_up", "closed")
 
 

@@ -25,6 +25,7 @@ from support.filings import complete
 from support.postgres import fresh_database
 
 from domain.actors import Actor, By
+from domain.errors import DomainError
 from domain.filing import Order
 from projections.tables import projection_positions, scheduled_deadlines
 from services.scheduler import bootstrap, index
@@ -152,6 +153,19 @@ class Harness:
             ).all()
         return [(*r[:3], index.utc(r[3]), *r[4:]) for r in rows]
 
+    def state(self, case_id: UUID) -> dict[str, Any]:
+        state: dict[str, Any] = self.app.get_case(case_id)
+        return state
+
+    def refused(self, rule: str, case_id: UUID, *args: Any, **kwargs: Any) -> DomainError:
+        """`act(case_id, *args, **kwargs)` is refused under `rule`; the version does not move."""
+        before = self.state(case_id)["version"]
+        with pytest.raises(DomainError) as refusal:
+            self.act(case_id, *args, **kwargs)
+        assert refusal.value.rule == rule, refusal.value.detail
+        assert self.state(case_id)["version"] == before
+        return refusal.value
+
     def fires_at(self, case_id: UUID, due: datetime, *types: str) -> None:
         """Nothing fires a microsecond before `due`; at `due` the case records `types`, all
         with occurred_at == due, and nothing else."""
@@ -159,3 +173,21 @@ class Harness:
         assert self.run_due(due - timedelta(microseconds=1)).fired == 0
         assert self.run_due(due).fired == 1
         assert self.events(case_id, since=seen) == [(t, due) for t in types]
+
+
+def module_harness() -> tuple[Any, Any]:
+    """The fixtures a test module assigns (`shared, h = module_harness()`): one harness per
+    backend for the module, emptied before each test."""
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def shared(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Harness]:
+        with Harness.per_backend(request, tmp_path_factory) as harness:
+            yield harness
+
+    @pytest.fixture
+    def h(shared: Harness) -> Harness:
+        return shared.reset()
+
+    return shared, h
