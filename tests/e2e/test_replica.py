@@ -91,7 +91,7 @@ def fleet(servers: tuple[Primary, Replica, Bouncer], tmp_path: Path) -> Iterator
         "REDRESS_READ_DATABASE_URL": replica.database_url(DATABASE),
         "REDRESS_READ_MAX_LAG": str(MAX_LAG),
         "REDRESS_ADMIN_TOKEN": ADMIN,
-        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "REDRESS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1:*",
         "REDRESS_SCHEDULER_WORKERS": "2",
         "REDRESS_SCHEDULER_INTERVAL": "0.5",
         "REDRESS_NOTIFIER_POLL_INTERVAL": "0.1",
