@@ -25,6 +25,7 @@ from services.case_api.routes import (
     api_keys,
     case_commands,
     cases,
+    catalogue,
     dashboard,
     events,
     health,
@@ -119,6 +120,7 @@ def create_app(
         events,
         stats,
         dashboard,
+        catalogue,
     ):
         app.include_router(module.router)
     app.add_middleware(CaseReadHotPath, services=built)
@@ -127,6 +129,9 @@ def create_app(
         engine=built.engine,
         clock=clock,
         max_body=ApiSettings.of(built.settings).max_body_bytes,
+    )
+    app.add_middleware(
+        problems.ProblemTypeBase, public_url=ApiSettings.of(built.settings).public_url
     )
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app

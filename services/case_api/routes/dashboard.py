@@ -33,6 +33,7 @@ STATIC = {
     "chart.umd.min.js": "text/javascript",
     "dashboard.js": "text/javascript",
     "dashboard.css": "text/css",
+    "pages.css": "text/css",
 }
 COOKIE = "redress_dashboard"
 REFRESH_SECONDS = 10
