@@ -27,6 +27,7 @@ from services.case_api.routes import (
     cases,
     catalogue,
     dashboard,
+    dashboard_pages,
     events,
     health,
     platforms,
@@ -120,6 +121,7 @@ def create_app(
         events,
         stats,
         dashboard,
+        dashboard_pages,
         catalogue,
     ):
         app.include_router(module.router)

@@ -1,0 +1,79 @@
+"""The dashboard's detail pages for staff and ops: a case's timeline, a store's record, and
+the search box that leads to them. Same sign-in, CSP and vendored assets as /dashboard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.application import CaseNotFound
+from services.case_api import timeline
+from services.case_api.deps import Svc
+from services.case_api.routes.dashboard import (
+    FORMATS,
+    HEADERS,
+    RESOLUTIONS,
+    Token,
+    refusal,
+    sign_in,
+    templates,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _missing(request: Request, what: str) -> Response:
+    return templates.TemplateResponse(
+        request, "missing.html", {"what": what}, status_code=404, headers=HEADERS
+    )
+
+
+@router.get("/dashboard/cases/{case_id}", response_class=HTMLResponse)
+async def case_page(
+    request: Request,
+    svc: Svc,
+    case_id: str,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    token: str | None = None,
+    cookie: Token = None,
+) -> Response:
+    """A case's timeline: events, chain check, deadlines, state as of `version`, refunds."""
+    if token is not None:
+        return await sign_in(request, svc, token, request.url.path)
+    if (refused := await refusal(request, svc, cookie)) is not None:
+        return refused
+    try:
+        uuid = UUID(case_id)
+        page = await run_in_threadpool(timeline.view, svc.redress, uuid, version)
+    except (ValueError, CaseNotFound):
+        return _missing(request, f"case {case_id[:80]}")
+    context = {
+        **page,
+        "resolutions": RESOLUTIONS,
+        "f": FORMATS,
+        "when": timeline.when,
+        "show": timeline.show,
+    }
+    return templates.TemplateResponse(request, "case.html", context, headers=HEADERS)
+
+
+@router.get("/dashboard/search")
+async def search(
+    request: Request,
+    svc: Svc,
+    q: Annotated[str, Query(max_length=200)] = "",
+    cookie: Token = None,
+) -> Response:
+    """A case id or store id leads to its page; anything else lists the matching cases."""
+    if (refused := await refusal(request, svc, cookie)) is not None:
+        return refused
+    found = await run_in_threadpool(timeline.search, svc, q.strip())
+    if len(found["cases"]) == 1 and not found["stores"]:
+        return RedirectResponse(f"/dashboard/cases/{found['cases'][0]['case_id']}", 303)
+    if len(found["stores"]) == 1 and not found["cases"]:
+        return RedirectResponse(f"/dashboard/stores/{found['stores'][0]}", 303)
+    return templates.TemplateResponse(request, "search.html", {**found, "q": q}, headers=HEADERS)
