@@ -3,15 +3,17 @@ the search box that leads to them. Same sign-in, CSP and vendored assets as /das
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
 
-from services.application import CaseNotFound
-from services.case_api import timeline
+from projections.queries import STORE_READ_MODELS, position
+from services.application import CaseNotFound, StoreNotFound
+from services.case_api import store_page, timeline
 from services.case_api.deps import Svc
 from services.case_api.routes.dashboard import (
     FORMATS,
@@ -22,6 +24,7 @@ from services.case_api.routes.dashboard import (
     sign_in,
     templates,
 )
+from services.case_api.routes.stats import fresh
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,3 +80,32 @@ async def search(
     if len(found["stores"]) == 1 and not found["cases"]:
         return RedirectResponse(f"/dashboard/stores/{found['stores'][0]}", 303)
     return templates.TemplateResponse(request, "search.html", {**found, "q": q}, headers=HEADERS)
+
+
+@router.get("/dashboard/stores/{store_id}", response_class=HTMLResponse)
+async def store_record(
+    request: Request, svc: Svc, store_id: str, token: str | None = None, cookie: Token = None
+) -> Response:
+    """A store: certificate history, open cases by status, first-response trend."""
+    if token is not None:
+        return await sign_in(request, svc, token, request.url.path)
+    if (refused := await refusal(request, svc, cookie)) is not None:
+        return refused
+    try:
+        store = await run_in_threadpool(svc.redress.get_store, store_id)
+        history = await run_in_threadpool(store_page.certificate_history, svc.redress, store_id)
+    except StoreNotFound:
+        return _missing(request, f"store {store_id[:200]}")
+    now = svc.clock()
+
+    def read(connection: Connection) -> dict[str, Any]:
+        return {
+            **store_page.open_cases(connection, store_id),
+            "trend": store_page.response_trend(connection, store_id, now),
+            "position": position(connection, STORE_READ_MODELS),
+        }
+
+    figures = await run_in_threadpool(fresh, svc, read)
+    context = {**figures, "store": store, "history": history, "when": timeline.when}
+    context["show"] = timeline.show
+    return templates.TemplateResponse(request, "store.html", context, headers=HEADERS)

@@ -64,3 +64,24 @@ def test_search_finds_cases_and_stores_and_the_page_needs_sign_in(api: Api) -> N
         f"/dashboard/cases/{case['id']}", params={"token": api.key("consumer")}
     )
     assert consumer.status_code == 403
+
+
+def test_the_store_page_shows_its_certificate_history_and_open_cases(api: Api) -> None:
+    _case, store_id = _case_with_refunds(api)
+    other = api.as_role("consumer").post(
+        "/v1/cases", json=case_body("biggrey", store_id, "warranty_claim")
+    )
+    assert other.status_code == 201
+    staff = api.as_role("staff")
+    warned = staff.post(f"/v1/stores/{store_id}/warnings", json={"reason": "late answers"})
+    assert warned.status_code in (200, 201), warned.text
+    target = f"/dashboard/stores/{store_id}"
+    browser = _browser(api, target)
+    page = browser.get(target)
+    assert page.status_code == 200, page.text
+    assert 'data-kind="registered"' in page.text and 'data-kind="warning"' in page.text
+    assert "late answers" in page.text
+    assert (
+        f'href="/dashboard/cases/{other.json()["id"]}"' in page.text or "No open cases" in page.text
+    )
+    assert browser.get("/dashboard/stores/no-such-store").status_code == 404
