@@ -36,7 +36,7 @@ def event_rows(history: list[dict[str, Any]], verdict: dict[str, Any]) -> list[d
         {
             "version": entry["version"],
             "type": entry["type"],
-            "actor": entry["actor"],
+            "actor": who(entry["actor"]),
             "occurred_at": entry["occurred_at"],
             "recorded_at": entry["recorded_at"],
             "data": {
@@ -76,12 +76,26 @@ def deadlines(
     return rows
 
 
+def who(actor: Any) -> str:
+    """An actor as `role id` (the log keeps {role, id})."""
+    if isinstance(actor, dict):
+        return " ".join(str(actor[k]) for k in ("role", "id") if actor.get(k))
+    return str(actor)
+
+
+def readable(name: str, value: Any) -> Any:
+    """Messages as `n. role: body` lines; every other field as it is."""
+    if name == "messages" and isinstance(value, list):
+        return [f"{n}. {who(m.get('author'))}: {m.get('body')}" for n, m in enumerate(value, 1)]
+    return value
+
+
 def state_rows(state: dict[str, Any], before: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The state's fields, each marked changed when it differs from the version before."""
     return [
         {
             "name": name,
-            "value": value,
+            "value": readable(name, value),
             "changed": before is not None and before.get(name) != value,
         }
         for name, value in state.items()

@@ -60,6 +60,7 @@ async def case_page(
         "f": FORMATS,
         "when": timeline.when,
         "show": timeline.show,
+        "who": timeline.who,
     }
     return templates.TemplateResponse(request, "case.html", context, headers=HEADERS)
 
