@@ -14,7 +14,7 @@ from domain.money import ExchangeRates
 from projections import case_list
 from projections.tracking import catch_up
 from services.application import Redress
-from services.case_api import problems
+from services.case_api import openapi_examples, problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
 from services.case_api.deps import Services, encode
@@ -107,6 +107,7 @@ def create_app(
     )
     app.state.services = built
     _document_bearer_auth(app)
+    openapi_examples.install(app)
     problems.install(app)
     # The case routes first: FastAPI tries the routers in this order, and they take the load.
     for module in (
