@@ -1,0 +1,238 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.case_public import CasePublic
+from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    case_id: str,
+    *,
+    version: int | None | Unset = UNSET,
+    at: datetime.datetime | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_version: int | None | Unset
+    if isinstance(version, Unset):
+        json_version = UNSET
+    else:
+        json_version = version
+    params["version"] = json_version
+
+    json_at: None | str | Unset
+    if isinstance(at, Unset):
+        json_at = UNSET
+    elif isinstance(at, datetime.datetime):
+        json_at = at.isoformat()
+    else:
+        json_at = at
+    params["at"] = json_at
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/cases/{case_id}".format(
+            case_id=quote(str(case_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CasePublic | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = CasePublic.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CasePublic | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    case_id: str,
+    *,
+    client: AuthenticatedClient,
+    version: int | None | Unset = UNSET,
+    at: datetime.datetime | None | Unset = UNSET,
+) -> Response[CasePublic | ProblemDetails]:
+    """Get Case
+
+     Current state from the event store, or as of `version` or `at` (recorded time).
+
+    Args:
+        case_id (str):
+        version (int | None | Unset):
+        at (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CasePublic | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        case_id=case_id,
+        version=version,
+        at=at,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    case_id: str,
+    *,
+    client: AuthenticatedClient,
+    version: int | None | Unset = UNSET,
+    at: datetime.datetime | None | Unset = UNSET,
+) -> CasePublic | ProblemDetails | None:
+    """Get Case
+
+     Current state from the event store, or as of `version` or `at` (recorded time).
+
+    Args:
+        case_id (str):
+        version (int | None | Unset):
+        at (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CasePublic | ProblemDetails
+    """
+
+    return sync_detailed(
+        case_id=case_id,
+        client=client,
+        version=version,
+        at=at,
+    ).parsed
+
+
+async def asyncio_detailed(
+    case_id: str,
+    *,
+    client: AuthenticatedClient,
+    version: int | None | Unset = UNSET,
+    at: datetime.datetime | None | Unset = UNSET,
+) -> Response[CasePublic | ProblemDetails]:
+    """Get Case
+
+     Current state from the event store, or as of `version` or `at` (recorded time).
+
+    Args:
+        case_id (str):
+        version (int | None | Unset):
+        at (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CasePublic | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        case_id=case_id,
+        version=version,
+        at=at,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    case_id: str,
+    *,
+    client: AuthenticatedClient,
+    version: int | None | Unset = UNSET,
+    at: datetime.datetime | None | Unset = UNSET,
+) -> CasePublic | ProblemDetails | None:
+    """Get Case
+
+     Current state from the event store, or as of `version` or `at` (recorded time).
+
+    Args:
+        case_id (str):
+        version (int | None | Unset):
+        at (datetime.datetime | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CasePublic | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            case_id=case_id,
+            client=client,
+            version=version,
+            at=at,
+        )
+    ).parsed
