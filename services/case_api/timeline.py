@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from domain.explain import DeadlineUnknown
-from projections.tables import store_scorecards
+from projections.tables import case_list, store_scorecards
 from services.application import CaseNotFound, Redress, StoreNotFound
 
 # Per event type, the data fields a person reads first (the rest stay in "all fields").
@@ -148,8 +148,8 @@ SEARCH_LIMIT = 20
 
 
 def search(svc: Any, q: str) -> dict[str, Any]:
-    """Cases whose id is `q`; the store whose id is `q`, else those whose id contains it
-    (from the read models)."""
+    """Cases whose id or order reference is `q`; the store whose id is `q`, else those
+    whose id contains it (from the read models)."""
     cases: list[dict[str, Any]] = []
     stores: list[str] = []
     if not q:
@@ -169,6 +169,18 @@ def search(svc: Any, q: str) -> dict[str, Any]:
         return {"cases": cases, "stores": [q]}  # an exact store id, from the event log
     except StoreNotFound:
         pass
+    svc.refresh_case_list()  # in step with the log, as GET /v1/cases is
+    with svc.sync_engine.connect() as connection:
+        cases += [
+            dict(row._mapping)
+            for row in connection.execute(
+                select(case_list.c.case_id, case_list.c.platform, case_list.c.store_id)
+                .where(case_list.c.order_reference == q)
+                .order_by(case_list.c.created_at.desc())
+                .limit(SEARCH_LIMIT)
+            )
+            if not cases or row.case_id != cases[0]["case_id"]
+        ]
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     with svc.sync_engine.connect() as connection:
         stores = list(

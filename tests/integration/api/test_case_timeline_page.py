@@ -57,6 +57,8 @@ def test_search_finds_cases_and_stores_and_the_page_needs_sign_in(api: Api) -> N
     assert (found.status_code, found.headers["location"]) == (303, f"/dashboard/cases/{case['id']}")
     store = browser.get("/dashboard/search", params={"q": store_id})
     assert store.headers["location"] == f"/dashboard/stores/{store_id}"
+    by_order = browser.get("/dashboard/search", params={"q": case["order"]["reference"]})
+    assert by_order.headers["location"] == f"/dashboard/cases/{case['id']}"
     assert "Nothing matches" in browser.get("/dashboard/search", params={"q": "zzz-none"}).text
     assert browser.get("/dashboard/cases/not-a-uuid").status_code == 404
     assert api.client().get(f"/dashboard/cases/{case['id']}").status_code == 401
