@@ -2515,9 +2515,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -2540,8 +2540,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -2655,9 +2655,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -2680,8 +2680,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -2791,9 +2791,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -2816,8 +2816,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -2958,9 +2958,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -2983,8 +2983,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -3127,9 +3127,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -3152,8 +3152,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -3290,9 +3290,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -3315,8 +3315,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -3443,21 +3443,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "action": "remind",
-                     *       "budget": "budget",
+                     *       "budget": "2 full work days",
                      *       "calendar": {},
-                     *       "deadline_id": "deadline id",
-                     *       "due_at": "2026-03-02T09:30:00+00:00",
-                     *       "due_at_local": "due at local",
-                     *       "kind": "warranty_claim",
-                     *       "outcome": "outcome",
-                     *       "policy": "policy",
+                     *       "deadline_id": "first_response-1",
+                     *       "due_at": "2026-03-04T09:30:00+00:00",
+                     *       "due_at_local": "2026-03-04T09:30:00+00:00",
+                     *       "kind": "first_response",
+                     *       "outcome": "pending",
+                     *       "policy": "biggrey",
                      *       "policy_version": 1,
-                     *       "row": "row",
+                     *       "row": "The store answers within 2 full work days of the filing.",
                      *       "segments": [
                      *         {
                      *           "counted": true,
                      *           "from": "2026-03-02T09:30:00+00:00",
-                     *           "reason": "The store missed its deadline.",
+                     *           "reason": "work day",
                      *           "to": "2026-03-02T09:30:00+00:00"
                      *         }
                      *       ],
@@ -3553,9 +3553,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -3578,8 +3578,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -3721,9 +3721,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -3746,8 +3746,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -3888,9 +3888,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -3913,8 +3913,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4045,18 +4045,18 @@ export interface operations {
                      *           "deadlines": [
                      *             {
                      *               "action": "remind",
-                     *               "due_at": "2026-03-02T09:30:00+00:00",
-                     *               "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *               "kind": "warranty_claim"
+                     *               "due_at": "2026-03-04T09:30:00+00:00",
+                     *               "id": "first_response-1",
+                     *               "kind": "first_response"
                      *             }
                      *           ],
                      *           "hash": "9b74c9897bac770ffc029102a200c5de3c5a0ee1d9bcfd2a4f1b1a0fd9f0e3b1",
                      *           "occurred_at": "2026-03-02T09:30:00+00:00",
-                     *           "prev_hash": "prev hash",
+                     *           "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000",
                      *           "recorded_at": "2026-03-02T09:30:00+00:00",
                      *           "resolution": null,
-                     *           "type": "case.submitted",
-                     *           "version": 3
+                     *           "type": "Submitted",
+                     *           "version": 1
                      *         }
                      *       ]
                      *     }
@@ -4149,9 +4149,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -4174,8 +4174,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4316,9 +4316,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -4341,8 +4341,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4486,9 +4486,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -4511,8 +4511,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4653,9 +4653,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -4678,8 +4678,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4820,9 +4820,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -4845,8 +4845,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -4987,9 +4987,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5012,8 +5012,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5150,9 +5150,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5175,8 +5175,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5313,9 +5313,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5338,8 +5338,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5481,9 +5481,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5506,8 +5506,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5651,9 +5651,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5676,8 +5676,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5818,9 +5818,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -5843,8 +5843,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -5986,9 +5986,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -6011,8 +6011,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -6154,9 +6154,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -6179,8 +6179,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -6404,9 +6404,9 @@ export interface operations {
                      *       "deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "due_at": "2026-03-02T09:30:00+00:00",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim"
+                     *           "due_at": "2026-03-04T09:30:00+00:00",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response"
                      *         }
                      *       ],
                      *       "description": "The hinge broke after a week.",
@@ -6429,8 +6429,8 @@ export interface operations {
                      *       "paused_deadlines": [
                      *         {
                      *           "action": "remind",
-                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "kind": "warranty_claim",
+                     *           "id": "first_response-1",
+                     *           "kind": "first_response",
                      *           "remaining_seconds": 1
                      *         }
                      *       ],
@@ -7060,9 +7060,9 @@ export interface operations {
                      *           {
                      *             "action": "remind",
                      *             "case_id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *             "deadline_id": "deadline id",
+                     *             "deadline_id": "first_response-1",
                      *             "due_at": "2026-03-02T09:30:00+00:00",
-                     *             "kind": "warranty_claim",
+                     *             "kind": "first_response",
                      *             "overdue": true,
                      *             "platform": "biggrey",
                      *             "store_id": "nordic-audio"
@@ -7871,15 +7871,16 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "created_at": "2026-03-02T09:30:00+00:00",
-                     *           "disabled_at": "2026-03-02T09:30:00+00:00",
-                     *           "disabled_reason": "disabled reason",
+                     *           "disabled_at": null,
+                     *           "disabled_reason": null,
                      *           "event_types": [
-                     *             "event type"
+                     *             "case.submitted",
+                     *             "case.refunded"
                      *           ],
-                     *           "failing_since": "2026-03-02T09:30:00+00:00",
+                     *           "failing_since": null,
                      *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *           "previous_secret_valid_until": "2026-03-02T09:30:00+00:00",
-                     *           "status": "awaiting_store",
+                     *           "previous_secret_valid_until": null,
+                     *           "status": "active",
                      *           "store_ids": [
                      *             "nordic-audio"
                      *           ],
@@ -7963,16 +7964,17 @@ export interface operations {
                     /**
                      * @example {
                      *       "created_at": "2026-03-02T09:30:00+00:00",
-                     *       "disabled_at": "2026-03-02T09:30:00+00:00",
-                     *       "disabled_reason": "disabled reason",
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
                      *       "event_types": [
-                     *         "event type"
+                     *         "case.submitted",
+                     *         "case.refunded"
                      *       ],
-                     *       "failing_since": "2026-03-02T09:30:00+00:00",
+                     *       "failing_since": null,
                      *       "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *       "previous_secret_valid_until": "2026-03-02T09:30:00+00:00",
+                     *       "previous_secret_valid_until": null,
                      *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                     *       "status": "awaiting_store",
+                     *       "status": "active",
                      *       "store_ids": [
                      *         "nordic-audio"
                      *       ],
@@ -8049,15 +8051,16 @@ export interface operations {
                     /**
                      * @example {
                      *       "created_at": "2026-03-02T09:30:00+00:00",
-                     *       "disabled_at": "2026-03-02T09:30:00+00:00",
-                     *       "disabled_reason": "disabled reason",
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
                      *       "event_types": [
-                     *         "event type"
+                     *         "case.submitted",
+                     *         "case.refunded"
                      *       ],
-                     *       "failing_since": "2026-03-02T09:30:00+00:00",
+                     *       "failing_since": null,
                      *       "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *       "previous_secret_valid_until": "2026-03-02T09:30:00+00:00",
-                     *       "status": "awaiting_store",
+                     *       "previous_secret_valid_until": null,
+                     *       "status": "active",
                      *       "store_ids": [
                      *         "nordic-audio"
                      *       ],
@@ -8515,7 +8518,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
-                     *       "previous_secret_valid_until": "2026-03-02T09:30:00+00:00",
+                     *       "previous_secret_valid_until": null,
                      *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
                      *     }
                      */

@@ -175,23 +175,59 @@ NAMED_VALUES: dict[str, Any] = {
 }
 
 
+# Fields whose meaning depends on the schema they are in (`Schema.field`): these win.
+OWNED_VALUES: dict[str, Any] = {
+    "DeadlinePublic.id": "first_response-1",
+    "DeadlinePublic.due_at": "2026-03-04T09:30:00+00:00",
+    "DeadlineExplanation.due_at": "2026-03-04T09:30:00+00:00",
+    "DeadlinePublic.kind": "first_response",
+    "PausedDeadline.id": "first_response-1",
+    "PausedDeadline.kind": "first_response",
+    "DeadlineAtRisk.kind": "first_response",
+    "DeadlineAtRisk.deadline_id": "first_response-1",
+    "DeadlineExplanation.deadline_id": "first_response-1",
+    "DeadlineExplanation.kind": "first_response",
+    "DeadlineExplanation.policy": "biggrey",
+    "DeadlineExplanation.budget": "2 full work days",
+    "DeadlineExplanation.row": "The store answers within 2 full work days of the filing.",
+    "DeadlineExplanation.due_at_local": "2026-03-04T09:30:00+00:00",
+    "DeadlineExplanation.outcome": "pending",
+    "ExplainedSegment.reason": "work day",
+    "HistoryEntry.type": "Submitted",
+    "HistoryEntry.version": 1,
+    "HistoryEntry.prev_hash": "0" * 64,
+    "WebhookCreated.status": "active",
+    "WebhookPublic.status": "active",
+    "WebhookCreated.event_types": ["case.submitted", "case.refunded"],
+    "WebhookPublic.event_types": ["case.submitted", "case.refunded"],
+}
+NONE_WHEN_FINE = {"disabled_at", "disabled_reason", "failing_since", "previous_secret_valid_until"}
+
+
 def from_schema(
-    schema: dict[str, Any], components: dict[str, Any], name: str = "", depth: int = 0
+    schema: dict[str, Any],
+    components: dict[str, Any],
+    name: str = "",
+    depth: int = 0,
+    owner: str = "",
 ) -> Any:
-    """An example value for `schema` (a field called `name`), following $refs."""
+    """An example value for `schema` (a field called `name` of the schema `owner`),
+    following $refs."""
     if depth > 8:
         return None
     if "$ref" in schema:
-        target = components[schema["$ref"].rsplit("/", 1)[-1]]
-        return from_schema(target, components, name, depth + 1)
+        target = schema["$ref"].rsplit("/", 1)[-1]
+        return from_schema(components[target], components, name, depth + 1, target)
     if "example" in schema:
         return schema["example"]
+    if name in NONE_WHEN_FINE:
+        return None
     if name in NAMED_VALUES and schema.get("type") != "array":
         return NAMED_VALUES[name]
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [s for s in schema[key] if s.get("type") != "null"] or schema[key]
-            return from_schema(options[0], components, name, depth + 1)
+            return from_schema(options[0], components, name, depth + 1, owner)
     if "enum" in schema:
         return schema["enum"][0]
     if "const" in schema:
@@ -199,7 +235,9 @@ def from_schema(
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         return {
-            field: from_schema(sub, components, field, depth + 1)
+            field: OWNED_VALUES.get(f"{owner}.{field}")
+            if f"{owner}.{field}" in OWNED_VALUES
+            else from_schema(sub, components, field, depth + 1)
             for field, sub in schema.get("properties", {}).items()
         }
     if kind == "array":
