@@ -13,11 +13,12 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from domain.explain import DeadlineUnknown
 from projections.tables import case_list, store_scorecards
 from services.application import CaseNotFound, Redress, StoreNotFound
+from services.case_api.deps import Services
 
-# Per event type, the data fields a person reads first (the rest stay in "all fields").
+# Event data left off the time axis: bulky (the calendar, the policy's raw fields) or shown in
+# the deadline list (deadline_id).
 HIDDEN = {"calendar", "fields", "deadline_id"}
 # State fields left out of the version view: shown elsewhere on the page or internal.
 STATE_SKIPPED = {"id", "head_hash", "fields", "deadlines", "paused_deadlines"}
@@ -64,15 +65,11 @@ def deadline_ids(history: list[dict[str, Any]]) -> list[str]:
 def deadlines(
     redress: Redress, case_id: UUID, history: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
+    """Each deadline the case ever had, explained (when set, due, outcome, why then)."""
     rows = []
     for deadline_id in deadline_ids(history):
-        try:
-            _parties, why = redress.explain_deadline(case_id, deadline_id)
-        except (DeadlineUnknown, LookupError):
-            continue
-        why["pending"] = why["outcome"] == "pending"
-        why["counted_segments"] = sum(1 for s in why["segments"] if s["counted"])
-        rows.append(why)
+        _parties, why = redress.explain_deadline(case_id, deadline_id)
+        rows.append({**why, "pending": why["outcome"] == "pending"})
     return rows
 
 
@@ -147,7 +144,7 @@ def when(value: datetime | str | None) -> str:
 SEARCH_LIMIT = 20
 
 
-def search(svc: Any, q: str) -> dict[str, Any]:
+def search(svc: Services, q: str) -> dict[str, Any]:
     """Cases whose id or order reference is `q`; the store whose id is `q`, else those
     whose id contains it (from the read models)."""
     cases: list[dict[str, Any]] = []

@@ -50,10 +50,13 @@ async def case_page(
     if (refused := await refusal(request, svc, cookie)) is not None:
         return refused
     try:
-        uuid = UUID(case_id)
-        page = await run_in_threadpool(timeline.view, svc.redress, uuid, version)
-    except (ValueError, CaseNotFound):
+        uuid = UUID(case_id[:80])
+    except ValueError:
         return _missing(request, f"case {case_id[:80]}")
+    try:
+        page = await run_in_threadpool(timeline.view, svc.redress, uuid, version)
+    except CaseNotFound:
+        return _missing(request, f"case {uuid}")
     context = {
         **page,
         "resolutions": RESOLUTIONS,

@@ -3,6 +3,8 @@ their explanations, refunds with a running total, the search box; on both backen
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import httpx
 from conftest import Api, case_body
 
@@ -61,6 +63,7 @@ def test_search_finds_cases_and_stores_and_the_page_needs_sign_in(api: Api) -> N
     assert by_order.headers["location"] == f"/dashboard/cases/{case['id']}"
     assert "Nothing matches" in browser.get("/dashboard/search", params={"q": "zzz-none"}).text
     assert browser.get("/dashboard/cases/not-a-uuid").status_code == 404
+    assert browser.get(f"/dashboard/cases/{uuid4()}").status_code == 404
     assert api.client().get(f"/dashboard/cases/{case['id']}").status_code == 401
     consumer = api.client().get(
         f"/dashboard/cases/{case['id']}", params={"token": api.key("consumer")}
