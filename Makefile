@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run demo test system-deps lint format bench clean
+.PHONY: run demo test system-deps lint format bench clean clients
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The typed Python client and the TypeScript types in clients/, from the OpenAPI document
+# (scripts/make_clients.py; a test fails when they drift from the API).
+clients: $(STAMP)
+	$(BIN)/python scripts/make_clients.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -71,4 +71,10 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "created_at": event.occurred_at,
         "updated_at": event.occurred_at,
         "next_due_at": next_due(event),
+        "order_reference": _reference(event.order),
     }
+
+
+def _reference(order: dict[str, Any]) -> str | None:
+    reference = order.get("reference")
+    return str(reference)[:200] if reference is not None else None

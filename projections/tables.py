@@ -59,7 +59,9 @@ case_list = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("next_due_at", DateTime(timezone=True)),
+    Column("order_reference", String(200)),  # the dashboard's search by order
     Index("ix_case_list_created", "created_at", "case_id"),
+    Index("ix_case_list_order_reference", "order_reference"),
     Index("ix_case_list_store", "store_id", "created_at"),
     Index("ix_case_list_consumer", "consumer_id", "created_at"),
     Index("ix_case_list_platform_status", "platform", "status"),

@@ -3,6 +3,7 @@
 #   postgresql  initdb, pg_ctl and pg_basebackup (throwaway clusters, the streaming replica)
 #   pgbouncer   the transaction pooler of tests/e2e/test_replica.py
 #   chromium    the dashboard's browser test (found on PATH, or at $REDRESS_CHROMIUM)
+#   npm         `make clients` and its drift test (openapi-typescript, from the npm registry)
 # As root with apt-get, the missing ones are installed; otherwise the one command that would
 # install them is printed and the script fails. `make test` and .ci/run call it.
 set -euo pipefail
@@ -23,6 +24,10 @@ if [ -n "${REDRESS_CHROMIUM:-}" ]; then
   fi
 elif ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   missing+=(chromium)
+fi
+
+if ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
 fi
 
 ((${#missing[@]})) || exit 0

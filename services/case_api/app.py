@@ -15,7 +15,7 @@ from domain.money import ExchangeRates
 from projections import case_list
 from projections.tracking import catch_up
 from services.application import Redress
-from services.case_api import problems
+from services.case_api import openapi_examples, problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
 from services.case_api.contract import document_problems
@@ -28,7 +28,9 @@ from services.case_api.routes import (
     api_keys,
     case_commands,
     cases,
+    catalogue,
     dashboard,
+    dashboard_pages,
     events,
     health,
     platforms,
@@ -108,7 +110,6 @@ def create_app(
     internal = built.settings.metrics_port is not None
     app = _routed(lifespan, public_docs=not internal)
     app.state.services = built
-    problems.install(app)
     app.add_middleware(CaseReadHotPath, services=built)
     app.add_middleware(RefuseDuplicateKeys)  # inside RequestBodies: the body is read by then
     app.add_middleware(
@@ -117,6 +118,9 @@ def create_app(
         engine=built.engine,
         clock=clock,
         max_body=ApiSettings.of(built.settings).max_body_bytes,
+    )
+    app.add_middleware(
+        problems.ProblemTypeBase, public_url=ApiSettings.of(built.settings).public_url
     )
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
@@ -136,6 +140,8 @@ def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:
         **hidden,
     )
     _document_bearer_auth(app)
+    openapi_examples.install(app)
+    problems.install(app)
     # The case routes first: FastAPI tries the routers in this order, and they take the load.
     for module in (
         cases,
@@ -149,6 +155,8 @@ def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:
         events,
         stats,
         dashboard,
+        dashboard_pages,
+        catalogue,
     ):
         app.include_router(module.router)
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from contextvars import ContextVar
 from typing import Any
 
 import psycopg
@@ -13,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError, InvalidField
 from services.application import CaseNotFound, StoreExists, StoreNotFound, VersionMismatch
@@ -35,7 +38,38 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 # (asyncpg's "the database system is starting up" arrives as a bare DBAPIError): connection
 # exception, insufficient resources (too many connections), operator intervention (shutdown).
 UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
-TYPE_BASE = "https://redress.dev/problems/"
+# Where problem `type` URIs point: the error catalogue on this API (services.case_api.catalogue),
+# absolute on the request's own host unless REDRESS_PUBLIC_URL names the public address.
+# ProblemTypeBase sets it per request; outside a request (scripts, tests) it is this default.
+DEFAULT_PUBLIC_URL = "http://localhost"
+_public_url: ContextVar[str] = ContextVar("problem_public_url", default=DEFAULT_PUBLIC_URL)
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+def type_uri(slug: str) -> str:
+    return f"{_public_url.get()}/problems/{slug}"
+
+
+def request_base(scope: Scope) -> str:
+    """`scheme://host` the client used; a malformed Host header falls back to the default."""
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+    if not _HOST.match(host):
+        return DEFAULT_PUBLIC_URL
+    return f"{scope.get('scheme', 'http')}://{host}"
+
+
+class ProblemTypeBase:
+    """Sets the base of problem `type` URIs for the request it wraps (outside every middleware
+    that may answer with a problem)."""
+
+    def __init__(self, app: ASGIApp, public_url: str | None) -> None:
+        self.app = app
+        self.public_url = public_url.rstrip("/") if public_url else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            _public_url.set(self.public_url or request_base(scope))
+        await self.app(scope, receive, send)
 
 
 class Problem(Exception):
@@ -60,7 +94,7 @@ class Problem(Exception):
 
 def problem_response(problem: Problem) -> JSONResponse:
     body = {
-        "type": TYPE_BASE + problem.slug,
+        "type": type_uri(problem.slug),
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
@@ -69,6 +103,15 @@ def problem_response(problem: Problem) -> JSONResponse:
     return JSONResponse(
         body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers
     )
+
+
+# The framework's own HTTP errors: their titles and catalogue slugs.
+HTTP_PROBLEMS = {
+    400: ("Bad Request", "bad-request"),
+    401: ("Unauthorized", "unauthorized"),
+    404: ("Not Found", "not-found"),
+    405: ("Method Not Allowed", "method-not-allowed"),
+}
 
 
 def not_found(what: str) -> Problem:
@@ -179,17 +222,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {
-            400: "Bad Request",
-            401: "Unauthorized",
-            404: "Not Found",
-            405: "Method Not Allowed",
-        }.get(exc.status_code, "Error")
+        title, slug = HTTP_PROBLEMS.get(exc.status_code, ("Error", "http-error"))
         detail = str(exc.detail)
         if exc.status_code == 400:  # FastAPI could not decode the body at all
             detail = "the request body is not parseable JSON in UTF-8 (or nests too deeply)"
         return problem_response(
-            Problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+            Problem(exc.status_code, title, detail, slug=slug, headers=dict(exc.headers or {}))
         )
 
     @app.exception_handler(Exception)

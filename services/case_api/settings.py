@@ -28,6 +28,11 @@ class ApiSettings(Settings):
     import_horizon_days: int = Field(
         1825, ge=1, description="a staff import's submitted_at may be at most this many days old"
     )
+    public_url: str | None = Field(
+        None,
+        description="the API's public base URL (e.g. https://api.example.com) for problem "
+        "`type` URIs; unset, they are absolute on the host each request was sent to",
+    )
 
     @classmethod
     def of(cls, settings: Settings) -> ApiSettings:

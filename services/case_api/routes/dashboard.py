@@ -38,6 +38,9 @@ STATIC = {
     "chart.umd.min.js": "text/javascript",
     "dashboard.js": "text/javascript",
     "dashboard.css": "text/css",
+    "pages.css": "text/css",
+    "timeline.js": "text/javascript",
+    "store.js": "text/javascript",
 }
 COOKIE = "redress_dashboard"
 REFRESH_SECONDS = 10
@@ -86,7 +89,8 @@ async def dashboard(
 ) -> Response:
     """The dashboard page (ops, staff); it reloads its figures every `refresh` seconds."""
     if token is not None:
-        return await _sign_in(request, svc, token, platform)
+        target = "/dashboard" + (f"?platform={platform}" if platform else "")
+        return await sign_in(request, svc, token, target)
     return await _page(request, svc, cookie, platform, "dashboard.html", refresh)
 
 
@@ -109,13 +113,14 @@ async def static(name: str) -> Response:
     )
 
 
-async def _sign_in(request: Request, svc: Services, token: str, platform: str | None) -> Response:
+async def sign_in(request: Request, svc: Services, token: str, target: str) -> Response:
+    """Check the token, keep it in the cookie and send the browser to `target` (a path of
+    this app's own, without the token)."""
     principal = await svc.keys.authenticate(token)
     if principal is None:
         return _refusal(request, 401, "That token is not valid.")
     if principal.role not in ("ops", "staff"):
         return _refusal(request, 403, "The dashboard is for ops and staff keys.")
-    target = "/dashboard" + (f"?platform={platform}" if platform else "")
     response = RedirectResponse(target, status_code=303, headers=HEADERS)
     session_id = await Sessions(svc.engine, svc.keys).open(principal, svc.clock())
     response.set_cookie(
@@ -130,14 +135,9 @@ async def _sign_in(request: Request, svc: Services, token: str, platform: str | 
     return response
 
 
-async def _page(
-    request: Request,
-    svc: Services,
-    cookie: str | None,
-    platform: str | None,
-    template: str,
-    refresh: int = REFRESH_SECONDS,
-) -> Response:
+async def refusal(request: Request, svc: Services, cookie: str | None) -> Response | None:
+    """The sign-in page when the cookie holds no valid ops or staff key (or it is over its
+    rate limit); None when the request may go on."""
     sessions = Sessions(svc.engine, svc.keys)
     principal = await sessions.holder(cookie, svc.clock()) if cookie else None
     if principal is None:
@@ -146,6 +146,19 @@ async def _page(
         return _refusal(request, 403, "The dashboard is for ops and staff keys.")
     if (wait := svc.limiter.retry_after(principal.key_id)) is not None:
         return _refusal(request, 429, f"Too many requests with this key; retry in {wait} s.")
+    return None
+
+
+async def _page(
+    request: Request,
+    svc: Services,
+    cookie: str | None,
+    platform: str | None,
+    template: str,
+    refresh: int = REFRESH_SECONDS,
+) -> Response:
+    if (refused := await refusal(request, svc, cookie)) is not None:
+        return refused
     now = svc.clock()
     view = await run_in_threadpool(fresh, svc, lambda c: _read(c, now, platform))
     context = {

@@ -1,0 +1,173 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.platforms_v1_platforms_get_response_platforms_v1_platforms_get import (
+    PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet,
+)
+from ...models.problem_details import ProblemDetails
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/platforms",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails]:
+    """Platforms
+
+     Every platform's current policy (with its `version`): kinds, filing windows,
+    eligibility, deadlines, caps, calendar. New cases are filed under these.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+) -> PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails | None:
+    """Platforms
+
+     Every platform's current policy (with its `version`): kinds, filing windows,
+    eligibility, deadlines, caps, calendar. New cases are filed under these.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails]:
+    """Platforms
+
+     Every platform's current policy (with its `version`): kinds, filing windows,
+    eligibility, deadlines, caps, calendar. New cases are filed under these.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails | None:
+    """Platforms
+
+     Every platform's current policy (with its `version`): kinds, filing windows,
+    eligibility, deadlines, caps, calendar. New cases are filed under these.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PlatformsV1PlatformsGetResponsePlatformsV1PlatformsGet | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed

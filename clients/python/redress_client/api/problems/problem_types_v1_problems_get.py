@@ -1,0 +1,177 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.problem_types_v1_problems_get_response_problem_types_v1_problems_get import (
+    ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet,
+)
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/problems",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet | None:
+    if response.status_code == 200:
+        response_200 = ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet]:
+    """Problem Types
+
+     Every problem `type` the API answers with: `{items: [{type, slug, title, status, when,
+    instead, rule}]}`. `rule` is true for a refused business rule, whose body carries `rule`
+    = `slug`. Each `type` is a page at `/problems/{slug}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+) -> ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet | None:
+    """Problem Types
+
+     Every problem `type` the API answers with: `{items: [{type, slug, title, status, when,
+    instead, rule}]}`. `rule` is true for a refused business rule, whose body carries `rule`
+    = `slug`. Each `type` is a page at `/problems/{slug}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet]:
+    """Problem Types
+
+     Every problem `type` the API answers with: `{items: [{type, slug, title, status, when,
+    instead, rule}]}`. `rule` is true for a refused business rule, whose body carries `rule`
+    = `slug`. Each `type` is a page at `/problems/{slug}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet | None:
+    """Problem Types
+
+     Every problem `type` the API answers with: `{items: [{type, slug, title, status, when,
+    instead, rule}]}`. `rule` is true for a refused business rule, whose body carries `rule`
+    = `slug`. Each `type` is a page at `/problems/{slug}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed

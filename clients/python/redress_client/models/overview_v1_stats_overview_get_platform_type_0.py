@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class OverviewV1StatsOverviewGetPlatformType0(StrEnum):
+    BIGBEN = "bigben"
+    BIGGREY = "biggrey"
+    BUYIPPEE = "buyippee"
+    GELI = "geli"
+    GLOBALBUY = "globalbuy"
+
+    def __str__(self) -> str:
+        return str(self.value)
