@@ -62,7 +62,7 @@ def world(database_url: str) -> Iterator[tuple[Redress, Engine]]:
 
 def _file(app: Redress, consumer: str) -> UUID:
     order = Order(f"o-{consumer}", Decimal("20"), "GBP")
-    new = NewCase("biggrey", "s1", consumer, "complaint", order, "Broken.")
+    new = NewCase("biggrey", "s1", consumer, "warranty_claim", order, "Broken.")
     return UUID(app.submit_case(By.at(Actor("consumer", consumer), NOW), new)["id"])
 
 
@@ -74,7 +74,7 @@ def _poison(app: Redress) -> UUID:
         By.at(CONSUMER, NOW),
         store_id="s1",
         consumer_id="c1",
-        kind="complaint",
+        kind="warranty_claim",
         order=Order("o-poison", Decimal("20"), "GBP"),
         description="Broken.",
         certified=True,

@@ -90,7 +90,7 @@ def _complaint(store_id: str) -> dict[str, Any]:
     return {
         "platform": "biggrey",
         "store_id": store_id,
-        "kind": "complaint",
+        "kind": "warranty_claim",
         "order": {"reference": "C-1", "amount": "20.00", "currency": "GBP"},
         "description": "Broken.",
     }
