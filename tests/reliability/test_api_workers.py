@@ -32,7 +32,10 @@ def _established(pid: int, port: int, state: str = "01") -> int:
     listening there (0A)."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
-        target = os.readlink(fd)
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:  # closed since the directory was listed
+            continue
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
     count = 0
