@@ -378,7 +378,7 @@ class Case(Aggregate):
         total = check_within_paid(self.order_amount, self.refunds, amount, rates)
         resolution, awaits_consumer = None, False
         if by_store:
-            full = total.amount >= self._asked(rates).amount
+            full = total.amount >= self._asked().amount
             if not full and policy.partial_refund_needs_consent:
                 raise NotYetAllowed(
                     f"{policy.name}: a refund short of the amount paid needs the consumer's "
@@ -666,7 +666,7 @@ class Case(Aggregate):
             self.kind, self.certified, self.fields.get("goods_category"), self.escalated, delivered
         )
 
-    def _asked(self, rates: ExchangeRates) -> Money:
+    def _asked(self) -> Money:
         """What the consumer asks back: a `refund_only` request's amount, else what was paid."""
         asked = self.fields.get("refund_amount") if self.kind == "refund_only" else None
         if asked is None:
@@ -676,7 +676,7 @@ class Case(Aggregate):
     def _refund_asked(self, rates: ExchangeRates) -> Money | None:
         """The amount asked for, less what was refunded already (None: nothing is left)."""
         left = remaining(self.order_amount, self.refunds, rates)
-        asked = self._asked(rates)
+        asked = self._asked()
         refund = asked if asked.amount <= left.amount else left
         return refund if refund.amount > 0 else None
 
