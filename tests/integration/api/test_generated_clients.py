@@ -23,7 +23,7 @@ def test_the_readme_flow_through_the_generated_client(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The API reads the notifier's settings from the environment on its first webhook call.
-    monkeypatch.setenv("REDRESS_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("REDRESS_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1:*")
     store_id = api.store("biggrey")
     case = merchant.file_case(api.url, api.key("consumer"), store_id)
     assert (case.status, case.version) == ("awaiting_store", 1)
