@@ -1,7 +1,8 @@
 """Two small measurements behind docs/capacity.md (not part of `make bench`):
 
-- bytes on disk per stored event and per case in the read models: demo cases (services.demo)
-  filed into a fresh database, the read models rebuilt, the tables' total sizes divided;
+- bytes on disk per stored event and per case in the read models: demo cases
+  (services.entrypoints.demo) filed into a fresh database, the read models rebuilt, the
+  tables' total sizes divided;
 - commits per second through one exclusively locked table, the event log's insert path
   (LOCK TABLE … IN EXCLUSIVE MODE, INSERT, COMMIT) from 8 threads, by rows per transaction:
   the one part of the write path that does not grow with more processes.
@@ -25,7 +26,7 @@ import psycopg
 
 from domain.money import ExchangeRates
 from services.application import Redress
-from services.demo import seed
+from services.entrypoints.demo import seed
 from services.settings import Settings
 from tests.support.postgres import fresh_database
 

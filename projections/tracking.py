@@ -22,10 +22,10 @@ from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from projections.log import page_after
 from projections.parking import apply_or_park
 from projections.rows import RowStore
 from projections.tables import projection_positions
+from services.eventstore.log_pages import page_after
 
 BATCH = 500
 Event = DomainEventProtocol[Any]

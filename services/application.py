@@ -45,13 +45,13 @@ from domain.translations import (
     verify_translations,
 )
 from domain.what_if import moved_deadlines
-from services import bulk_get
 from services.case_view import case_state, merged_history, with_translations
-from services.event_recorders import ReadVersions, StaleRead
-from services.group_commit import GroupCommit
+from services.eventstore import bulk_get
+from services.eventstore.group_commit import GroupCommit
+from services.eventstore.recorders import ReadVersions, StaleRead
+from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
 from services.observability import EVENTS_APPENDED
-from services.transcodings import CalendarAsDict, DeadlineAsDict
 
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
@@ -137,7 +137,7 @@ class StoreFacts:
     def of(cls, store: Store) -> StoreFacts:
         # The version first: the library applies an event's changes before its version, so an
         # attribute newer than this version belongs to a later, committed event, and the
-        # commit's check of this version refuses the filing (services.event_recorders).
+        # commit's check of this version refuses the filing (services.eventstore.recorders).
         version = store.version
         return cls(
             store.id,

@@ -5,7 +5,7 @@ The API claims an `Idempotency-Key` before the request runs and stores the answe
 events' commit and that write would leave the key "running": a retry would get 409, and once
 the claim was abandoned, run the command again. So a command that records events hands its
 answer to the event store along with them (`Outcome`); the recorders write both in one commit
-(services.event_recorders), and a retry after a crash replays the original answer.
+(services.eventstore.recorders), and a retry after a crash replays the original answer.
 """
 
 from __future__ import annotations

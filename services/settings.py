@@ -171,7 +171,7 @@ class Settings(BaseSettings):
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
-                APPLICATION_RECORDER_TOPIC="services.event_recorders:SQLiteRecorder",
+                APPLICATION_RECORDER_TOPIC="services.eventstore.recorders:SQLiteRecorder",
                 SQLITE_DBNAME=str(self.sqlite_path),
                 SQLITE_LOCK_TIMEOUT="10",
             )
@@ -179,8 +179,8 @@ class Settings(BaseSettings):
         parts = urlsplit(self.database_url)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
-            # Checks at commit the versions a command read (services.event_recorders).
-            APPLICATION_RECORDER_TOPIC="services.event_recorders:PostgresRecorder",
+            # Checks at commit the versions a command read (services.eventstore.recorders).
+            APPLICATION_RECORDER_TOPIC="services.eventstore.recorders:PostgresRecorder",
             POSTGRES_DBNAME=parts.path.lstrip("/") or "postgres",
             POSTGRES_HOST=parts.hostname or "127.0.0.1",
             POSTGRES_PORT=str(parts.port or 5432),
@@ -198,12 +198,12 @@ class Settings(BaseSettings):
         )
         if self.transaction_pooled:
             # PgBouncer 1.18 in transaction mode keeps no prepared statement between
-            # transactions (services.event_recorders.PostgresFactory reads this). The library
+            # transactions (services.eventstore.recorders.PostgresFactory reads this). The library
             # SETs its idle-in-transaction timeout (5 s) on each new connection: through a
             # pooler that SET stays on a server connection other clients then get (a scheduler
             # holding its claim while it fires), so it sets the server's default (0) instead.
             env.update(
-                PERSISTENCE_MODULE="services.event_recorders:PostgresFactory",
+                PERSISTENCE_MODULE="services.eventstore.recorders:PostgresFactory",
                 POSTGRES_PREPARE="no",
                 POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="0",
             )

@@ -12,7 +12,7 @@ from services.application import Redress
 from services.db import sync_engine
 from services.settings import Settings
 
-TRANSCODER = "services.transcodings:OrjsonTranscoder"
+TRANSCODER = "services.eventstore.transcodings:OrjsonTranscoder"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The projector as a background role of `redress serve` (see services/roles.py)."""
+"""The projector as a background role of `redress serve` (see services/entrypoints/roles.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The scheduler as a background role of `redress serve` (see services/roles.py), and the
-body of `redress scheduler`."""
+"""The scheduler as a background role of `redress serve` (see
+services/entrypoints/roles.py), and the body of `redress scheduler`."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
 from domain.translations import Translations, translations_uuid
-from services import bulk_get
 from services.application import Redress
+from services.eventstore import bulk_get
 
 # The events at these (aggregate, version) pairs.
 EVENTS_AT = """

@@ -1,5 +1,5 @@
-"""The translator as a background role of `redress serve` (see services/roles.py), and the
-body of `redress translator`.
+"""The translator as a background role of `redress serve` (see
+services/entrypoints/roles.py), and the body of `redress translator`.
 
 One thread runs an event loop (the engine's HTTP client is asynchronous): a round, then a
 pause until new events are logged (LISTEN/NOTIFY on PostgreSQL, the in-process bell on

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from services.application import Redress
-from services.demo import STORES, seed
+from services.entrypoints.demo import STORES, seed
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

@@ -1,5 +1,5 @@
 """The PostgreSQL recorder recognises its own commit when the library retries an insert whose
-acknowledgement was lost (services.event_recorders): the retry answers as the first attempt
+acknowledgement was lost (services.eventstore.recorders): the retry answers as the first attempt
 would have, and a different event at the same version is still a conflict."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from services.application import Redress
-from services.event_recorders import PostgresRecorder
+from services.eventstore.recorders import PostgresRecorder
 from services.settings import Settings
 
 

@@ -8,9 +8,9 @@ import pytest
 from eventsourcing.cryptography import AESCipher
 from test_projections import busy_workload
 
-from projections.log import page_after
 from projections.tracking import read_batch
 from services.application import Redress
+from services.eventstore.log_pages import page_after
 from services.projector.bootstrap import plumbing
 from services.settings import Settings
 

@@ -32,8 +32,8 @@ from projections.tracking import follow
 from services.application import NewCase, Redress
 from services.case_api.app import create_app
 from services.case_api.settings import ApiSettings
-from services.cli import app as cli
 from services.db import migrate
+from services.entrypoints.cli import app as cli
 from services.settings import Settings
 
 NOW = datetime.now(UTC) - timedelta(hours=1)

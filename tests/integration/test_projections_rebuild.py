@@ -31,8 +31,8 @@ from projections.queries import position
 from projections.rebuild import rebuild
 from projections.registry import NAMES, PROJECTIONS, named
 from services.application import Redress
-from services.cli import app as cli
 from services.db import migrate
+from services.entrypoints.cli import app as cli
 from services.settings import Settings
 from services.tables import metadata
 

@@ -18,7 +18,7 @@ from support.postgres import free_port
 from domain.money import ExchangeRates
 from services.application import Redress
 from services.db import async_engine, migrate, postgres_engine, sync_engine
-from services.demo import seed
+from services.entrypoints.demo import seed
 from services.notifier.feed import Feed
 from services.read_replica import FALLBACKS, ReadReplica, read_replica
 from services.settings import Settings
@@ -162,7 +162,7 @@ def test_behind_a_transaction_pooler_the_event_store_prepares_nothing(
     settings = Settings(database_url=postgres_database, session_database_url=postgres_url)
     assert settings.transaction_pooled
     env = settings.eventsourcing_env()
-    assert env["PERSISTENCE_MODULE"] == "services.event_recorders:PostgresFactory"
+    assert env["PERSISTENCE_MODULE"] == "services.eventstore.recorders:PostgresFactory"
     app = Redress(env=env, rates=ExchangeRates({}))
     try:
         assert app.recorder.datastore.pool.kwargs["prepare_threshold"] is None  # type: ignore[attr-defined]

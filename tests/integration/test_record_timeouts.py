@@ -1,5 +1,5 @@
 """Many cases' timeouts in one save (`Redress.record_timeouts`, what a scheduler batch does),
-and the two-query read of many cases behind it on PostgreSQL (`services.bulk_get`)."""
+and the two-query read of many cases behind it on PostgreSQL (`services.eventstore.bulk_get`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from eventsourcing.persistence import IntegrityError
 from domain.actors import Actor, By
 from domain.case import Case
 from domain.filing import Order
-from services import bulk_get
 from services.application import SNAPSHOT_INTERVAL, NewCase, Redress
 from services.case_view import case_state
+from services.eventstore import bulk_get
 from services.settings import Settings
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday

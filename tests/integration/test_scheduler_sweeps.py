@@ -13,7 +13,7 @@ from test_scheduler_harness import BACKENDS, STORE, Harness, local
 from typer.testing import CliRunner
 
 from services.application import Redress
-from services.cli import app as cli
+from services.entrypoints.cli import app as cli
 from services.scheduler import index
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper

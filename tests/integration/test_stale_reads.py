@@ -1,5 +1,5 @@
 """Filing a case reads its store from memory; the commit checks the store has not moved since
-(services.event_recorders), so a filing never rests on a certificate that has changed."""
+(services.eventstore.recorders), so a filing never rests on a certificate that has changed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from domain.case import Case
 from domain.filing import Order
 from domain.store import Store, store_uuid
 from services.application import NewCase, Redress
-from services.event_recorders import StaleRead
+from services.eventstore.recorders import StaleRead
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)

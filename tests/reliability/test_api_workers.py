@@ -1,6 +1,6 @@
-"""`redress api --workers 2` (services.api_workers): connections are spread over both workers,
-a killed worker is replaced, SIGTERM drains and ends them all, and a supervisor killed outright
-takes its workers with it."""
+"""`redress api --workers 2` (services.entrypoints.api_workers): connections are spread over
+both workers, a killed worker is replaced, SIGTERM drains and ends them all, and a supervisor
+killed outright takes its workers with it."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from services.group_commit import GroupCommit
+from services.eventstore.group_commit import GroupCommit
 
 WAIT = 60.0  # seconds; only a broken writer takes this long
 

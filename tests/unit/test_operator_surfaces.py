@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from services.cli import app
+from services.entrypoints.cli import app
 from services.observability import configure_logging
 from services.settings import Settings
 

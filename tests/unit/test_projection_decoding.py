@@ -13,7 +13,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
-from services.transcodings import CalendarAsDict, DeadlineAsDict, OrjsonTranscoder
+from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict, OrjsonTranscoder
 
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

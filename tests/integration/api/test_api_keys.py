@@ -14,8 +14,8 @@ import pytest
 from conftest import ADMIN_TOKEN, Api, running_api
 from typer.testing import CliRunner
 
-from services import cli
 from services.case_api.settings import ApiSettings
+from services.entrypoints import cli
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ def run(ctx: typer.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
     if ctx.invoked_subcommand is not None:
         return
-    from services.roles import run_until_signalled
+    from services.entrypoints.roles import run_until_signalled
     from services.scheduler.role import SchedulerRole
 
     settings = _prepare()

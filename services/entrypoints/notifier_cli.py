@@ -15,9 +15,9 @@ def run(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from services.db import prepare
+    from services.entrypoints.roles import run_until_signalled
     from services.notifier.runner import NotifierRole
     from services.notifier.settings import NotifierSettings
-    from services.roles import run_until_signalled
 
     settings = NotifierSettings()
     prepare(settings)

@@ -10,7 +10,7 @@ from services.translator.settings import TranslatorSettings
 def translator() -> None:
     """Translate every text a party writes for the other, until SIGTERM or Ctrl-C."""
     from services.db import prepare
-    from services.roles import run_until_signalled
+    from services.entrypoints.roles import run_until_signalled
     from services.translator.role import TranslatorRole
 
     settings = TranslatorSettings()

@@ -5,7 +5,7 @@ reach the disk, so one writer at a time commits one aggregate at a time. The lib
 `save(*events)` writes any number of events in one transaction; here one writer thread takes
 every save waiting in the queue and commits them together, amortising the lock and the fsync.
 Durability is unchanged: a caller returns only after its events are committed. If a batch
-conflicts (a stale aggregate, or a stale read: services.event_recorders), each save in it is
+conflicts (a stale aggregate, or a stale read: services.eventstore.recorders), each save in it is
 retried alone, so only the stale one fails. A save may carry the answer of the request that
 made it (services.idempotent_outcomes), committed in the same transaction as its events.
 """

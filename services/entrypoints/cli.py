@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.notifier.cli import notifier_app
-from services.policy_cli import policies_app
-from services.projector.cli import projections_app, projector
-from services.scheduler.cli import scheduler_app
+from services.entrypoints.notifier_cli import notifier_app
+from services.entrypoints.policy_cli import policies_app
+from services.entrypoints.projector_cli import projections_app, projector
+from services.entrypoints.scheduler_cli import scheduler_app
+from services.entrypoints.translator_cli import translator
 from services.settings import Settings
-from services.translator.cli import translator
 
 if TYPE_CHECKING:
     import uvicorn
@@ -85,7 +85,7 @@ def serve(
     demo: Annotated[bool, typer.Option(help="seed realistic cases on every platform")] = False,
 ) -> None:
     """Everything in one process: the embedded default."""
-    from services.roles import background_roles
+    from services.entrypoints.roles import background_roles
 
     settings = Settings()
     _prepare(settings)
@@ -124,7 +124,7 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     configure_logging(settings.log_level)
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
-        from services.api_workers import serve
+        from services.entrypoints.api_workers import serve
 
         serve(host, port, workers, settings.metrics_port)
         return
@@ -181,7 +181,7 @@ def _announce(settings: Settings, host: str, port: int) -> None:
 def _seed_demo(settings: Settings, url: str) -> None:
     from domain.money import ExchangeRates
     from services.application import Redress
-    from services.demo import seed
+    from services.entrypoints.demo import seed
 
     redress = Redress(
         env=settings.eventsourcing_env(),

@@ -41,8 +41,8 @@ def _prepare() -> ProjectorSettings:
 
 def projector() -> None:
     """Keep every read model in step with the event log, until SIGTERM or Ctrl-C."""
+    from services.entrypoints.roles import run_until_signalled
     from services.projector.role import ProjectorRole
-    from services.roles import run_until_signalled
 
     settings = _prepare()
     banner = f"projector running (polling every {settings.projector_interval:g} s)"
