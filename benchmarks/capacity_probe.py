@@ -24,8 +24,7 @@ from pathlib import Path
 
 import psycopg
 
-from domain.money import ExchangeRates
-from services.application import Redress
+from services.bootstrap import open_redress
 from services.entrypoints.demo import seed
 from services.settings import Settings
 from tests.support.postgres import fresh_database
@@ -39,7 +38,7 @@ def sizes(url: str, cases: int) -> None:
     env = {"REDRESS_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
     subprocess.run([str(REDRESS), "migrate"], env=env, check=True, capture_output=True)
     settings = Settings(database_url=url)
-    app = Redress(env=settings.eventsourcing_env(), rates=ExchangeRates({}))
+    app = open_redress(settings)
     try:
         seed(app, datetime.now(UTC), cases=cases, rng=random.Random(7))
     finally:

@@ -30,6 +30,7 @@ from domain.filing import Order
 from projections.registry import PROJECTIONS
 from projections.tracking import read_batch
 from services.application import Redress
+from services.bootstrap import open_redress
 from services.db import migrate
 from services.projector.bootstrap import plumbing
 from services.projector.parallel import rebuild_side_by_side
@@ -103,7 +104,7 @@ def read_rate(app: Redress) -> float:
 
 
 def rebuild_figures(settings: Settings) -> list[Figure]:
-    app = Redress(env=settings.eventsourcing_env())
+    app = open_redress(settings)
     try:
         seed(app, EVENTS)
         logged = app.recorder.max_notification_id() or 0
@@ -145,7 +146,7 @@ def lag_figures(settings: Settings) -> list[Figure]:
     projector = subprocess.Popen(
         [str(VENV_BIN / "redress"), "projector"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    app = Redress(env=settings.eventsourcing_env())
+    app = open_redress(settings)
     committed: list[tuple[int, float]] = []  # (notification id, when its save returned)
     visible: list[tuple[int, float]] = []  # (position, when the observer saw it)
     stop = threading.Event()

@@ -38,6 +38,7 @@ from domain.actors import Actor, By
 from domain.filing import Order
 from domain.translations import Translations
 from services.application import NewCase, Redress
+from services.bootstrap import open_redress
 from services.db import migrate
 from services.settings import Settings
 
@@ -204,7 +205,7 @@ def keeps_up(rate: int = 200, seconds: int = 20, cases: int = 100) -> Figure:
     with fresh_database("translate") as url, engine() as engine_url:
         settings = Settings(database_url=url)
         migrate(settings)
-        app = Redress(env=settings.eventsourcing_env())
+        app = open_redress(settings)
         try:
             ids = file_cases(app, cases)
             baseline = engine_p99(engine_url)

@@ -39,6 +39,7 @@ from benchmarks.harness import ROOT, VENV_BIN, Figure, free_port, fresh_database
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
+from services.bootstrap import open_redress
 from services.db import async_engine, migrate
 from services.notifier.settings import NotifierSettings
 from services.notifier.signing import SecretBox
@@ -169,7 +170,7 @@ def world() -> Iterator[tuple[NotifierSettings, Redress]]:
     with fresh_database("hooks") as url:
         settings = NotifierSettings(database_url=url)
         migrate(settings)
-        app = Redress(env=settings.eventsourcing_env())
+        app = open_redress(settings)
         try:
             app.register_store(
                 By.at(Actor("admin", "bench"), datetime.now(UTC)),

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from services.eventstore.tables import modelled
 from services.tables import metadata
 
 config = context.config
@@ -16,6 +17,7 @@ def run_migrations() -> None:
         context.configure(
             connection=connectable,
             target_metadata=metadata,
+            include_name=modelled,
             render_as_batch=connectable.dialect.name == "sqlite",
         )
         with context.begin_transaction():
@@ -26,6 +28,7 @@ def run_migrations() -> None:
         context.configure(
             connection=connection,
             target_metadata=metadata,
+            include_name=modelled,
             render_as_batch=url.startswith("sqlite"),
         )
         with context.begin_transaction():
@@ -35,7 +38,10 @@ def run_migrations() -> None:
 
 if context.is_offline_mode():
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=metadata,
+        include_name=modelled,
+        literal_binds=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,13 +2,13 @@
 
 One eventsourcing `Application` holds both cases and stores, so a case command and the store
 consequences it has (a warning, a revoked certificate) are saved in one transaction.
-Methods return plain data, never aggregates.
+Methods return plain data, never aggregates. How events are saved and read (group commit,
+snapshots, bulk reads) is the plumbing's: services.eventstore.application.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,15 +18,8 @@ from datetime import time as time_of_day
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
-from eventsourcing.persistence import (
-    IntegrityError,
-    InternalError,
-    JSONTranscoder,
-    OperationalError,
-    ProgrammingError,
-)
-from psycopg_pool import ConnectionPool
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
@@ -46,19 +39,12 @@ from domain.translations import (
 )
 from domain.what_if import moved_deadlines
 from services.case_view import case_state, merged_history, with_translations
-from services.eventstore import bulk_get
-from services.eventstore.group_commit import GroupCommit
-from services.eventstore.recorders import ReadVersions, StaleRead
-from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict
+from services.eventstore.application import EventStoreApplication
+from services.eventstore.recorders import StaleRead
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
-from services.observability import EVENTS_APPENDED
 
 MAX_CONFLICT_RETRIES = 8
-SNAPSHOT_INTERVAL = 100
-START_ATTEMPTS = 5
-RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 STORE_FACTS_LIMIT = 10_000  # stores remembered for filing; beyond, start again (a query each)
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -151,91 +137,23 @@ class StoreFacts:
         )
 
 
-class Redress(Application[UUID]):
-    name = "redress"
-
+class Redress(EventStoreApplication):
     def __init__(
         self,
         env: Mapping[str, str] | None = None,
         policies: PolicyBook | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
-        env = {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
-        for attempt in range(1, START_ATTEMPTS + 1):
-            try:
-                super().__init__(env=env)
-                break
-            except (InternalError, IntegrityError, ProgrammingError) as error:
-                # Processes starting together on PostgreSQL race on the library's start-up
-                # DDL ("tuple concurrently updated"; both creating one type: "duplicate key
-                # ... pg_type_typname_nsp_index"; one table: "relation ... already exists",
-                # IF NOT EXISTS notwithstanding); the loser tries again.
-                ddl_race = not isinstance(error, ProgrammingError) or "already exists" in str(error)
-                if attempt == START_ATTEMPTS or not ddl_race:
-                    raise
-                log.warning("event store not ready (%s); retrying", error)
-                time.sleep(0.2 * attempt)
-        self._reconnect_soon()
+        super().__init__(env)
         # New cases are filed under the current policies; a case follows its own version.
         self.policy_book = policies or default_policy_book()
         self.policies = self.policy_book.current
         self.rates = rates
-        self._group_commit = GroupCommit(super().save)
         self._store_facts: dict[str, StoreFacts] = {}
 
-    def _reconnect_soon(self) -> None:
-        """After an outage, get back to PostgreSQL within seconds of its return. The pool
-        retries a lost connection with exponential backoff for 5 minutes: after 30 s away its
-        next try could be 30 s off. Giving up after a few seconds lets the next request start
-        a fresh try at once."""
-        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
-        if isinstance(pool, ConnectionPool):
-            pool.reconnect_timeout = RECONNECT_SECONDS
-
-    def save(
-        self,
-        *objs: Any,
-        reads: ReadVersions | None = None,
-        outcome: Outcome | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """Save through the group commit: this call's events share a transaction with other
-        threads' concurrent saves, and return once committed. `reads`: the versions of other
-        aggregates the events were decided on; if one has moved since, StaleRead. `outcome`:
-        the idempotent answer to the request, committed with the events."""
-        if kwargs:  # tracking records and the like: the library's own path
-            return super().save(*objs, **kwargs)
-        events = [
-            e
-            for o in objs
-            if o is not None
-            for e in (o.collect_events() if hasattr(o, "collect_events") else [o])
-        ]
-        if not events:
-            return []
-        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [])
-        if outcome is not None:
-            outcome.claim.settled = True
-        for event in events:
-            EVENTS_APPENDED.labels(type(event).__name__).inc()
-        return recordings
-
     def forget_cached(self) -> None:
-        """Drop the in-memory aggregates. Only needed when stored events were removed under a
-        running process (a test's reset, a database restored from an older backup)."""
-        cache = self.repository.cache
-        if isinstance(cache, LRUCache):
-            with cache.lock:
-                cache.cache.clear()
-                cache.clear()
-                cache.full = False
-        elif cache is not None:
-            cache.cache.clear()
+        super().forget_cached()
         self._store_facts.clear()  # they were read from those aggregates
-
-    def close(self) -> None:
-        self._group_commit.close()
-        super().close()
 
     # -- stores ------------------------------------------------------------------------------
 
@@ -408,7 +326,7 @@ class Redress(Application[UUID]):
             outcomes.append(fired)
         self.save(*[case for case, _ in changed])
         for case, saved in changed:
-            self._maybe_snapshot(case, saved)
+            self.maybe_snapshot(case, saved)
         return outcomes
 
     def policy_of(self, case: Case) -> Policy:
@@ -417,9 +335,7 @@ class Redress(Application[UUID]):
 
     def _cases(self, case_ids: Sequence[UUID]) -> list[Case]:
         """Private copies of many cases; on PostgreSQL in two queries, not two per case."""
-        if not bulk_get.supports(self):
-            return [self._case(case_id) for case_id in case_ids]
-        found = bulk_get.get_many(self, case_ids)
+        found = self.get_many(case_ids)
         for case_id in case_ids:
             if not isinstance(found.get(case_id), Case):
                 raise CaseNotFound(str(case_id))
@@ -432,29 +348,10 @@ class Redress(Application[UUID]):
             store = self._store(case.store_id)
             if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
                 self.save(case, store, outcome=outcome)
-                self._maybe_snapshot(case, len(pending))
+                self.maybe_snapshot(case, len(pending))
                 return
         self.save(case, outcome=outcome)
-        self._maybe_snapshot(case, len(pending))
-
-    def _maybe_snapshot(self, case: Case, saved: int) -> None:
-        """Every SNAPSHOT_INTERVAL events, store the case's state, so current and past
-        states of long cases are rebuilt from the nearest snapshot, not from the start.
-        Best effort: the events are already committed, and a missing snapshot costs time only."""
-        if (
-            self.snapshots is None
-            or case.version // SNAPSHOT_INTERVAL == (case.version - saved) // SNAPSHOT_INTERVAL
-        ):
-            return
-        try:
-            self.snapshots.put([Case.Snapshot.take(case)])
-        except (IntegrityError, OperationalError) as failure:
-            log.warning("no snapshot of case %s at version %d: %s", case.id, case.version, failure)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DeadlineAsDict())
-        transcoder.register(CalendarAsDict())
+        self.maybe_snapshot(case, len(pending))
 
     # -- reads -------------------------------------------------------------------------------
 

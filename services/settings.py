@@ -156,7 +156,9 @@ class Settings(BaseSettings):
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing library's persistence settings for this database."""
-        env = {"CREATE_TABLE": "y"}
+        # The tables are Alembic's (migrations/versions/0008_event_tables.py): no process
+        # creates them at start-up, where processes starting together raced on the DDL.
+        env = {"CREATE_TABLE": "n"}
         if self.aggregate_cache_size:
             # Reads fast-forward a cached aggregate with the events after it: one small query.
             env.update(

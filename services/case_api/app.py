@@ -11,10 +11,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from domain.money import ExchangeRates
 from projections import case_list
 from projections.tracking import catch_up
-from services.application import Redress
+from services.bootstrap import open_redress
 from services.case_api import openapi_examples, problems
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
@@ -54,11 +53,7 @@ def utc_now() -> datetime:
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
     settings = ApiSettings.of(settings)
-    redress = Redress(
-        env=settings.eventsourcing_env(),
-        rates=ExchangeRates(settings.exchange_rates),
-        policies=settings.policy_book(),
-    )
+    redress = open_redress(settings)
     # In one process (`redress serve`), the scheduler hears of new deadlines at once.
     IN_PROCESS.watch(redress)
     engine, engine_async = sync_engine(settings), async_engine(settings)

@@ -179,15 +179,10 @@ def _announce(settings: Settings, host: str, port: int) -> None:
 
 
 def _seed_demo(settings: Settings, url: str) -> None:
-    from domain.money import ExchangeRates
-    from services.application import Redress
+    from services.bootstrap import open_redress
     from services.entrypoints.demo import seed
 
-    redress = Redress(
-        env=settings.eventsourcing_env(),
-        rates=ExchangeRates(settings.exchange_rates),
-        policies=settings.policy_book(),
-    )
+    redress = open_redress(settings)
     try:
         filed = seed(redress, datetime.now(UTC))
     finally:
@@ -324,15 +319,12 @@ def audit(
     ] = False,
 ) -> None:
     """Print a case's history and state as of a time, and verify its hash chain."""
-    from domain.money import ExchangeRates
-    from services.application import CaseNotFound, Redress
+    from services.application import CaseNotFound
+    from services.bootstrap import open_redress
 
     settings = Settings()
-    redress = Redress(
-        env=settings.eventsourcing_env(),
-        rates=ExchangeRates(settings.exchange_rates),
-        policies=settings.policy_book(),
-    )
+    _prepare(settings)
+    redress = open_redress(settings)
     try:
         uuid = UUID(case_id)
         when = at.replace(tzinfo=UTC) if at and at.tzinfo is None else at

@@ -26,8 +26,8 @@ def what_if_command(
     nothing."""
     from domain.errors import PolicyError
     from domain.policies import parse_policy
-    from services.application import Redress
-    from services.db import sync_engine
+    from services.bootstrap import open_redress
+    from services.db import prepare, sync_engine
     from services.policy_changes import what_if
 
     try:
@@ -36,7 +36,8 @@ def what_if_command(
         console.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
     settings = Settings()
-    redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
+    prepare(settings)
+    redress = open_redress(settings)
     engine = sync_engine(settings)
     try:
         answer = what_if(redress, engine, new, datetime.now(UTC))
@@ -73,12 +74,14 @@ def migrate_command(
 
     from domain.actors import Actor, By
     from domain.errors import DomainError, PolicyError
-    from services.application import CaseNotFound, Redress
-    from services.db import sync_engine
+    from services.application import CaseNotFound
+    from services.bootstrap import open_redress
+    from services.db import prepare, sync_engine
     from services.policy_changes import open_cases
 
     settings = Settings()
-    redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
+    prepare(settings)
+    redress = open_redress(settings)
     engine = sync_engine(settings)
     try:
         chosen = cases or ["open"]

@@ -21,8 +21,7 @@ import uvloop
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select, update
 
-from domain.money import ExchangeRates
-from services.application import Redress
+from services.bootstrap import open_redress
 from services.db import async_engine, sync_engine
 from services.notifier import metrics
 from services.notifier.contact_hours import ContactHours
@@ -70,11 +69,7 @@ class Notifier:
         self.settings = settings
         self.clock = in_utc(clock)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
-        self.app = Redress(
-            env=settings.eventsourcing_env(),
-            rates=ExchangeRates(settings.exchange_rates),
-            policies=settings.policy_book(),
-        )
+        self.app = open_redress(settings)
         self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
         self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)
         schedule = schedule or RetrySchedule()

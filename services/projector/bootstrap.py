@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from services.application import Redress
+from services.bootstrap import open_redress
 from services.db import sync_engine
 from services.settings import Settings
 
@@ -26,8 +27,7 @@ def plumbing(settings: Settings) -> Iterator[Plumbing]:
     """The log and the read-model database; their connections are closed afterwards."""
     # The projector only reads the log: its events decode with orjson (the stored format is
     # the library's, unchanged).
-    env = {**settings.eventsourcing_env(), "TRANSCODER_TOPIC": TRANSCODER}
-    app = Redress(env=env)
+    app = open_redress(settings, {"TRANSCODER_TOPIC": TRANSCODER})
     engine = sync_engine(settings)
     try:
         yield Plumbing(app, engine)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from eventsourcing.persistence import InternalError
-from eventsourcing.postgres import PostgresApplicationRecorder
-
-from domain.money import ExchangeRates
 from services.application import Redress
+from services.bootstrap import open_redress
 from services.db import sync_engine
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
-from services.scheduler.wakeup import IN_PROCESS, Backoff, PostgresWakeup, Wakeup
-
-log = logging.getLogger(__name__)
-START_ATTEMPTS = 5
+from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, Wakeup
 
 
 @contextmanager
@@ -35,38 +27,19 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
         app.close()
 
 
-def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) -> Redress:
-    """The application, retried a few times: replicas starting together on PostgreSQL race on
-    the library's start-up DDL (`CREATE OR REPLACE FUNCTION` → "tuple concurrently updated")."""
-    attempt = 0
-    while True:
-        try:
-            return Redress(
-                env=_event_store_env(settings),
-                rates=ExchangeRates(settings.exchange_rates),
-                policies=settings.policy_book(),
-            )
-        except InternalError as error:
-            attempt += 1
-            if attempt == START_ATTEMPTS:
-                raise
-            log.warning("event store not ready (%s); retrying", error)
-            time.sleep(backoff.delay(attempt))
-
-
-def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
-    """Room in the event store's pool for every firing thread (each reads its cases), beside
-    the group commit's writer; the library's default overflow is 10."""
-    env = settings.eventsourcing_env()
+def open_application(settings: SchedulerSettings) -> Redress:
+    """The application, with room in the event store's pool for every firing thread (each
+    reads its cases) beside the group commit's writer; the library's default overflow is 10."""
+    env: dict[str, str] = {}
     if not settings.is_sqlite:
         env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
-    return env
+    return open_redress(settings, env)
 
 
 def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:
     """LISTEN/NOTIFY on PostgreSQL, over the session URL (a transaction pooler would hand the
     LISTEN to a server connection another client gets next); on SQLite, the in-process bell."""
-    if isinstance(app.recorder, PostgresApplicationRecorder):
+    if (channel := app.notify_channel()) is not None:
         conninfo = "postgresql://" + settings.session_url.split("://", 1)[1]
-        return PostgresWakeup(conninfo, app.recorder.channel_name)
+        return PostgresWakeup(conninfo, channel)
     return IN_PROCESS

@@ -14,11 +14,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import psycopg
-from eventsourcing.application import Application
 from psycopg import sql
+
+from services.eventstore.application import EventStoreApplication
 
 log = logging.getLogger(__name__)
 OnWake = Callable[[], None]
@@ -110,15 +111,9 @@ class InProcessWakeup:
         for on_wake in listeners:
             on_wake()
 
-    def watch(self, app: Application[Any]) -> None:
-        """Ring after every save of `app` (the library calls `_notify` after each one)."""
-        saved = app._notify
-
-        def notify(recordings: Any) -> None:
-            saved(recordings)
-            self.ring()
-
-        app._notify = notify  # type: ignore[method-assign]
+    def watch(self, app: EventStoreApplication) -> None:
+        """Ring after every save of `app`."""
+        app.on_saved(self.ring)
 
 
 IN_PROCESS = InProcessWakeup()

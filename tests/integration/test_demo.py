@@ -6,7 +6,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from uuid import UUID
 
-from services.application import Redress
+from services.bootstrap import open_redress
+from services.db import migrate
 from services.entrypoints.demo import STORES, seed
 from services.settings import Settings
 
@@ -14,7 +15,9 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 def test_the_demo_seeds_every_platform_at_several_stages_once(sqlite_url: str) -> None:
-    app = Redress(env=Settings(database_url=sqlite_url).eventsourcing_env())
+    settings = Settings(database_url=sqlite_url)
+    migrate(settings)
+    app = open_redress(settings)
     try:
         assert seed(app, NOW, cases=36) == 36
         assert seed(app, NOW) == 0

@@ -10,14 +10,17 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from services.application import Redress
+from services.bootstrap import open_redress
+from services.db import migrate
 from services.eventstore.recorders import PostgresRecorder
 from services.settings import Settings
 
 
 @pytest.fixture
 def recorder(postgres_database: str) -> Iterator[PostgresRecorder]:
-    app = Redress(env=Settings(database_url=postgres_database).eventsourcing_env())
+    settings = Settings(database_url=postgres_database)
+    migrate(settings)
+    app = open_redress(settings)
     assert isinstance(app.recorder, PostgresRecorder)
     yield app.recorder
     app.close()

@@ -22,6 +22,7 @@ import pytest
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import CaseNotFound, NewCase, Redress, StoreExists
+from services.db import migrate
 from services.settings import Settings
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -80,6 +81,7 @@ class EventStoreContract:
         """Open a Redress application on the store (another process, as far as the store can
         tell); all are closed after the test."""
         apps: list[Redress] = []
+        migrate(Settings(database_url=url))
 
         def open_app(encryption_key: str | None = None) -> Redress:
             settings = Settings(database_url=url, encryption_key=encryption_key)
@@ -225,10 +227,12 @@ class TestPostgresStore(EventStoreContract):
     def test_processes_starting_together_on_a_new_database_all_start(
         self, postgres_database: str
     ) -> None:
-        # A fleet's processes create the library's tables and types at the same moment;
-        # PostgreSQL lets all but one fail ("already exists", a duplicate pg_type key, "tuple
-        # concurrently updated"), and those must try again rather than die.
-        env = Settings(database_url=postgres_database, db_pool_size=1).eventsourcing_env()
+        # A fleet's processes start at the same moment on a database just migrated: none of
+        # them runs DDL (they once created the library's tables, and raced on it: "already
+        # exists", a duplicate pg_type key, "tuple concurrently updated").
+        settings = Settings(database_url=postgres_database, db_pool_size=1)
+        migrate(settings)
+        env = settings.eventsourcing_env()
         start = threading.Barrier(8, timeout=60)
 
         def open_app() -> Redress:

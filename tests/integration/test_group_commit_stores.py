@@ -24,6 +24,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
+from services.db import migrate
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -52,7 +53,9 @@ class HeldWriter(Redress):
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[HeldWriter]:
-    redress = HeldWriter(env=Settings(database_url=database_url).eventsourcing_env())
+    settings = Settings(database_url=database_url)
+    migrate(settings)
+    redress = HeldWriter(env=settings.eventsourcing_env())
     redress.register_store(
         By.at(Actor("admin", "a"), NOW),
         store_id="s1",

@@ -31,9 +31,10 @@ from projections import case_list, case_stats, stores
 from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
 from projections.rows import utc
-from projections.tables import metadata
 from projections.tracking import follow
 from services.application import NewCase, Redress
+from services.bootstrap import open_redress
+from services.db import migrate
 from services.settings import Settings
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -176,7 +177,10 @@ COMMANDS: dict[str, tuple[str, Command]] = {
 
 
 def open_app(url: str) -> Redress:
-    return Redress(env=Settings(database_url=url).eventsourcing_env())
+    """The application on a migrated database (the event store's and read models' tables)."""
+    settings = Settings(database_url=url)
+    migrate(settings)
+    return open_redress(settings)
 
 
 def open_engine(url: str) -> Engine:
@@ -189,7 +193,6 @@ def open_engine(url: str) -> Engine:
 def read_models(url: str) -> Iterator[tuple[Redress, Engine]]:
     """The application and an engine on a database with the read-model tables."""
     app, engine = open_app(url), open_engine(url)
-    metadata.create_all(engine)
     try:
         yield app, engine
     finally:

@@ -10,6 +10,7 @@ from test_projections import busy_workload
 
 from projections.tracking import read_batch
 from services.application import Redress
+from services.db import migrate
 from services.eventstore.log_pages import page_after
 from services.projector.bootstrap import plumbing
 from services.settings import Settings
@@ -21,6 +22,7 @@ def test_the_projectors_pages_of_the_log_are_the_librarys_events(
 ) -> None:
     key = AESCipher.create_key(num_bytes=32) if encrypted else None
     settings = Settings(database_url=database_url, encryption_key=key)
+    migrate(settings)
     library = Redress(env=settings.eventsourcing_env())
     try:
         busy_workload(library, cases=12)

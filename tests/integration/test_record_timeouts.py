@@ -15,9 +15,11 @@ from eventsourcing.persistence import IntegrityError
 from domain.actors import Actor, By
 from domain.case import Case
 from domain.filing import Order
-from services.application import SNAPSHOT_INTERVAL, NewCase, Redress
+from services.application import NewCase, Redress
 from services.case_view import case_state
+from services.db import migrate
 from services.eventstore import bulk_get
+from services.eventstore.application import SNAPSHOT_INTERVAL
 from services.settings import Settings
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -26,6 +28,7 @@ LATER = T0 + timedelta(days=30)  # every first deadline is due by then
 
 
 def open_app(url: str, cls: type[Redress] = Redress, **settings: Any) -> Redress:
+    migrate(Settings(database_url=url))
     return cls(env=Settings(database_url=url, **settings).eventsourcing_env())
 
 

@@ -8,7 +8,9 @@ from uuid import UUID
 
 from domain.actors import Actor, By
 from domain.filing import Order
-from services.application import SNAPSHOT_INTERVAL, NewCase, Redress
+from services.application import NewCase, Redress
+from services.db import migrate
+from services.eventstore.application import SNAPSHOT_INTERVAL
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -16,6 +18,7 @@ CONSUMER = By.at(Actor("consumer", "c"), NOW)
 
 
 def test_states_from_snapshots_equal_a_full_replay(database_url: str) -> None:
+    migrate(Settings(database_url=database_url))
     env = Settings(database_url=database_url).eventsourcing_env()
     app = Redress(env=env)
     replay = Redress(env={**env, "IS_SNAPSHOTTING_ENABLED": "no"})

@@ -16,6 +16,8 @@ from domain.case import Case
 from domain.filing import Order
 from domain.store import Store, store_uuid
 from services.application import NewCase, Redress
+from services.bootstrap import open_redress
+from services.db import migrate
 from services.eventstore.recorders import StaleRead
 from services.settings import Settings
 
@@ -24,7 +26,9 @@ ADMIN = Actor("admin", "a")
 
 
 def _redress(database_url: str) -> Redress:
-    return Redress(env=Settings(database_url=database_url).eventsourcing_env())
+    settings = Settings(database_url=database_url)
+    migrate(settings)
+    return open_redress(settings)
 
 
 @pytest.fixture

@@ -1,0 +1,153 @@
+"""The eventsourcing `Application` with Redress's plumbing: the use cases
+(services.application) subclass it and see only get, save and read.
+
+- Saves go through the group commit (services.eventstore.group_commit), with the versions a
+  command read and the idempotent answer it gives checked and written in the same commit.
+- Long aggregates get snapshots every SNAPSHOT_INTERVAL events.
+- Many aggregates are read in two queries on PostgreSQL (services.eventstore.bulk_get).
+- Listeners hear of every commit (the scheduler's in-process wake-up).
+- The tables are Alembic's (migrations/versions/0008_event_tables.py), made for the name
+  "redress": every subclass keeps that name, so it uses the same tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg_pool import ConnectionPool
+
+from services.eventstore import bulk_get
+from services.eventstore.group_commit import GroupCommit
+from services.eventstore.recorders import ReadVersions
+from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict
+from services.idempotent_outcomes import Outcome
+from services.observability import EVENTS_APPENDED
+
+SNAPSHOT_INTERVAL = 100
+RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
+log = logging.getLogger(__name__)
+
+
+class EventStoreApplication(Application[UUID]):
+    name = "redress"  # the tables' prefix on PostgreSQL (redress_events, redress_snapshots)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The library names a subclass's tables after the class; only "redress" is migrated.
+        named = "name" in cls.__dict__
+        super().__init_subclass__(**kwargs)
+        if not named:
+            cls.name = EventStoreApplication.name
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env={"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
+        self._reconnect_soon()
+        self._group_commit = GroupCommit(super().save)
+        self._listeners: list[Callable[[], None]] = []
+
+    def _reconnect_soon(self) -> None:
+        """After an outage, get back to PostgreSQL within seconds of its return. The pool
+        retries a lost connection with exponential backoff for 5 minutes: after 30 s away its
+        next try could be 30 s off. Giving up after a few seconds lets the next request start
+        a fresh try at once."""
+        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
+        if isinstance(pool, ConnectionPool):
+            pool.reconnect_timeout = RECONNECT_SECONDS
+
+    def save(
+        self,
+        *objs: Any,
+        reads: ReadVersions | None = None,
+        outcome: Outcome | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Save through the group commit: this call's events share a transaction with other
+        threads' concurrent saves, and return once committed. `reads`: the versions of other
+        aggregates the events were decided on; if one has moved since, StaleRead. `outcome`:
+        the idempotent answer to the request, committed with the events."""
+        if kwargs:  # tracking records and the like: the library's own path
+            return super().save(*objs, **kwargs)
+        events = [
+            e
+            for o in objs
+            if o is not None
+            for e in (o.collect_events() if hasattr(o, "collect_events") else [o])
+        ]
+        if not events:
+            return []
+        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [])
+        if outcome is not None:
+            outcome.claim.settled = True
+        for event in events:
+            EVENTS_APPENDED.labels(type(event).__name__).inc()
+        return recordings
+
+    def on_saved(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every commit of this application's events."""
+        self._listeners.append(listener)
+
+    def _notify(self, recordings: Any) -> None:
+        # The library calls this after each commit, in the committing (group commit) thread.
+        super()._notify(recordings)
+        for listener in self._listeners:
+            listener()
+
+    def notify_channel(self) -> str | None:
+        """The channel PostgreSQL NOTIFYs on with every insert into the events (None on
+        SQLite, which has no such signal)."""
+        recorder = self.recorder
+        return recorder.channel_name if isinstance(recorder, PostgresApplicationRecorder) else None
+
+    def get_many(self, ids: Sequence[UUID]) -> dict[UUID, Any]:
+        """Private copies of the aggregates found among `ids` (absent ones are left out); on
+        PostgreSQL in two queries, not two per aggregate."""
+        if bulk_get.supports(self):
+            return bulk_get.get_many(self, ids)
+        found: dict[UUID, Any] = {}
+        for aggregate_id in ids:
+            try:
+                found[aggregate_id] = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+        return found
+
+    def maybe_snapshot(self, aggregate: Any, saved: int) -> None:
+        """Every SNAPSHOT_INTERVAL events, store the aggregate's state, so current and past
+        states of long ones are rebuilt from the nearest snapshot, not from the start. Best
+        effort: the events are already committed, and a missing snapshot costs time only."""
+        version = aggregate.version
+        if (
+            self.snapshots is None
+            or version // SNAPSHOT_INTERVAL == (version - saved) // SNAPSHOT_INTERVAL
+        ):
+            return
+        try:
+            self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+        except (IntegrityError, OperationalError) as failure:
+            log.warning("no snapshot of %s at version %d: %s", aggregate.id, version, failure)
+
+    def forget_cached(self) -> None:
+        """Drop the in-memory aggregates. Only needed when stored events were removed under a
+        running process (a test's reset, a database restored from an older backup)."""
+        cache = self.repository.cache
+        if isinstance(cache, LRUCache):
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+        elif cache is not None:
+            cache.cache.clear()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DeadlineAsDict())
+        transcoder.register(CalendarAsDict())
+
+    def close(self) -> None:
+        self._group_commit.close()
+        super().close()
