@@ -28,6 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from domain.translations import translations_uuid
 from services.application import Redress
+from services.eventstore.latest import latest_versions_sql
 
 log = logging.getLogger(__name__)
 POOL_SIZE = 4  # each lookup takes well under a millisecond; more would only hold connections
@@ -59,10 +60,7 @@ class CaseReads:
         )
         self._pool: asyncpg.Pool | None = None
         self._pool_lock = asyncio.Lock()
-        recorder: Any = redress.recorder
-        table = f"{getattr(recorder.datastore, 'schema', 'public')}.{recorder.events_table_name}"
-        latest = f"SELECT max(originator_version) FROM {table} WHERE originator_id = "
-        self._latest = f"SELECT ({latest} $1), ({latest} $2)"
+        self._latest = latest_versions_sql(redress, ("$1", "$2"))
 
     async def current(self, case_id: UUID) -> CaseAnswer:
         known = self._known(case_id)

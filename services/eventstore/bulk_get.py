@@ -1,7 +1,8 @@
 """Many aggregates from PostgreSQL in two queries, where `repository.get` takes two per
 aggregate (its latest snapshot, then the events after it): what a scheduler batch of
-timeouts reads. Decoding goes through the application's own mappers, so ciphers,
-compression and upcasting apply as for any read.
+timeouts reads. And many single events in one query (the translator's source texts).
+Decoding goes through the application's own mappers, so ciphers, compression and upcasting
+apply as for any read.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ SELECT e.originator_id, e.originator_version, e.topic, e.state
 FROM unnest(%s::{id_type}[], %s::bigint[]) AS s(id, after)
 JOIN {schema}.{table} AS e ON e.originator_id = s.id AND e.originator_version > s.after
 ORDER BY e.originator_id, e.originator_version
+"""
+
+# The events at these (aggregate, version) pairs.
+EVENTS_AT = """
+SELECT e.originator_id, e.originator_version, e.topic, e.state
+FROM unnest(%s::{id_type}[], %s::bigint[]) AS s(id, version)
+JOIN {schema}.{table} AS e ON e.originator_id = s.id AND e.originator_version = s.version
 """
 
 
@@ -61,6 +69,19 @@ def get_many(app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, Any]:
         if aggregate is not None:
             found[aggregate_id] = aggregate
     return found
+
+
+def events_at(
+    app: Application[UUID], keys: Sequence[tuple[UUID, int]]
+) -> dict[tuple[UUID, int], Any]:
+    """The events at these (aggregate, version) pairs, in one query; absent ones left out."""
+    recorder = app.recorder
+    assert isinstance(recorder, PostgresAggregateRecorder)
+    ids, versions = zip(*set(keys), strict=True) if keys else ((), ())
+    with recorder.datastore.get_connection() as connection:
+        rows = connection.execute(_statement(EVENTS_AT, recorder), [list(ids), list(versions)])
+        events = list(_decode(app.mapper, rows))
+    return {(e.originator_id, e.originator_version): e for e in events}
 
 
 def _statement(template: str, recorder: PostgresAggregateRecorder) -> Any:

@@ -1,4 +1,5 @@
-"""Reading a page of the event log after a position.
+"""Reading a page of the event log after a position: the projector's reader (`page_after`),
+and the event feed's on a read replica (`ReplicaLog`).
 
 On PostgreSQL the page is read with the library's connection pool and table, as the library's
 `select_notifications` does, but into plain named tuples (not a dict, then a frozen dataclass,
@@ -12,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.application import Application
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import namedtuple_row
 from psycopg.sql import SQL, Identifier
+from sqlalchemy import Engine, text
+
+from services.eventstore.latest import events_table
 
 
 class Logged(Protocol):
@@ -64,3 +69,43 @@ def _postgres_page(
         with cursor:
             cursor.execute(statement, (after, limit), prepare=True)
             return cast(list[Logged], cursor.fetchall())
+
+
+class Log(Protocol):
+    """The part of the event store a page reads."""
+
+    def max_notification_id(self) -> int | None: ...
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]: ...
+
+
+class ReplicaLog:
+    """The event log's table, read through a read replica's engine."""
+
+    def __init__(self, engine: Engine, app: Application[Any]) -> None:
+        table = events_table(app)
+        self.engine = engine
+        self._head = text(f"SELECT max(notification_id) FROM {table}")
+        self._rows = text(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {table} WHERE notification_id >= :start ORDER BY notification_id LIMIT :limit"
+        )
+
+    def max_notification_id(self) -> int | None:
+        with self.engine.connect() as connection:
+            found: int | None = connection.execute(self._head).scalar()
+            return found
+
+    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._rows, {"start": start, "limit": limit})
+            return [
+                Notification(
+                    id=row.notification_id,
+                    originator_id=row.originator_id,
+                    originator_version=row.originator_version,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+                for row in rows
+            ]

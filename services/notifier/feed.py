@@ -14,13 +14,13 @@ read on the primary is at worst empty, with the cursor where it was, never past 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from eventsourcing.persistence import Notification
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from services.application import Redress
 from services.case_visibility import may_see_case
+from services.eventstore.log_pages import Log, ReplicaLog
 from services.notifier.envelope import Scope, envelope, event_type, scope_key
 from services.notifier.fanout import Scopes
 
@@ -39,47 +39,6 @@ def visible(role: str, subject: str, store_ids: Sequence[str], kind: str, scope:
     if role == "store":
         return scope.store_ids is not None and not set(scope.store_ids).isdisjoint(store_ids)
     return False
-
-
-class Log(Protocol):
-    """The part of the event store a page reads."""
-
-    def max_notification_id(self) -> int | None: ...
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]: ...
-
-
-class ReplicaLog:
-    """The event log's table, read through a read replica's engine."""
-
-    def __init__(self, engine: Engine, app: Redress) -> None:
-        recorder: Any = app.recorder
-        table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
-        self.engine = engine
-        self._head = text(f"SELECT max(notification_id) FROM {table}")
-        self._rows = text(
-            "SELECT notification_id, originator_id, originator_version, topic, state "
-            f"FROM {table} WHERE notification_id >= :start ORDER BY notification_id LIMIT :limit"
-        )
-
-    def max_notification_id(self) -> int | None:
-        with self.engine.connect() as connection:
-            found: int | None = connection.execute(self._head).scalar()
-            return found
-
-    def select_notifications(self, start: int, limit: int) -> Sequence[Notification]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(self._rows, {"start": start, "limit": limit})
-            return [
-                Notification(
-                    id=row.notification_id,
-                    originator_id=row.originator_id,
-                    originator_version=row.originator_version,
-                    topic=row.topic,
-                    state=bytes(row.state),
-                )
-                for row in rows
-            ]
 
 
 class Feed:
