@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -191,10 +190,6 @@ def load(
     )
     summary: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return summary
-
-
-def mean(values: list[float]) -> float:
-    return statistics.fmean(values) if values else float("nan")
 
 
 def to_json(figures: list[Figure]) -> list[dict[str, Any]]:

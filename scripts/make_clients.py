@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = ROOT / "clients"
 TOOLS = CLIENTS / ".tools"  # a venv for openapi-python-client (its typer pin clashes with ours)
 TYPESCRIPT = CLIENTS / "typescript"  # package.json and lock pinning openapi-typescript
-PYTHON_PACKAGE = "redress-client"
 
 
 class MissingTool(RuntimeError):

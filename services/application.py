@@ -90,10 +90,6 @@ class VersionMismatch(Exception):
         self.expected, self.actual = expected, actual
 
 
-class PlatformMismatch(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class NewCase:
     platform: str

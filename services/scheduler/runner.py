@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from services.scheduler import index
-from services.scheduler.sweeper import Sweeper, SweepReport
+from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ class SchedulerRunner:
     ) -> None:
         self.sweeper, self.clock, self.interval, self.wakeup = sweeper, clock, interval, wakeup
         self.sweeps = 0
-        self.last_report = SweepReport()
         self._scheduler = BackgroundScheduler(timezone=UTC)
         self._sweeping = threading.Lock()  # one sweep at a time in this process
         self._state = threading.Lock()
@@ -92,7 +91,7 @@ class SchedulerRunner:
                     with self._state:
                         self._again = False
                     now = self.clock()
-                    self.last_report = self.sweeper.run_due(now)
+                    self.sweeper.run_due(now)
                     self.sweeps += 1
                     with self._state:
                         if not self._again:

@@ -45,7 +45,6 @@ class TranslatorRole:
         self.settings = TranslatorSettings.of(settings)
         self.clock = clock
         self.engine = engine or engine_for(self.settings)
-        self.rounds = 0
         self._stack = ExitStack()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -90,7 +89,6 @@ class TranslatorRole:
                 except Exception:  # a round failed (the database away?): log, pause, again
                     failures += 1
                     log.exception("translator: round failed (%d in a row)", failures)
-                self.rounds += 1
                 await asyncio.to_thread(self._wake.wait, self._pause(failures))
         finally:
             await self.engine.aclose()
