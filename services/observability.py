@@ -33,9 +33,6 @@ HTTP_LATENCY = Histogram(
 COMMANDS = Counter(
     "redress_commands_total", "Case commands by type and outcome", ["command", "outcome"]
 )
-EVENTS_APPENDED = Counter(
-    "redress_events_appended_total", "Events saved to the event store", ["type"]
-)
 
 
 def redact(text: str) -> str:

@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
+from prometheus_client import Counter
 from psycopg_pool import ConnectionPool
 
 from services.eventstore import bulk_get
@@ -27,11 +28,13 @@ from services.eventstore.group_commit import GroupCommit
 from services.eventstore.recorders import ReadVersions
 from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict
 from services.idempotent_outcomes import Outcome
-from services.observability import EVENTS_APPENDED
 
 SNAPSHOT_INTERVAL = 100
 RECONNECT_SECONDS = 4.0  # a lost event-store connection's retries, before a fresh start
 log = logging.getLogger(__name__)
+EVENTS_APPENDED = Counter(
+    "redress_events_appended_total", "Events saved to the event store", ["type"]
+)
 
 
 class EventStoreApplication(Application[UUID]):
