@@ -1,1 +1,2 @@
-"""Redress services: the application layer, the processes and their adapters."""
+"""Redress services: the use cases, the processes, their entry points and the event-store
+plumbing, in layers that import only downwards (docs/architecture.md)."""

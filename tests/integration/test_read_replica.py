@@ -159,6 +159,7 @@ def test_behind_a_transaction_pooler_the_event_store_prepares_nothing(
 ) -> None:
     # The session URL set apart (here: the same server by another database name's server URL)
     # marks REDRESS_DATABASE_URL as a transaction pooler.
+    migrate(Settings(database_url=postgres_database))  # its own database, not the server's
     settings = Settings(database_url=postgres_database, session_database_url=postgres_url)
     assert settings.transaction_pooled
     env = settings.eventsourcing_env()
