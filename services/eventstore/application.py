@@ -50,8 +50,8 @@ class EventStoreApplication(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env={"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
         self._reconnect_soon()
-        self._group_commit = GroupCommit(super().save)
         self._listeners: list[Callable[[], None]] = []
+        self._group_commit = GroupCommit(super().save)
 
     def _reconnect_soon(self) -> None:
         """After an outage, get back to PostgreSQL within seconds of its return. The pool
