@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ADMIN_TOKEN, Api, case_body, free_port, recent, running_api
+from support.api_server import ADMIN_TOKEN, Api, case_body, recent, running_api
 from support.policies import copy_of_shipped, edit, raise_version
+from support.postgres import free_port
 from support.processes import REDRESS
 
 from domain.calendar import BusinessCalendar

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 from domain.policies import default_policies
 from projections.registry import PROJECTIONS
