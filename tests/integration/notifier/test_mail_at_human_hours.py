@@ -60,6 +60,7 @@ def run_due(database_url: str, now: datetime) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # `redress scheduler run-due` as a process
 async def test_a_saturday_midnight_reminder_is_mailed_on_monday_at_eight(
     notifier_and_clock: tuple[Notifier, list[datetime]],
     smtp_server: tuple[int, Path],
