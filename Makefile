@@ -63,10 +63,12 @@ clients: $(STAMP)
 	$(BIN)/python scripts/make_clients.py
 
 # After a pin changes in pyproject.toml: the runtime lock (the Dockerfile's) and the dev lock
-# (make's and CI's), with every file's hash. Pins that still fit stay as they are.
+# (make's and CI's), with every file's hash; and the client generator's own (clients/.tools).
+# Pins that still fit stay as they are.
 lock: $(STAMP)
 	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
 	$(LOCK) -c requirements-dev.lock -o requirements.lock pyproject.toml
+	$(LOCK) -o clients/requirements.lock clients/requirements.txt
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -59,6 +59,17 @@ def test_every_locked_package_has_its_hashes(lock: str) -> None:
     assert not [name for name, (_, hashes) in entries.items() if hashes == 0]
 
 
+def test_the_client_generator_is_locked_apart_with_hashes() -> None:
+    wanted = [
+        line
+        for line in (ROOT / "clients" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    entries = locked("clients/requirements.lock")
+    assert {name: entries.get(name, ("absent", 0))[0] for name in pins(wanted)} == pins(wanted)
+    assert not [name for name, (_, hashes) in entries.items() if hashes == 0]
+
+
 def test_the_runtime_lock_holds_no_test_tool() -> None:
     runtime = set(locked("requirements.lock"))
     tools = {"pytest", "hypothesis", "schemathesis", "playwright", "httpx", "aiosmtpd", "deptry"}
