@@ -15,11 +15,21 @@ POSTGRES_FIXTURES = {"postgres_url", "postgres_database", "postgres_cluster"}
 POSTGRES_PARAMETER = "postgres"
 
 
+# The tiers whose folder is their marker: real processes over HTTP, and faults under load.
+FOLDER_MARKERS = {"e2e": pytest.mark.e2e, "reliability": pytest.mark.reliability}
+TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use PostgreSQL carry the `postgres` marker (select with `-m postgres`)."""
+    """Tests that use PostgreSQL carry the `postgres` marker (select with `-m postgres`), and
+    those under tests/e2e and tests/reliability their folder's marker. `browser` and `slow`
+    are set by the modules themselves (pyproject.toml lists every marker)."""
     for item in items:
         if uses_postgres(item):
             item.add_marker(pytest.mark.postgres)
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
 
 
 def uses_postgres(item: pytest.Item) -> bool:

@@ -1,5 +1,5 @@
-"""The multi-process test's checks (fleet_checks.py) find what they are there to find: each is
-given a small consistent world, then the same world with one fault in it."""
+"""The multi-process test's checks (support/fleet_checks.py) find what they are there to
+find: each is given a small consistent world, then the same world with one fault in it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fleet_checks import (
+from support.fleet_checks import (
     CaseRead,
     check_case,
     check_case_list,
@@ -18,8 +18,8 @@ from fleet_checks import (
     ending,
     stats_block,
 )
-from fleet_checks import case_figures as figures
-from fleet_workload import Ack
+from support.fleet_checks import case_figures as figures
+from support.fleet_workload import Ack
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CASE = "5b1f5a36-0000-4000-8000-000000000001"

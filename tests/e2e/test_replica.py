@@ -37,11 +37,8 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from fleet_checks import check_case, check_stats, check_webhooks
-from fleet_workload import CALENDARS, Budget, Driver, Http, Keys, Party, submit, utc_now
-from support.processes import REDRESS, ApiService, Fleet, wait_until
-from support.replication import Bouncer, Primary, Replica
-from test_fleet import (
+from support.fleet_checks import check_case, check_stats, check_webhooks
+from support.fleet_run import (
     ADMIN,
     ConnectionWatch,
     all_running,
@@ -52,8 +49,10 @@ from test_fleet import (
     settle,
     tail,
 )
-
-from services.notifier.receiver import Receiver
+from support.fleet_workload import CALENDARS, Budget, Driver, Http, Keys, Party, submit, utc_now
+from support.processes import REDRESS, ApiService, Fleet, wait_until
+from support.replication import Bouncer, Primary, Replica
+from support.webhook_receiver import Receiver
 
 COMMANDS = 1500  # a share of the fleet test's: enough load to need the pooler, in minutes
 WORKERS = 16

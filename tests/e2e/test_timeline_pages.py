@@ -11,14 +11,16 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import text
+from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, key
 from support.filings import complete
-from test_dashboard import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, key
-from test_dashboard import server as _server  # noqa: F401  (the fixture, named `_server` here)
 
 from services.db import sync_engine
 from services.settings import Settings
+
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "services/case_api/static/axe.min.js"
 EVENTS = 30
@@ -97,10 +99,9 @@ def watch(page: Page) -> list[str]:
 
 
 def test_timeline_store_and_catalogue_pages(
-    _server: Server,  # noqa: F811  (the fixture imported above)
+    server: Server,
     database_url: str,
 ) -> None:
-    server = _server
     case_id, store_id = file_case_with_30_events(server)
     staff_token = key(server.client(), "staff", "auditor")
     case_url = f"{server.url}/dashboard/cases/{case_id}"

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Report
 from support.processes import Fleet
-from traffic import World, client
+from support.reliability_report import Report
+from support.traffic import World, client
 
 WRITERS = 50
 

@@ -19,11 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import process_env
 from markupsafe import escape
 from support.postgres import fresh_database
 from support.processes import ApiService, Fleet, wait_until
-from traffic import ADMIN_TOKEN, World, client
+from support.traffic import ADMIN_TOKEN, World, client, process_env
 
 HOSTILE = [
     "'; DROP TABLE case_list; --",

@@ -20,10 +20,10 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
-from conftest import Report
 from support.postgres import fresh_database
 from support.processes import Fleet, Outages, wait_until
-from traffic import ADMIN_TOKEN, Ledger, Traffic, World, client, outcome
+from support.reliability_report import Report
+from support.traffic import ADMIN_TOKEN, Ledger, Traffic, World, client, outcome
 
 HANGING = 30.0  # a request unanswered for this long is hanging (it ought to be a 503)
 RESTART = 5.0  # seconds the database is away in a restart

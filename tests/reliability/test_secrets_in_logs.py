@@ -14,11 +14,10 @@ import secrets
 from collections.abc import Callable
 
 import httpx
-from conftest import Report
 from support.processes import Fleet, wait_until
-from traffic import Ledger, Traffic, World, client
-
-from services.notifier.receiver import Answer, Receiver
+from support.reliability_report import Report
+from support.traffic import Ledger, Traffic, World, client
+from support.webhook_receiver import Answer, Receiver
 
 
 def test_no_token_or_secret_appears_in_any_log(

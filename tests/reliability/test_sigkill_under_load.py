@@ -26,14 +26,14 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from conftest import Report
 from psycopg.rows import dict_row
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from support.processes import REDRESS, Fleet, Service, wait_until
-from traffic import Ledger, Traffic, World, client, feed, feed_head
+from support.reliability_report import Report
+from support.traffic import Ledger, Traffic, World, client, feed, feed_head
+from support.webhook_receiver import Receiver
 
 from projections.registry import PROJECTIONS
-from services.notifier.receiver import Receiver
 
 COMMANDS = int(os.environ.get("REDRESS_SOAK_COMMANDS", "300"))
 ROUNDS = int(os.environ.get("REDRESS_SOAK_ROUNDS", "1"))

@@ -13,11 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Report
 from support.processes import Fleet, wait_until
-from traffic import World, client
-
-from services.notifier.receiver import Receiver, free_port
+from support.reliability_report import Report
+from support.traffic import World, client
+from support.webhook_receiver import Receiver, free_port
 
 CASES = 6
 WAIT = 120.0  # seconds to wait for the healthy receiver: far beyond what it needs...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import (
+from support.builders import (
     CONSUMER,
     MONDAY,
     STAFF,

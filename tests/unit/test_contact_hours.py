@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import pytest
-from builders import LONDON, local
+from support.builders import LONDON, local
 
 from domain.calendar import BusinessCalendar
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from builders import (
+from eventsourcing.persistence import StoredEvent
+from support.builders import (
     CONSUMER,
     MONDAY,
     STAFF,
@@ -20,7 +21,6 @@ from builders import (
     policy,
     submit,
 )
-from eventsourcing.persistence import StoredEvent
 
 from domain.case import Case, verify_chain
 from domain.case_events import AutoApproved, CaseEvent, Refunded, Suspended

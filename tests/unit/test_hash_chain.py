@@ -10,7 +10,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from builders import CONSUMER, MONDAY, STAFF, by, events, fire, library_mapper, policy, submit
+from support.builders import (
+    CONSUMER,
+    MONDAY,
+    STAFF,
+    by,
+    events,
+    fire,
+    library_mapper,
+    policy,
+    submit,
+)
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent

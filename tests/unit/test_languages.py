@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from builders import library_mapper
+from support.builders import library_mapper
 
 from domain.languages import COUNTRY_LANGUAGES, default_language, is_language_tag, same_language
 from domain.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from builders import refused
+from support.builders import refused
 
 from domain.money import CURRENCIES, NO_RATES, ExchangeRates, Money, exponent
 from domain.protection import capped_payout, check_platform_payout

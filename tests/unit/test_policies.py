@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from builders import CONSUMER, MONDAY, by, calendar_of, order
+from support.builders import CONSUMER, MONDAY, by, calendar_of, order
 
 from domain.case import Case
 from domain.errors import PolicyError

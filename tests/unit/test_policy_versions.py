@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from builders import CONSUMER, MONDAY, by, calendar_of, events, library_mapper, order
+from support.builders import CONSUMER, MONDAY, by, calendar_of, events, library_mapper, order
 from support.policies import copy_of_shipped as shipped_copy
 from support.policies import edit
 from support.policies import raise_version as raise_version_of

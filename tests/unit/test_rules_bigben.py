@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
-from builders import (
+from support.builders import (
     MONDAY,
     PARIS,
     STORE,

@@ -8,7 +8,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from builders import (
+from support.builders import (
     CONSUMER,
     LONDON,
     MONDAY,

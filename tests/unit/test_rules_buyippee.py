@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from builders import (
+from support.builders import (
     CONSUMER,
     HONG_KONG,
     MONDAY,

@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from builders import CONSUMER, MONDAY, by, calendar_of, order, refused, submit
+from support.builders import CONSUMER, MONDAY, by, calendar_of, order, refused, submit
 from support.filings import CLAIM_DOCUMENTS, RETURN_DOCUMENTS
 
 from domain.case import Case

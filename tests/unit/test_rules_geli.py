@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from typing import Any
 
 import pytest
-from builders import (
+from support.builders import (
     CONSUMER,
     MONDAY,
     SHANGHAI,

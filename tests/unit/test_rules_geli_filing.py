@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import SHANGHAI, local, order, refused, submit
+from support.builders import SHANGHAI, local, order, refused, submit
 
 
 def seven_day_return(filed_at: datetime, delivered_at: datetime, **fields: object) -> object:

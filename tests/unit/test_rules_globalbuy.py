@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from builders import (
+from support.builders import (
     CONSUMER,
     MONDAY,
     SHANGHAI,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from builders import refused, submit
+from support.builders import refused, submit
 
 
 @pytest.mark.parametrize("marked", [None, False])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import MONDAY, STAFF, by, calendar_of, fire, order, policy, refused, submit
+from support.builders import MONDAY, STAFF, by, calendar_of, fire, order, policy, refused, submit
 
 from domain.actors import SCHEDULER, Actor, By
 from domain.case import Case

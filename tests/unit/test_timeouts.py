@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from builders import (
+from support.builders import (
     CONSUMER,
     MONDAY,
     STAFF,

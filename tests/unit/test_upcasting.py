@@ -6,8 +6,8 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
-from builders import CONSUMER, MONDAY, STORE, by, events, library_mapper, policy, submit
 from eventsourcing.persistence import StoredEvent
+from support.builders import CONSUMER, MONDAY, STORE, by, events, library_mapper, policy, submit
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent, MessagePosted, hash_payload

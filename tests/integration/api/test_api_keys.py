@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, Api, running_api
+from support.api_server import ADMIN_TOKEN, Api, running_api
 from typer.testing import CliRunner
 
 from services.case_api.settings import ApiSettings

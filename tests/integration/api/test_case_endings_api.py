@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from conftest import Api, case_body, recent
+from support.api_server import Api, case_body, recent
 
 from services.scheduler import bootstrap
 from services.scheduler.settings import SchedulerSettings

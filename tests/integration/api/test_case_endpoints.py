@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api, case_body, recent
+from support.api_server import Api, case_body, recent
 
 
 def _file(

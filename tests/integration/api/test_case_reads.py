@@ -3,7 +3,7 @@ another API process is seen by the very next read (services.case_api.case_reads)
 
 from __future__ import annotations
 
-from conftest import Api, case_body, running_api
+from support.api_server import Api, case_body, running_api
 
 from services.case_api.settings import ApiSettings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 import httpx
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 
 def _browser(api: Api, target: str) -> httpx.Client:

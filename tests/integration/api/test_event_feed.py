@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 
 def every_page(client: httpx.Client, limit: int, after: str = "0") -> list[list[dict[str, Any]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 
 def test_a_party_reads_why_a_deadline_is_due_and_others_get_404(api: Api) -> None:

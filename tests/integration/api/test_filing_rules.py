@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api, case_body, recent
+from support.api_server import Api, case_body, recent
 from support.filings import CLAIM_DOCUMENTS, RETURN_DOCUMENTS
 
 

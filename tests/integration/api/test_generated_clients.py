@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Api
+from support.api_server import Api
 
 from services.notifier.signing import signature_headers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 from services.db import sync_engine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import ADMIN_TOKEN, Api, case_body, running_api
+from support.api_server import ADMIN_TOKEN, Api, case_body, running_api
 
 from services.case_api.settings import ApiSettings
 from services.observability import JsonFormatter, redact

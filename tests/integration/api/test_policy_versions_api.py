@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ADMIN_TOKEN, Api, case_body, free_port, recent, running_api
+import pytest
+from support.api_server import ADMIN_TOKEN, Api, case_body, recent, running_api
 from support.policies import copy_of_shipped, edit, raise_version
+from support.postgres import free_port
 from support.processes import REDRESS
 
 from domain.calendar import BusinessCalendar
@@ -116,6 +118,7 @@ def test_a_case_keeps_its_policy_version_through_a_change_and_a_restart(
         assert staff.get("/v1/platforms/nowhere/versions/1").status_code == 422
 
 
+@pytest.mark.slow  # a `redress api` process
 def test_a_policy_changed_without_a_raised_version_stops_the_api_at_start_naming_the_file(
     tmp_path: Path,
 ) -> None:

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Api, case_body
+import pytest
+from support.api_server import Api, case_body
 
 from domain.policies import default_policies
 from projections.registry import PROJECTIONS
@@ -62,6 +63,7 @@ def test_what_if_lists_the_open_cases_a_change_would_move_and_records_nothing(ap
     )
 
 
+@pytest.mark.slow  # the `redress policies what-if` command as a process
 def test_redress_policies_what_if_prints_the_moves(api: Api, tmp_path: Path) -> None:
     store_id = api.store("biggrey")
     api.as_role("consumer").post("/v1/cases", json=case_body("biggrey", store_id, "return_request"))

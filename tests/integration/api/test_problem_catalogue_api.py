@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, Api, case_body, running_api
+from support.api_server import ADMIN_TOKEN, Api, case_body, running_api
 
 from services.case_api.settings import ApiSettings
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, Api, running_api
+from support.api_server import ADMIN_TOKEN, Api, running_api
 
 from services.case_api.rate_limit import FailureThrottle, RateLimiter
 from services.case_api.settings import ApiSettings

@@ -18,7 +18,6 @@ from itertools import cycle
 
 import pytest
 import schemathesis
-from conftest import ADMIN_TOKEN, Api, case_body, running_api
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support.api_server import ADMIN_TOKEN, Api, case_body, running_api
 
 from services.case_api.app import api_schema
 from services.case_api.settings import ApiSettings
@@ -79,6 +79,7 @@ def tokens(limited: Api) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # every operation fuzzed: minutes
 def test_every_answer_is_documented_and_none_is_a_server_error(
     limited: Api, tokens: dict[str, str]
 ) -> None:

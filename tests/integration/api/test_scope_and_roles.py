@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 READS = ["", "/history"]
 # endpoint → (roles allowed, a valid body)

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 from projections.registry import PROJECTIONS
 from projections.tracking import follow

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import Api, case_body, running_api
 from sqlalchemy import select
+from support.api_server import Api, case_body, running_api
 
 from projections.registry import PROJECTIONS
 from projections.tracking import follow

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api, case_body
+from support.api_server import Api, case_body
 from support.fake_engines import FakeEngine
 
 from services.application import Redress

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 import uvicorn
-from conftest import ADMIN_TOKEN, Api, Clock, case_body, free_port
 from standardwebhooks.webhooks import Webhook
+from support.api_server import ADMIN_TOKEN, Api, Clock, case_body
+from support.postgres import free_port
+from support.webhook_receiver import Answer, Receiver
 
 from services.case_api.app import create_app
 from services.case_api.routes import webhooks
 from services.db import migrate
-from services.notifier.receiver import Answer, Receiver
 from services.notifier.runner import Notifier
 from services.notifier.settings import NotifierSettings
 
