@@ -139,7 +139,13 @@ def _print(report: Any) -> None:
         )
         console.print(f"[red]{finding.kind}[/] at {where}: {finding.detail}", soft_wrap=True)
     first = report.first_bad
-    console.print(f"[bold red]TAMPERED[/]: first bad position {first.position}")
+    if first.kind == "bad_signature":
+        console.print(f"[bold red]FORGED CHECKPOINT[/] at position {first.position}")
+        return
+    within = f" (somewhere up to {first.upto})" if first.upto not in (None, first.position) else ""
+    console.print(
+        f"[bold red]TAMPERED[/]: first bad position {first.position}{within}: {first.kind}"
+    )
 
 
 @audit_app.command("keygen")

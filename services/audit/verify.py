@@ -57,7 +57,17 @@ class Report:
 
     @property
     def first_bad(self) -> Finding | None:
-        return min(self.findings, key=lambda f: f.position, default=None)
+        """The earliest fault in the log: an exact finding, or a range that no exact finding
+        explains (a range holding one is that fault seen from a checkpoint). A forged
+        checkpoint is a fault of the checkpoints, named only when the log shows none."""
+        in_log = [f for f in self.findings if f.kind != "bad_signature"]
+        exact = [f.position for f in in_log if f.upto is None]
+        unexplained = [
+            f
+            for f in in_log
+            if f.upto is None or not any(f.position <= at <= f.upto for at in exact)
+        ]
+        return min(unexplained or self.findings, key=lambda f: f.position, default=None)
 
 
 @dataclass
