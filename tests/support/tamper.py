@@ -12,7 +12,6 @@ from projections.log import page_after
 from services.application import Redress
 
 
-
 def _key(engine: Engine) -> str:
     return "rowid" if engine.dialect.name == "sqlite" else "notification_id"
 
