@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.case_events import CaseEvent
 from domain.translations import TranslationEvent
-from projections.tracking import read_batch, transaction
+from projections.tracking import head, read_batch, transaction
 from services.audit import publish
 from services.audit.merkle import EMPTY_DIGEST, digest_step, merkle_root
 from services.audit.signing import Signer
@@ -69,6 +69,8 @@ class Checkpointer:
     def run(self) -> list[dict[str, Any]]:
         """Follow the log to its head; the checkpoints signed on the way (published form)."""
         made: list[dict[str, Any]] = []
+        if self._idle():
+            return made
         while True:
             with transaction(self.engine) as connection:
                 read, signed = self._step(connection)
@@ -102,6 +104,23 @@ class Checkpointer:
             .values(position=state.position, events=state.events, log_digest=state.log_digest)
         )
         return read, made
+
+    def _idle(self) -> bool:
+        """Nothing to read and nothing due, seen without a lock: an idle poll takes no write
+        lock (SQLite has one for the whole database)."""
+        f, c = audit_follower.c, audit_checkpoints.c
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(f.position, f.started_at).where(f.name == FOLLOWER)
+            ).first()
+            last = connection.execute(
+                select(c.position, c.at).order_by(c.position.desc()).limit(1)
+            ).first()
+        if row is None or head(self.app) > row.position:
+            return False
+        since_position, since_at = (last.position, last.at) if last else (0, row.started_at)
+        unsigned = row.position > since_position
+        return not unsigned or self.clock() - _aware(since_at) < self.interval
 
     def _follower(self, connection: Connection) -> Follower:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite

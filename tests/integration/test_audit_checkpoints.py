@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +29,7 @@ from projections.tracking import head
 from services.application import NewCase, Redress
 from services.audit import publish
 from services.audit.checkpointer import Checkpointer
+from services.audit.role import CheckpointRole
 from services.audit.settings import AuditSettings
 from services.audit.signing import Signer, new_key, public_key, signature_valid
 from services.audit.tables import audit_checkpoints
@@ -313,3 +315,37 @@ def test_one_checkpoint_per_position_is_all_the_table_takes(world: World) -> Non
         count = connection.execute(select(func.count()).select_from(audit_checkpoints)).scalar()
     assert count == 1
     assert isinstance(world.engine, Engine)
+
+
+def test_the_role_signs_and_appends_to_the_file_in_the_background(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "checkpoints.jsonl"
+    settings = world.settings.model_copy(
+        update={
+            "audit_checkpoint_every": EVERY,
+            "audit_checkpoint_file": path,
+            "audit_checkpoint_poll": 0.05,
+        }
+    )
+    world.log_until(EVERY)
+    role = CheckpointRole(settings)
+    role.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not (path.exists() and path.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        role.stop()
+    [line] = path.read_text().splitlines()
+    assert json.loads(line) == world.checkpoints()[0]
+
+
+def test_audit_case_id_still_prints_a_cases_history(world: World) -> None:
+    case_id = world.case()
+    env = {"REDRESS_DATABASE_URL": world.settings.database_url, "COLUMNS": "200"}
+
+    result = CliRunner().invoke(cli, ["audit", str(case_id)], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "Submitted" in result.output and "hash chain valid" in result.output
