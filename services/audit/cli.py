@@ -19,10 +19,11 @@ class AuditGroup(TyperGroup):
     """Subcommands, and `redress audit CASE_ID` as before: anything that is not a subcommand's
     name is a case id for `case`."""
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:  # typer vendors click's types
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click's types
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["case", *args]
-        return super().resolve_command(ctx, args)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
 
 audit_app = typer.Typer(
