@@ -107,6 +107,7 @@ def append_rate(app: Redress, cases: list[UUID], appends: int) -> float:
 
 SIGNER = """
 import signal, threading
+from services.audit.role import CheckpointRole
 from services.audit.settings import AuditSettings
 role = CheckpointRole(AuditSettings())
 stop = threading.Event()
