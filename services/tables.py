@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
 
 from projections.tables import case_list, metadata, projection_positions
+from services.audit import tables as _audit_tables  # noqa: F401  (the same)
 from services.notifier import tables as _notifier_tables  # noqa: F401  (its tables, same metadata)
 from services.translator import tables as _translator_tables  # noqa: F401  (the same)
 

@@ -110,6 +110,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checkpoints
+         * @description Signed checkpoints of the event log, oldest first, after the position `after`.
+         */
+        get: operations["checkpoints_v1_audit_checkpoints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -1391,6 +1411,76 @@ export interface components {
             head_hash: string;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * Checkpoint
+         * @description What the signature covers: `position, events, chains, root, log_digest, at` (see
+         *     `redress audit verify` and the README for the exact bytes).
+         */
+        Checkpoint: {
+            /**
+             * Algorithm
+             * @description ed25519
+             */
+            algorithm: string;
+            /**
+             * At
+             * @description when it was signed (UTC, microseconds), exactly as signed
+             */
+            at: string;
+            /**
+             * Chains
+             * @description hash chains (cases' events, their translations) in the root
+             */
+            chains: number;
+            /**
+             * Events
+             * @description events in the log up to that position
+             */
+            events: number;
+            /**
+             * Key Id
+             * @description first 16 hex digits of SHA-256 of the raw public key
+             */
+            key_id: string;
+            /**
+             * Log Digest
+             * @description running SHA-256 over the log in position order, hex
+             */
+            log_digest: string;
+            /**
+             * Position
+             * @description the log position (notification id) signed
+             */
+            position: number;
+            /**
+             * Public Key
+             * @description the signer's raw Ed25519 public key, base64
+             */
+            public_key: string;
+            /**
+             * Root
+             * @description Merkle root (RFC 6962) of the chains' head hashes, hex
+             */
+            root: string;
+            /**
+             * Signature
+             * @description Ed25519 signature, base64
+             */
+            signature: string;
+        };
+        /** CheckpointPage */
+        CheckpointPage: {
+            /**
+             * Items
+             * @description oldest first
+             */
+            items: components["schemas"]["Checkpoint"][];
+            /**
+             * Next Cursor
+             * @description pass as `after` for the next page; null: none
+             */
+            next_cursor: string | null;
         };
         /** CloudEvent */
         CloudEvent: {
@@ -2737,6 +2827,116 @@ export interface operations {
                 };
             };
             /** @description Validation Error. Problem types: [`filing_window`](/problems/filing_window), [`kind_not_offered`](/problems/kind_not_offered), [`step_not_offered`](/problems/step_not_offered), [`unknown_store`](/problems/unknown_store), [`declared_below_receipt`](/problems/declared_below_receipt), [`explanation_required`](/problems/explanation_required), [`cap_exceeded`](/problems/cap_exceeded), [`not_allowed_in_status`](/problems/not_allowed_in_status), [`not_yet_allowed`](/problems/not_yet_allowed), [`refund_exceeds_paid`](/problems/refund_exceeds_paid), [`not_eligible`](/problems/not_eligible), [`documents_missing`](/problems/documents_missing), [`already_refunded`](/problems/already_refunded), [`validation`](/problems/validation), [`idempotency-key-reused`](/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over this key's rate limit; `Retry-After` says when to try again. Problem types: [`rate-limited`](/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Database unavailable. Problem types: [`unavailable`](/problems/unavailable), [`lagging`](/problems/lagging) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    checkpoints_v1_audit_checkpoints_get: {
+        parameters: {
+            query?: {
+                /** @description a position */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "algorithm": "algorithm",
+                     *           "at": "at",
+                     *           "chains": 1,
+                     *           "events": 1,
+                     *           "key_id": "key id",
+                     *           "log_digest": "log digest",
+                     *           "position": 1,
+                     *           "public_key": "public key",
+                     *           "root": "root",
+                     *           "signature": "signature"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckpointPage"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 (or nests too deeply). Problem types: [`bad-request`](/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid bearer token. Problem types: [`unauthorized`](/problems/unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Role may not do this. Problem types: [`forbidden`](/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than 64 KiB. Problem types: [`too-large`](/problems/too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid request or a business rule refused (see `rule`). Problem types: [`filing_window`](/problems/filing_window), [`kind_not_offered`](/problems/kind_not_offered), [`step_not_offered`](/problems/step_not_offered), [`unknown_store`](/problems/unknown_store), [`declared_below_receipt`](/problems/declared_below_receipt), [`explanation_required`](/problems/explanation_required), [`cap_exceeded`](/problems/cap_exceeded), [`not_allowed_in_status`](/problems/not_allowed_in_status), [`not_yet_allowed`](/problems/not_yet_allowed), [`refund_exceeds_paid`](/problems/refund_exceeds_paid), [`not_eligible`](/problems/not_eligible), [`documents_missing`](/problems/documents_missing), [`already_refunded`](/problems/already_refunded), [`validation`](/problems/validation), [`idempotency-key-reused`](/problems/idempotency-key-reused) */
             422: {
                 headers: {
                     [name: string]: unknown;

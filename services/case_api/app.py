@@ -25,6 +25,7 @@ from services.case_api.rate_limit import FailureThrottle, RateLimiter
 from services.case_api.revocations import revocations_for
 from services.case_api.routes import (
     api_keys,
+    audit,
     case_commands,
     cases,
     catalogue,
@@ -152,6 +153,7 @@ def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:
         dashboard,
         dashboard_pages,
         catalogue,
+        audit,
     ):
         app.include_router(module.router)
     return app

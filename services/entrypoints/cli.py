@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.audit.cli import audit_app
 from services.entrypoints.notifier_cli import notifier_app
 from services.entrypoints.policy_cli import policies_app
 from services.entrypoints.projector_cli import projections_app, projector
@@ -39,6 +40,7 @@ app.command("projector")(projector)
 app.add_typer(notifier_app, name="notifier")
 app.add_typer(policies_app, name="policies")
 app.command("translator")(translator)
+app.add_typer(audit_app, name="audit")
 console = Console()
 
 
@@ -310,7 +312,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id (`rdk_<
     console.print(f"revoked {key_id}")
 
 
-@app.command()
+@audit_app.command("case")
 def audit(
     case_id: str,
     at: Annotated[datetime | None, typer.Option(help="state as of this ISO 8601 time")] = None,

@@ -25,6 +25,7 @@ class Role(Protocol):
 
 def background_roles(settings: Settings) -> list[Role]:
     """Every role `serve` runs in-process (each role module registers itself here)."""
+    from services.audit.role import CheckpointRole
     from services.notifier.runner import NotifierRole
     from services.projector.role import ProjectorRole
     from services.scheduler.role import SchedulerRole
@@ -35,7 +36,24 @@ def background_roles(settings: Settings) -> list[Role]:
         SchedulerRole(settings),
         NotifierRole(settings),
         TranslatorRole(settings),
+        CheckpointRole(settings),
     ]
+
+
+class Together:
+    """Several roles as one process (`redress notifier` also signs checkpoints)."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+        self.name = "+".join(role.name for role in roles)
+
+    def start(self) -> None:
+        for role in self.roles:
+            role.start()
+
+    def stop(self, timeout: float = 25.0) -> None:
+        for role in reversed(self.roles):
+            role.stop(timeout)
 
 
 def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:

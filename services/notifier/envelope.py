@@ -29,6 +29,7 @@ from services.notifier.notices import EndpointNotice
 
 SPECVERSION = "1.0"
 ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+AUDIT_CHECKPOINT = "audit.checkpoint"  # a signed checkpoint of the log (services.audit.publish)
 _BOOKKEEPING = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 _STORE_EVENTS = ("StoreRegistered", "StoreWarned", "CertificateRevoked", "CertificateGranted")
 
@@ -71,6 +72,7 @@ def known_types() -> frozenset[str]:
     found.update("case." + snake(cls.__name__) for cls in TranslationEvent.__subclasses__())
     found.update("store." + snake(n.removeprefix("Store")) for n in _STORE_EVENTS)
     found.add(ENDPOINT_DISABLED)
+    found.add(AUDIT_CHECKPOINT)
     return frozenset(found)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from services.audit.settings import AuditSettings
 from services.case_api.settings import ApiSettings
 from services.notifier.settings import NotifierSettings
 from services.projector.settings import ProjectorSettings
@@ -21,6 +22,7 @@ CLASSES = (
     SchedulerSettings,
     NotifierSettings,
     TranslatorSettings,
+    AuditSettings,
 )
 
 

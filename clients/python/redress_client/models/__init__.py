@@ -28,6 +28,8 @@ from .case_summary import CaseSummary
 from .case_summary_resolution_type_0 import CaseSummaryResolutionType0
 from .certification import Certification
 from .chain_verification import ChainVerification
+from .checkpoint import Checkpoint
+from .checkpoint_page import CheckpointPage
 from .cloud_event import CloudEvent
 from .cloud_event_data import CloudEventData
 from .contact_hours import ContactHours
@@ -159,6 +161,8 @@ __all__ = (
     "CaseSummaryResolutionType0",
     "Certification",
     "ChainVerification",
+    "Checkpoint",
+    "CheckpointPage",
     "CloudEvent",
     "CloudEventData",
     "ContactHours",
