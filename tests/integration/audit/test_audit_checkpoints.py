@@ -19,9 +19,9 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from services.notifier.receiver import Receiver
 from sqlalchemy import Engine, func, select
 from support.tamper import delete_last, positions, rewrite, swap
+from support.webhook_receiver import Receiver
 from typer.testing import CliRunner
 
 from domain.actors import Actor, By
