@@ -36,9 +36,10 @@ demo: $(STAMP)
 test: $(STAMP) lint system-deps
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-# Unit tests and the SQLite integration tests: no PostgreSQL, no browser, no process fleet.
+# Unit tests and the SQLite integration tests: no PostgreSQL, no browser, no process fleet;
+# one worker per core, each taking whole modules (a module's API server is started once).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not ($(SLOW_TIERS))" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not ($(SLOW_TIERS))" $(PYTEST_ARGS)
 
 # PostgreSQL's binaries, PgBouncer and Chromium: installed when missing and run as root,
 # else the command to install them is printed (scripts/ensure-system-deps.sh).

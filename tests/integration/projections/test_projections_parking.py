@@ -33,6 +33,7 @@ from services.application import NewCase, Redress
 from services.case_api.app import create_app
 from services.case_api.settings import ApiSettings
 from services.db import migrate
+from services.entrypoints import projector_cli
 from services.entrypoints.cli import app as cli
 from services.settings import Settings
 
@@ -125,7 +126,10 @@ def test_the_commands_list_and_retry_parked_events(
     monkeypatch.setenv("REDRESS_DATABASE_URL", database_url)
     _poison(app)
     follow(engine, app, PROJECTIONS)
-    listed = CliRunner().invoke(cli, ["projections", "parked"], env={"COLUMNS": "200"})
+    # The table's width is the console's, fixed when it was made (under pytest-xdist, 80
+    # columns whatever COLUMNS says later): wide enough here for every column to be whole.
+    monkeypatch.setattr(projector_cli.console, "width", 200)
+    listed = CliRunner().invoke(cli, ["projections", "parked"])
     assert listed.exit_code == 0, listed.output
     assert "case_list" in listed.output and "MessagePosted" in listed.output
     with engine.connect() as connection:
