@@ -39,7 +39,7 @@ from domain.translations import Translations
 from projections.tracking import transaction
 from services.translator.tables import translation_jobs as T
 from services.translator.tables import translation_totals
-from services.translator.texts import text_of
+from services.translator.texts import Text, text_of
 
 NAME = "translator"
 Preferred = Callable[[UUID, Any], tuple[str | None, str | None]]  # (consumer's, store's)
@@ -77,8 +77,14 @@ class Job:
     def key(self) -> tuple[str, str, str]:
         return (self.case_id, self.message_id, self.target)
 
+    @property
+    def source_key(self) -> tuple[str, int]:
+        """The text's place in the log: (case, version)."""
+        return (self.case_id, self.source_version)
+
 
 LANGUAGES_KEPT = 100_000  # cases whose parties' languages are remembered; beyond, start again
+TEXTS_KEPT = 20_000  # texts remembered from the log, so a batch need not read them back
 
 
 class Enqueue:
@@ -88,6 +94,8 @@ class Enqueue:
         self.preferred = preferred
         # A case's parties and their languages do not change: read them once per case.
         self._languages: dict[UUID, tuple[str | None, str | None]] = {}
+        # The texts just queued, by (case, version): what the batches that claim them ask.
+        self.texts: dict[tuple[str, int], str] = {}
 
     def languages(self, case_id: UUID, submitted: Any) -> tuple[str | None, str | None]:
         if (known := self._languages.get(case_id)) is not None:
@@ -97,6 +105,11 @@ class Enqueue:
         found = self._languages[case_id] = self.preferred(case_id, submitted)
         return found
 
+    def _remember(self, found: Text, body: str) -> None:
+        if len(self.texts) >= TEXTS_KEPT:
+            self.texts.clear()
+        self.texts[(found.case_id, found.version)] = body
+
     def apply(self, connection: Connection, events: Sequence[Any]) -> None:
         count_outcomes(connection, events)
         rows = []
@@ -105,7 +118,10 @@ class Enqueue:
             if found is None:
                 continue
             context = event if isinstance(event, Submitted) else None
-            for target in found.targets(self.languages(event.originator_id, context)):
+            targets = found.targets(self.languages(event.originator_id, context))
+            if targets:
+                self._remember(found, str(getattr(event, found.field)))
+            for target in targets:
                 rows.append(
                     {
                         "case_id": found.case_id,

@@ -39,6 +39,7 @@ from services.translator.engines import (
     Translated,
     TranslationEngine,
 )
+from services.translator.held import HeldTranslations
 from services.translator.jobs import NAME, Enqueue, Job, Queue
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class Translator:
         self._enqueue = Enqueue(self.app.preferred_languages)
         self._slots = asyncio.Semaphore(self.concurrency)
         self._recording = asyncio.Lock()
+        self.held = HeldTranslations(self.app)
 
     def catch_up(self) -> int:
         """Queue the texts logged since the tracked position."""
@@ -121,10 +123,12 @@ class Translator:
     def _read(self, jobs: list[Job]) -> tuple[dict[str, Translations], dict[Job, str]]:
         """The cases' translations so far, and each job's text (one query each on
         PostgreSQL)."""
-        known = reads.translations_of(self.app, sorted({j.case_id for j in jobs}))
-        events = reads.source_events(self.app, [(UUID(j.case_id), j.source_version) for j in jobs])
-        texts = {}
-        for job in jobs:
+        known = self.held.as_known(sorted({j.case_id for j in jobs}))
+        texts = {j: t for j in jobs if (t := self._enqueue.texts.get(j.source_key)) is not None}
+        unseen = [j for j in jobs if j not in texts]  # queued by another replica, or before
+        wanted = [(UUID(j.case_id), j.source_version) for j in unseen]
+        events = reads.source_events(self.app, wanted) if wanted else {}
+        for job in unseen:
             event = events.get((UUID(job.case_id), job.source_version))
             if event is None:
                 raise LookupError(f"case {job.case_id} has no event {job.source_version}")
@@ -138,7 +142,7 @@ class Translator:
         by_case: dict[str, list[tuple[Job, Outcome]]] = defaultdict(list)
         for job, outcome in done:
             by_case[job.case_id].append((job, outcome))
-        known = reads.translations_of(self.app, sorted(by_case))
+        known = self.held.current(sorted(by_case))
         changed, recorded = [], []
         for case_id, outcomes in by_case.items():
             translations = known.get(case_id) or Translations.start(UUID(case_id))
@@ -148,6 +152,7 @@ class Translator:
                 recorded.extend(settled)
         try:
             self.app.save(*changed)
+            self.held.saved(changed)
         except IntegrityError:
             recorded = []
             for case_id, outcomes in by_case.items():
