@@ -116,6 +116,7 @@ class Translator:
             at = now()
             recorded = await asyncio.to_thread(self._record, to_record, at)
         self._count(recorded, at, report)
+        report.unchanged += len(to_record) - len(recorded)  # recorded meanwhile by another
         finished.extend(job for job, _outcome in to_record)
         await asyncio.to_thread(self._finish, finished, deferred, at)
         report.deferred += len(deferred)
