@@ -96,6 +96,7 @@ class Enqueue:
         self._languages: dict[UUID, tuple[str | None, str | None]] = {}
         # The texts just queued, by (case, version): what the batches that claim them ask.
         self.texts: dict[tuple[str, int], str] = {}
+        self.queued = 0  # rows written so far
 
     def languages(self, case_id: UUID, submitted: Any) -> tuple[str | None, str | None]:
         if (known := self._languages.get(case_id)) is not None:
@@ -138,6 +139,7 @@ class Enqueue:
         if rows:
             insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             connection.execute(insert(T).on_conflict_do_nothing(), rows)
+            self.queued += len(rows)
 
 
 def count_outcomes(connection: Connection, events: Sequence[Any]) -> None:
@@ -233,6 +235,14 @@ class Queue:
     def backlog(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(T)).scalar_one())
+
+    def outlook(self) -> tuple[int, datetime | None]:
+        """How many texts wait, and when the first falls due (None: none waits)."""
+        with self.engine.connect() as connection:
+            count, due = connection.execute(
+                select(func.count(), func.min(T.c.next_attempt_at)).select_from(T)
+            ).one()
+        return int(count), None if due is None else utc(due)
 
     def next_due(self) -> datetime | None:
         with self.engine.connect() as connection:

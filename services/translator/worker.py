@@ -1,7 +1,9 @@
 """The translator: queue new texts from the log, ask the engine, record what it answers.
 
 A round (`run_due`) first catches the queue up with the log, then claims due texts in
-batches until none is due. For each batch:
+batches until none is due; the role does both at once instead (`catch_up` in one task,
+`drain_once` in several), so a text logged meanwhile need not wait for a round to end. For
+each batch:
 
 1. texts whose outcome is already recorded (by a translator killed before it could empty
    its queue rows, or by a racing one) are dropped without asking the engine;
@@ -76,6 +78,12 @@ class Translator:
         self._recording = asyncio.Lock()
         self.held = HeldTranslations(self.app)
 
+    @property
+    def queued(self) -> int:
+        """Texts queued from the log by this translator so far (a rolled-back catch-up's
+        included): a change tells there may be something new to claim."""
+        return self._enqueue.queued
+
     def catch_up(self) -> int:
         """Queue the texts logged since the tracked position."""
         return catch_up(self.db, self.app, NAME, self._enqueue.apply)
@@ -88,6 +96,14 @@ class Translator:
         await asyncio.gather(*(self._drain(now, report) for _ in range(self.workers)))
         metrics.backlog.set(await asyncio.to_thread(self.queue.backlog))
         return report
+
+    async def drain_once(self, now: Callable[[], datetime]) -> int:
+        """Claim one batch of due texts and settle it; returns how many were claimed (the
+        role's drainers call this while another task follows the log)."""
+        jobs = await asyncio.to_thread(self.queue.claim, now(), self.lease, self.batch)
+        if jobs:
+            await self._translate_batch(jobs, now, RoundReport(claimed=len(jobs)))
+        return len(jobs)
 
     async def _drain(self, now: Callable[[], datetime], report: RoundReport) -> None:
         while jobs := await asyncio.to_thread(self.queue.claim, now(), self.lease, self.batch):
