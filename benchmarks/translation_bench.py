@@ -6,9 +6,14 @@
   time, so it is an upper bound of the one the target names).
 
 One `redress translator` process on PostgreSQL, the engine a LibreTranslate-compatible server
-in its own process pinned to the second core (it answers `[lang] text` at once). Messages are
-posted open-loop at the rate through the application (8 threads: group commit), French on
-cases whose store reads German, so each message makes one translation.
+in its own process pinned to the second core (it answers `[lang] text` at once). Once the
+translator has caught up with the log (the cases' descriptions translated), messages are
+posted open-loop at the rate through the application, from `POSTERS` processes of `THREADS`
+threads (group commit), French on cases whose store reads German, so each message makes one
+translation. The figure is met only if the rate was reached and every message translated; a
+message not translated when the wait ends counts as translated then, in the percentiles too.
+Latencies are between the events' own timestamps (each taken as the event is made, just before
+it is saved).
 
 python -m benchmarks --only translation, or python -m benchmarks.translation_bench
 """
