@@ -167,9 +167,13 @@ def file_cases(app: Redress, count: int) -> list[UUID]:
     return [UUID(app.submit_case(By.at(CONSUMER, now), new)["id"]) for _ in range(count)]
 
 
-def post(app: Redress, case_id: UUID, n: int) -> None:
+def post(app: Redress, case_id: UUID, n: int) -> float:
+    """Post one message; returns how long the application took to commit it (a part of the
+    message's latency the translator cannot shorten: it sees the message once committed)."""
+    started = time.perf_counter()
     by = By.at(CONSUMER, datetime.now(UTC))
     app.act(case_id, by, lambda case, policy: case.post_message(policy, by, f"Message {n}", "fr"))
+    return time.perf_counter() - started
 
 
 def poster(url: str, cases: list[UUID], plan: Plan, index: int, sync: Sync) -> None:
@@ -188,16 +192,16 @@ def poster(url: str, cases: list[UUID], plan: Plan, index: int, sync: Sync) -> N
             failures = [f.exception() for f in futures if f.exception() is not None]
         for failure in failures[:3]:  # counted as not posted; shown, not hidden
             print(f"poster {index}: a post failed: {failure!r}", file=sys.stderr)
-        posted = len(futures) - len(failures)
-        sync.results.put((posted, time.time()))
+        took = [f.result() for f in futures if f.exception() is None]
+        sync.results.put((took, time.time()))
     finally:
         app.close()
 
 
-def drive(url: str, cases: list[UUID], rate: int, seconds: int) -> tuple[float, int, float]:
+def drive(url: str, cases: list[UUID], rate: int, seconds: int) -> tuple[float, list[float], float]:
     """Post `rate * seconds` messages open-loop from `POSTERS` processes; returns the rate
     reached (messages posted over the time from the schedule's start to the last post's
-    commit), how many were posted, and when the drive ended (wall clock)."""
+    commit), how long each post took, and when the drive ended (wall clock)."""
     context = multiprocessing.get_context("spawn")
     sync = Sync(
         context.Barrier(POSTERS + 1), context.Event(), context.Value("d", 0.0), context.Queue()
@@ -216,9 +220,9 @@ def drive(url: str, cases: list[UUID], rate: int, seconds: int) -> tuple[float, 
     finally:
         for process in processes:
             process.join(60)
-    posted = sum(count for count, _ended in results)
-    ended = max(ended for _count, ended in results)
-    return posted / (ended - started), posted, ended
+    took = [t for part, _ended in results for t in part]
+    ended = max(ended for _took, ended in results)
+    return len(took) / (ended - started), took, ended
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,7 @@ class Sync:
     ready: Any  # a barrier: every poster, and the driver
     go: Any  # an event: the start time is set
     start: Any  # a shared double: when message 0 is due (wall clock)
-    results: Any  # a queue of (posted, finished at)
+    results: Any  # a queue of (each post's time, finished at)
 
 
 def latencies(app: Redress, cases: list[UUID], until: datetime) -> tuple[list[float], int]:
@@ -288,7 +292,8 @@ def keeps_up(rate: int = 200, seconds: int = 20, cases: int = 100) -> Figure:
             baseline = engine_p99(engine_url)
             with translator_process(url, engine_url):
                 wait_ready(app, ids)
-                reached, posted, drove_until = drive(url, ids, rate, seconds)
+                reached, took, drove_until = drive(url, ids, rate, seconds)
+                posted = len(took)
                 found, translated = wait_translated(app, ids, posted, timeout=120)
                 drained = time.time() - drove_until
         finally:
@@ -308,6 +313,7 @@ def keeps_up(rate: int = 200, seconds: int = 20, cases: int = 100) -> Figure:
             "p50": percentile(found, 50),
             "max": max(found, default=float("nan")),
             "posted_rate": reached,
+            "post_commit_p99": percentile(took, 99),
             "posted": posted,
             "translated": translated,
             "drained_after_drive_s": drained,
