@@ -11,7 +11,8 @@ each batch:
 3. per case, translations (`MessageTranslated`) and refusals (`TranslationFailed`) are
    recorded through the application on the case's translations aggregate, which records a
    (text, language) once only: so two translators, or a replay after a crash, never double
-   one. A text the engine cannot translate for now is put off with backoff.
+   one. Batches that finish while one records are recorded together next (together.py).
+   A text the engine cannot translate for now is put off with backoff.
 
 The clock is passed in; only the role's loop reads it.
 """
@@ -43,6 +44,7 @@ from services.translator.engines import (
 )
 from services.translator.held import HeldTranslations
 from services.translator.jobs import NAME, Enqueue, Job, Queue
+from services.translator.together import RecordTogether
 
 log = logging.getLogger(__name__)
 ACTOR = {"role": "system", "id": "translator"}
@@ -75,7 +77,7 @@ class Translator:
         self.queue = Queue(self.db)
         self._enqueue = Enqueue(self.app.preferred_languages)
         self._slots = asyncio.Semaphore(self.concurrency)
-        self._recording = asyncio.Lock()
+        self._together = RecordTogether(self._record)  # no two recordings at once
         self.held = HeldTranslations(self.app)
 
     @property
@@ -128,9 +130,7 @@ class Translator:
                 report.unchanged += 1
             else:
                 to_record.append((job, outcome))
-        async with self._recording:  # one batch records at a time: no conflicts among them
-            at = now()
-            recorded = await asyncio.to_thread(self._record, to_record, at)
+        recorded, at = await self._together.record(to_record, now)
         self._count(recorded, at, report)
         report.unchanged += len(to_record) - len(recorded)  # recorded meanwhile by another
         finished.extend(job for job, _outcome in to_record)
