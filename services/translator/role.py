@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from services.translator.settings import TranslatorSettings
 from services.translator.worker import Translator
 
 log = logging.getLogger(__name__)
+GAUGE_EVERY = 1.0  # seconds: the backlog gauge is set at least this often while busy
 Clock = Callable[[], datetime]
 
 
@@ -55,6 +57,7 @@ class TranslatorRole:
         self.engine = engine or engine_for(self.settings)
         self._queued = asyncio.Condition()  # bound to the role's loop on first use
         self._queued_count = 0  # catch-ups so far: drainers wait for it to move
+        self._gauged = 0.0  # when the backlog gauge was last set (monotonic)
         self._stack = ExitStack()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -104,6 +107,8 @@ class TranslatorRole:
             queued = self.translator.queued
             try:
                 await asyncio.to_thread(self.translator.catch_up)
+                if time.monotonic() - self._gauged > GAUGE_EVERY:  # busy drainers never idle
+                    await asyncio.to_thread(self._look_at_queue)
                 failures = 0
             except Exception:  # the database away?: log, pause, again
                 failures += 1
@@ -130,7 +135,7 @@ class TranslatorRole:
                 if await self.translator.drain_once(self.clock):
                     failures = 0
                     continue
-                pause = await asyncio.to_thread(self._idle_pause)
+                pause = await asyncio.to_thread(self._look_at_queue)
                 failures = 0
             except Exception:  # a batch failed (the database away?): its texts come back
                 failures += 1
@@ -149,11 +154,13 @@ class TranslatorRole:
                 async with asyncio.timeout(pause):
                     await self._queued.wait_for(moved)
 
-    def _idle_pause(self) -> float:
-        """Until the next retry is due, at most the interval; sets the backlog gauge."""
+    def _look_at_queue(self) -> float:
+        """Sets the backlog gauge; returns the pause until the next retry is due, at most
+        the interval."""
         assert self.translator is not None
         backlog, due = self.translator.queue.outlook()
         metrics.backlog.set(backlog)
+        self._gauged = time.monotonic()
         pause = self.settings.translator_interval
         if due is not None:
             pause = min(pause, max(0.0, (due - self.clock()).total_seconds()))
