@@ -52,8 +52,10 @@ SECTION = "translation"
 STORE, CONSUMER = "bench-laden", Actor("consumer", "bench-claire")
 RESULTS = ROOT / "benchmarks" / "results"
 # Posting processes and threads in each: one interpreter's lock cannot post 200/s through the
-# application on a loaded machine (it reached 102/s), so the load is spread over processes.
-POSTERS, THREADS = 2, 8
+# application on a loaded machine (it reached 102/s), nor could two of 8 threads under a load
+# of 16 to 21 (147 to 194/s): a post then takes 0.1 s and more to commit, so 200/s needs more
+# than 20 in flight.
+POSTERS, THREADS = 4, 16
 
 
 # -- the engine (its own process) --------------------------------------------------------------
