@@ -8,7 +8,7 @@ apply as for any read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -55,10 +55,7 @@ def get_many(app: Application[UUID], ids: Sequence[UUID]) -> dict[UUID, Any]:
             rows = connection.execute(_statement(LATEST_SNAPSHOTS, table), [list(ids)])
             snapshots = {s.originator_id: s for s in _decode(app.snapshots.mapper, rows)}
         after = [snapshots[i].originator_version if i in snapshots else 0 for i in ids]
-        rows = connection.execute(_statement(EVENTS_AFTER, recorder), [list(ids), after])
-        events = defaultdict(list)
-        for event in _decode(app.mapper, rows):
-            events[event.originator_id].append(event)
+        events = _events_after(app, connection, ids, after)
     found: dict[UUID, Any] = {}
     for aggregate_id in ids:
         aggregate = snapshots[aggregate_id].mutate(None) if aggregate_id in snapshots else None
@@ -82,6 +79,27 @@ def events_at(
         rows = connection.execute(_statement(EVENTS_AT, recorder), [list(ids), list(versions)])
         events = list(_decode(app.mapper, rows))
     return {(e.originator_id, e.originator_version): e for e in events}
+
+
+def events_after(app: Application[UUID], versions: Mapping[UUID, int]) -> dict[UUID, list[Any]]:
+    """Each aggregate's events after the version given, in order, in one query: what brings
+    copies already held up to date."""
+    recorder = app.recorder
+    assert isinstance(recorder, PostgresAggregateRecorder)
+    with recorder.datastore.get_connection() as connection:
+        return _events_after(app, connection, list(versions), list(versions.values()))
+
+
+def _events_after(
+    app: Application[UUID], connection: Any, ids: Sequence[UUID], after: Sequence[int]
+) -> dict[UUID, list[Any]]:
+    recorder = app.recorder
+    assert isinstance(recorder, PostgresAggregateRecorder)
+    rows = connection.execute(_statement(EVENTS_AFTER, recorder), [list(ids), list(after)])
+    events: dict[UUID, list[Any]] = defaultdict(list)
+    for event in _decode(app.mapper, rows):
+        events[event.originator_id].append(event)
+    return events
 
 
 def _statement(template: str, recorder: PostgresAggregateRecorder) -> Any:

@@ -39,7 +39,7 @@ from domain.translations import Translations
 from projections.tracking import transaction
 from services.translator.tables import translation_jobs as T
 from services.translator.tables import translation_totals
-from services.translator.texts import text_of
+from services.translator.texts import Text, text_of
 
 NAME = "translator"
 Preferred = Callable[[UUID, Any], tuple[str | None, str | None]]  # (consumer's, store's)
@@ -77,8 +77,14 @@ class Job:
     def key(self) -> tuple[str, str, str]:
         return (self.case_id, self.message_id, self.target)
 
+    @property
+    def source_key(self) -> tuple[str, int]:
+        """The text's place in the log: (case, version)."""
+        return (self.case_id, self.source_version)
+
 
 LANGUAGES_KEPT = 100_000  # cases whose parties' languages are remembered; beyond, start again
+TEXTS_KEPT = 20_000  # texts remembered from the log, so a batch need not read them back
 
 
 class Enqueue:
@@ -88,6 +94,9 @@ class Enqueue:
         self.preferred = preferred
         # A case's parties and their languages do not change: read them once per case.
         self._languages: dict[UUID, tuple[str | None, str | None]] = {}
+        # The texts just queued, by (case, version): what the batches that claim them ask.
+        self.texts: dict[tuple[str, int], str] = {}
+        self.queued = 0  # rows written so far
 
     def languages(self, case_id: UUID, submitted: Any) -> tuple[str | None, str | None]:
         if (known := self._languages.get(case_id)) is not None:
@@ -97,6 +106,11 @@ class Enqueue:
         found = self._languages[case_id] = self.preferred(case_id, submitted)
         return found
 
+    def _remember(self, found: Text, body: str) -> None:
+        if len(self.texts) >= TEXTS_KEPT:
+            self.texts.clear()
+        self.texts[(found.case_id, found.version)] = body
+
     def apply(self, connection: Connection, events: Sequence[Any]) -> None:
         count_outcomes(connection, events)
         rows = []
@@ -105,7 +119,10 @@ class Enqueue:
             if found is None:
                 continue
             context = event if isinstance(event, Submitted) else None
-            for target in found.targets(self.languages(event.originator_id, context)):
+            targets = found.targets(self.languages(event.originator_id, context))
+            if targets:
+                self._remember(found, str(getattr(event, found.field)))
+            for target in targets:
                 rows.append(
                     {
                         "case_id": found.case_id,
@@ -122,6 +139,7 @@ class Enqueue:
         if rows:
             insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             connection.execute(insert(T).on_conflict_do_nothing(), rows)
+            self.queued += len(rows)
 
 
 def count_outcomes(connection: Connection, events: Sequence[Any]) -> None:
@@ -217,6 +235,14 @@ class Queue:
     def backlog(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(T)).scalar_one())
+
+    def outlook(self) -> tuple[int, datetime | None]:
+        """How many texts wait, and when the first falls due (None: none waits)."""
+        with self.engine.connect() as connection:
+            count, due = connection.execute(
+                select(func.count(), func.min(T.c.next_attempt_at)).select_from(T)
+            ).one()
+        return int(count), None if due is None else utc(due)
 
     def next_due(self) -> datetime | None:
         with self.engine.connect() as connection:

@@ -34,7 +34,7 @@ class TranslatorSettings(Settings):
     translation_retry_max: float = Field(
         60.0, ge=1, description="the longest pause between retries of a text (seconds)"
     )
-    translator_batch: int = Field(100, ge=1, description="texts claimed per round")
+    translator_batch: int = Field(100, ge=1, description="texts claimed per batch")
     translator_concurrency: int = Field(32, ge=1, description="engine requests in flight")
     translator_workers: int = Field(
         4, ge=1, description="batches in progress at once per process (claim, ask, record)"

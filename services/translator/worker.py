@@ -1,7 +1,9 @@
 """The translator: queue new texts from the log, ask the engine, record what it answers.
 
 A round (`run_due`) first catches the queue up with the log, then claims due texts in
-batches until none is due. For each batch:
+batches until none is due; the role does both at once instead (`catch_up` in one task,
+`drain_once` in several), so a text logged meanwhile need not wait for a round to end. For
+each batch:
 
 1. texts whose outcome is already recorded (by a translator killed before it could empty
    its queue rows, or by a racing one) are dropped without asking the engine;
@@ -9,7 +11,8 @@ batches until none is due. For each batch:
 3. per case, translations (`MessageTranslated`) and refusals (`TranslationFailed`) are
    recorded through the application on the case's translations aggregate, which records a
    (text, language) once only: so two translators, or a replay after a crash, never double
-   one. A text the engine cannot translate for now is put off with backoff.
+   one. Batches that finish while one records are recorded together next (together.py).
+   A text the engine cannot translate for now is put off with backoff.
 
 The clock is passed in; only the role's loop reads it.
 """
@@ -39,7 +42,9 @@ from services.translator.engines import (
     Translated,
     TranslationEngine,
 )
+from services.translator.held import HeldTranslations
 from services.translator.jobs import NAME, Enqueue, Job, Queue
+from services.translator.together import RecordTogether
 
 log = logging.getLogger(__name__)
 ACTOR = {"role": "system", "id": "translator"}
@@ -72,7 +77,14 @@ class Translator:
         self.queue = Queue(self.db)
         self._enqueue = Enqueue(self.app.preferred_languages)
         self._slots = asyncio.Semaphore(self.concurrency)
-        self._recording = asyncio.Lock()
+        self._together = RecordTogether(self._record)  # no two recordings at once
+        self.held = HeldTranslations(self.app)
+
+    @property
+    def queued(self) -> int:
+        """Texts queued from the log by this translator so far (a rolled-back catch-up's
+        included): a change tells there may be something new to claim."""
+        return self._enqueue.queued
 
     def catch_up(self) -> int:
         """Queue the texts logged since the tracked position."""
@@ -86,6 +98,14 @@ class Translator:
         await asyncio.gather(*(self._drain(now, report) for _ in range(self.workers)))
         metrics.backlog.set(await asyncio.to_thread(self.queue.backlog))
         return report
+
+    async def drain_once(self, now: Callable[[], datetime]) -> int:
+        """Claim one batch of due texts and settle it; returns how many were claimed (the
+        role's drainers call this while another task follows the log)."""
+        jobs = await asyncio.to_thread(self.queue.claim, now(), self.lease, self.batch)
+        if jobs:
+            await self._translate_batch(jobs, now, RoundReport(claimed=len(jobs)))
+        return len(jobs)
 
     async def _drain(self, now: Callable[[], datetime], report: RoundReport) -> None:
         while jobs := await asyncio.to_thread(self.queue.claim, now(), self.lease, self.batch):
@@ -110,10 +130,9 @@ class Translator:
                 report.unchanged += 1
             else:
                 to_record.append((job, outcome))
-        async with self._recording:  # one batch records at a time: no conflicts among them
-            at = now()
-            recorded = await asyncio.to_thread(self._record, to_record, at)
+        recorded, at = await self._together.record(to_record, now)
         self._count(recorded, at, report)
+        report.unchanged += len(to_record) - len(recorded)  # recorded meanwhile by another
         finished.extend(job for job, _outcome in to_record)
         await asyncio.to_thread(self._finish, finished, deferred, at)
         report.deferred += len(deferred)
@@ -121,10 +140,12 @@ class Translator:
     def _read(self, jobs: list[Job]) -> tuple[dict[str, Translations], dict[Job, str]]:
         """The cases' translations so far, and each job's text (one query each on
         PostgreSQL)."""
-        known = reads.translations_of(self.app, sorted({j.case_id for j in jobs}))
-        events = reads.source_events(self.app, [(UUID(j.case_id), j.source_version) for j in jobs])
-        texts = {}
-        for job in jobs:
+        known = self.held.as_known(sorted({j.case_id for j in jobs}))
+        texts = {j: t for j in jobs if (t := self._enqueue.texts.get(j.source_key)) is not None}
+        unseen = [j for j in jobs if j not in texts]  # queued by another replica, or before
+        wanted = [(UUID(j.case_id), j.source_version) for j in unseen]
+        events = reads.source_events(self.app, wanted) if wanted else {}
+        for job in unseen:
             event = events.get((UUID(job.case_id), job.source_version))
             if event is None:
                 raise LookupError(f"case {job.case_id} has no event {job.source_version}")
@@ -138,7 +159,7 @@ class Translator:
         by_case: dict[str, list[tuple[Job, Outcome]]] = defaultdict(list)
         for job, outcome in done:
             by_case[job.case_id].append((job, outcome))
-        known = reads.translations_of(self.app, sorted(by_case))
+        known = self.held.current(sorted(by_case))
         changed, recorded = [], []
         for case_id, outcomes in by_case.items():
             translations = known.get(case_id) or Translations.start(UUID(case_id))
@@ -148,6 +169,7 @@ class Translator:
                 recorded.extend(settled)
         try:
             self.app.save(*changed)
+            self.held.saved(changed)
         except IntegrityError:
             recorded = []
             for case_id, outcomes in by_case.items():

@@ -208,3 +208,20 @@ def test_texts_asked_together_that_the_engine_refuses_are_each_refused_on_their_
     assert (report.failed, report.translated) == (2, 0)
     assert "TranslationFailed" in rig.history_types(first)
     assert "TranslationFailed" in rig.history_types(second)
+
+
+def test_what_another_translator_recorded_is_seen_before_recording_not_doubled(
+    rig: Rig,
+) -> None:
+    case_id = rig.case()
+    rig.run()  # this translator now holds the case's translations
+    other = Rig(
+        rig.app, rig.fake, Translator(rig.app, rig.translator.db, rig.translator.engine), rig.clock
+    )
+    rig.post(case_id, STORE, "Danke.", "de")
+    assert other.run().translated == 1
+    with rig.translator.db.begin() as connection:  # the first reads the log again
+        connection.execute(projection_positions.delete().where(projection_positions.c.name == NAME))
+    report = rig.run()
+    assert (report.translated, report.unchanged) == (0, 2)
+    assert rig.history_types(case_id).count("MessageTranslated") == 2
