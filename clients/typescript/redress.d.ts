@@ -1241,8 +1241,16 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** CasePublic */
+        /**
+         * CasePublic
+         * @description A case as every answer gives it: POST /v1/cases, GET /v1/cases/{id}, each command.
+         */
         CasePublic: {
+            /**
+             * Certified Store
+             * @description the store was certified when the case was filed
+             */
+            certified_store: boolean;
             /** Consumer Id */
             consumer_id: string;
             /** Consumer May Close */
@@ -1256,14 +1264,20 @@ export interface components {
             deadlines: components["schemas"]["DeadlinePublic"][];
             /** Description */
             description: string;
-            /** Display Description */
+            /**
+             * Display Description
+             * @description the description in the language asked for; absent when none is asked for
+             */
             display_description?: string | null;
             /**
              * Escalated
              * @description staff have had the case
              */
             escalated: boolean;
-            /** Fields */
+            /**
+             * Fields
+             * @description the platform's own filing fields, as given
+             */
             fields: {
                 [key: string]: unknown;
             };
@@ -1277,18 +1291,13 @@ export interface components {
             language: string | null;
             /** Last Decision */
             last_decision: string | null;
+            /** Messages */
+            messages: components["schemas"]["MessagePublic"][];
+            order: components["schemas"]["OrderPublic"];
             /**
-             * Messages
-             * @description each with id, body, language, translations [{language, body, engine}] and, when a language is asked for (?lang= or Accept-Language), display_body
+             * Paused Deadlines
+             * @description while suspended: each deadline and the time it had left
              */
-            messages: {
-                [key: string]: unknown;
-            }[];
-            /** Order */
-            order: {
-                [key: string]: unknown;
-            };
-            /** Paused Deadlines */
             paused_deadlines: components["schemas"]["PausedDeadline"][];
             /** Platform */
             platform: string;
@@ -1297,42 +1306,40 @@ export interface components {
              * @description the platform policy version the case follows
              */
             policy_version: number;
+            /** @description what the consumer is asked to approve */
+            proposal: components["schemas"]["ProposalPublic"] | null;
             /**
-             * Proposal
-             * @description what the consumer is asked to approve: {decision, note, refund_amount}
+             * Refund Without Return
+             * @description near-expiry goods are refunded without a return (null: not near-expiry)
              */
-            proposal: {
-                [key: string]: unknown;
-            } | null;
+            refund_without_return: boolean | null;
             /** Refunds */
             refunds: components["schemas"]["RefundPublic"][];
             /** Reminders */
             reminders: number;
             /**
              * Resolution
-             * @description how the case ended: agreed, refunded, auto_approved, ruled_for_consumer, ruled_for_store, protection_refund, consumer_closed, consumer_gave_up or withdrawn
+             * @description how the case ended; null while it goes on
              */
-            resolution: string | null;
-            /** Ruling */
-            ruling: {
-                [key: string]: unknown;
-            } | null;
-            /** Settlement */
-            settlement: {
-                [key: string]: unknown;
-            } | null;
-            /** Status */
-            status: string;
+            resolution: ("agreed" | "refunded" | "auto_approved" | "ruled_for_consumer" | "ruled_for_store" | "protection_refund" | "consumer_closed" | "consumer_gave_up" | "withdrawn") | null;
+            /**
+             * Return Received
+             * @description the store has the returned goods back
+             */
+            return_received: boolean;
+            /** @description the consumer's return parcel, once shipped */
+            return_shipment: components["schemas"]["ReturnShipmentPublic"] | null;
+            ruling: components["schemas"]["RulingPublic"] | null;
+            settlement: components["schemas"]["SettlementPublic"] | null;
+            status: components["schemas"]["Status"];
             /** Store Id */
             store_id: string;
             /**
              * Text Translations
              * @description translations of the other texts by text id (Submitted:1: the description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
              */
-            text_translations?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                }[];
+            text_translations: {
+                [key: string]: components["schemas"]["TranslationPublic"][];
             };
             /**
              * Updated At
@@ -1711,6 +1718,39 @@ export interface components {
             /** Language */
             language?: string | null;
         };
+        /** MessagePublic */
+        MessagePublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Attachments */
+            attachments: string[];
+            /**
+             * Author
+             * @description {role, id}
+             */
+            author: {
+                [key: string]: string;
+            };
+            /** Body */
+            body: string;
+            /**
+             * Display Body
+             * @description the body in the language asked for (?lang= or Accept-Language), translated where a translation exists; absent when none is asked for
+             */
+            display_body?: string | null;
+            /**
+             * Id
+             * @description the case version that recorded the message
+             */
+            id: number;
+            /** Language */
+            language: string | null;
+            /** Translations */
+            translations: components["schemas"]["TranslationPublic"][];
+        };
         /** OrderIn */
         OrderIn: {
             /** Amount */
@@ -1731,6 +1771,29 @@ export interface components {
             /**
              * Warehouse Arrived At
              * @description buyippee: the parcel reached the overseas warehouse
+             */
+            warehouse_arrived_at?: string | null;
+        };
+        /** OrderPublic */
+        OrderPublic: {
+            /** Amount */
+            amount: string;
+            /** Completed At */
+            completed_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Reference */
+            reference: string;
+            /**
+             * Registered At
+             * @description buyippee: parcel registered (absent: not given)
+             */
+            registered_at?: string | null;
+            /**
+             * Warehouse Arrived At
+             * @description buyippee: the parcel reached the overseas warehouse (absent: not given)
              */
             warehouse_arrived_at?: string | null;
         };
@@ -1890,6 +1953,15 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ProposalPublic */
+        ProposalPublic: {
+            /** Decision */
+            decision: string;
+            /** Note */
+            note: string | null;
+            /** Refund Amount */
+            refund_amount: string | null;
+        };
         /** Recovery */
         Recovery: {
             /** Id */
@@ -1969,6 +2041,18 @@ export interface components {
             /** Waybill */
             waybill: string;
         };
+        /** ReturnShipmentPublic */
+        ReturnShipmentPublic: {
+            /** Carrier */
+            carrier: string;
+            /**
+             * Shipped At
+             * Format: date-time
+             */
+            shipped_at: string;
+            /** Waybill */
+            waybill: string;
+        };
         /** Revocation */
         Revocation: {
             /** Reason */
@@ -2005,6 +2089,22 @@ export interface components {
             payer?: ("store" | "platform") | null;
             /** Refund Amount */
             refund_amount?: string | null;
+        };
+        /** RulingPublic */
+        RulingPublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** In Favour Of */
+            in_favour_of: string;
+            /** Note */
+            note: string;
+            /** Payer */
+            payer: string | null;
+            /** Refund Amount */
+            refund_amount: string | null;
         };
         /** Scorecard */
         Scorecard: {
@@ -2066,6 +2166,16 @@ export interface components {
             /** Reference */
             reference: string;
         };
+        /** SettlementPublic */
+        SettlementPublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reference */
+            reference: string;
+        };
         /** Stats */
         Stats: {
             /** Auto Approvals */
@@ -2117,6 +2227,11 @@ export interface components {
             /** Warnings */
             warnings: number;
         };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "awaiting_store" | "in_progress" | "awaiting_consumer" | "closed" | "escalated" | "withdrawn" | "suspended";
         /** StoreClose */
         StoreClose: {
             /**
@@ -2229,6 +2344,15 @@ export interface components {
             authority: "court" | "police";
             /** Reference */
             reference: string;
+        };
+        /** TranslationPublic */
+        TranslationPublic: {
+            /** Body */
+            body: string;
+            /** Engine */
+            engine: string;
+            /** Language */
+            language: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -2907,6 +3031,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -2928,7 +3053,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -2946,7 +3088,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -2958,8 +3105,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3076,6 +3238,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3097,7 +3260,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3115,7 +3295,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3127,8 +3312,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3236,6 +3436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3257,7 +3458,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3275,7 +3493,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3287,8 +3510,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3427,6 +3665,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3448,7 +3687,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3466,7 +3722,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3478,8 +3739,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3620,6 +3896,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3641,7 +3918,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3659,7 +3953,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3671,8 +3970,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3807,6 +4121,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3828,7 +4143,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3846,7 +4178,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3858,8 +4195,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4116,6 +4468,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4137,7 +4490,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4155,7 +4525,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4167,8 +4542,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4308,6 +4698,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4329,7 +4720,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4347,7 +4755,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4359,8 +4772,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4499,6 +4927,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4520,7 +4949,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4538,7 +4984,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4550,8 +5001,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4808,6 +5274,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4829,7 +5296,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4847,7 +5331,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4859,8 +5348,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4999,6 +5503,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5020,7 +5525,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5038,7 +5560,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5050,8 +5577,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5193,6 +5735,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5214,7 +5757,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5232,7 +5792,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5244,8 +5809,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5384,6 +5964,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5405,7 +5986,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5423,7 +6021,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5435,8 +6038,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5575,6 +6193,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5596,7 +6215,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5614,7 +6250,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5626,8 +6267,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5766,6 +6422,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5787,7 +6444,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5805,7 +6479,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5817,8 +6496,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5953,6 +6647,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5974,7 +6669,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5992,7 +6704,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6004,8 +6721,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6140,6 +6872,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6161,7 +6894,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6179,7 +6929,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6191,8 +6946,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6332,6 +7102,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6353,7 +7124,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6371,7 +7159,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6383,8 +7176,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6526,6 +7334,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6547,7 +7356,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6565,7 +7391,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6577,8 +7408,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6717,6 +7563,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6738,7 +7585,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6756,7 +7620,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6768,8 +7637,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6909,6 +7793,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6930,7 +7815,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6948,7 +7850,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6960,8 +7867,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -7101,6 +8023,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -7122,7 +8045,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -7140,7 +8080,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -7152,8 +8097,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -7402,6 +8362,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -7423,7 +8384,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -7441,7 +8419,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -7453,8 +8436,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},

@@ -17,13 +17,8 @@ from .case_create_platform import CaseCreatePlatform
 from .case_list import CaseList
 from .case_public import CasePublic
 from .case_public_fields import CasePublicFields
-from .case_public_messages_item import CasePublicMessagesItem
-from .case_public_order import CasePublicOrder
-from .case_public_proposal_type_0 import CasePublicProposalType0
-from .case_public_ruling_type_0 import CasePublicRulingType0
-from .case_public_settlement_type_0 import CasePublicSettlementType0
+from .case_public_resolution_type_0 import CasePublicResolutionType0
 from .case_public_text_translations import CasePublicTextTranslations
-from .case_public_text_translations_additional_property_item import CasePublicTextTranslationsAdditionalPropertyItem
 from .case_summary import CaseSummary
 from .case_summary_resolution_type_0 import CaseSummaryResolutionType0
 from .certification import Certification
@@ -57,7 +52,10 @@ from .http_validation_error import HTTPValidationError
 from .list_cases_route_v1_cases_get_resolution_type_0 import ListCasesRouteV1CasesGetResolutionType0
 from .list_cases_route_v1_cases_get_sort import ListCasesRouteV1CasesGetSort
 from .message_in import MessageIn
+from .message_public import MessagePublic
+from .message_public_author import MessagePublicAuthor
 from .order_in import OrderIn
+from .order_public import OrderPublic
 from .overview import Overview
 from .overview_v1_stats_overview_get_platform_type_0 import OverviewV1StatsOverviewGetPlatformType0
 from .paused_deadline import PausedDeadline
@@ -90,6 +88,7 @@ from .problem_details_errors_type_0_item import ProblemDetailsErrorsType0Item
 from .problem_types_v1_problems_get_response_problem_types_v1_problems_get import (
     ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet,
 )
+from .proposal_public import ProposalPublic
 from .recovery import Recovery
 from .refund_in import RefundIn
 from .refund_in_payer import RefundInPayer
@@ -99,17 +98,21 @@ from .reject import Reject
 from .repayment import Repayment
 from .respond import Respond
 from .return_shipment import ReturnShipment
+from .return_shipment_public import ReturnShipmentPublic
 from .revocation import Revocation
 from .rotated import Rotated
 from .ruling import Ruling
 from .ruling_in_favour_of import RulingInFavourOf
 from .ruling_payer_type_0 import RulingPayerType0
+from .ruling_public import RulingPublic
 from .scorecard import Scorecard
 from .scorecard_list import ScorecardList
 from .settlement import Settlement
+from .settlement_public import SettlementPublic
 from .stats import Stats
 from .stats_by_resolution import StatsByResolution
 from .stats_by_status import StatsByStatus
+from .status import Status
 from .store_close import StoreClose
 from .store_close_decision import StoreCloseDecision
 from .store_create import StoreCreate
@@ -121,6 +124,7 @@ from .suspend import Suspend
 from .suspend_reason import SuspendReason
 from .suspension_proof import SuspensionProof
 from .suspension_proof_authority import SuspensionProofAuthority
+from .translation_public import TranslationPublic
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
 from .verification import Verification
@@ -148,13 +152,8 @@ __all__ = (
     "CaseList",
     "CasePublic",
     "CasePublicFields",
-    "CasePublicMessagesItem",
-    "CasePublicOrder",
-    "CasePublicProposalType0",
-    "CasePublicRulingType0",
-    "CasePublicSettlementType0",
+    "CasePublicResolutionType0",
     "CasePublicTextTranslations",
-    "CasePublicTextTranslationsAdditionalPropertyItem",
     "CaseSummary",
     "CaseSummaryResolutionType0",
     "Certification",
@@ -188,7 +187,10 @@ __all__ = (
     "ListCasesRouteV1CasesGetResolutionType0",
     "ListCasesRouteV1CasesGetSort",
     "MessageIn",
+    "MessagePublic",
+    "MessagePublicAuthor",
     "OrderIn",
+    "OrderPublic",
     "Overview",
     "OverviewV1StatsOverviewGetPlatformType0",
     "PausedDeadline",
@@ -207,6 +209,7 @@ __all__ = (
     "ProblemDetails",
     "ProblemDetailsErrorsType0Item",
     "ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet",
+    "ProposalPublic",
     "Recovery",
     "RefundIn",
     "RefundInPayer",
@@ -216,17 +219,21 @@ __all__ = (
     "Repayment",
     "Respond",
     "ReturnShipment",
+    "ReturnShipmentPublic",
     "Revocation",
     "Rotated",
     "Ruling",
     "RulingInFavourOf",
     "RulingPayerType0",
+    "RulingPublic",
     "Scorecard",
     "ScorecardList",
     "Settlement",
+    "SettlementPublic",
     "Stats",
     "StatsByResolution",
     "StatsByStatus",
+    "Status",
     "StoreClose",
     "StoreCloseDecision",
     "StoreCreate",
@@ -238,6 +245,7 @@ __all__ = (
     "SuspendReason",
     "SuspensionProof",
     "SuspensionProofAuthority",
+    "TranslationPublic",
     "ValidationError",
     "ValidationErrorContext",
     "Verification",
