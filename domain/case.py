@@ -1,4 +1,5 @@
-"""The Case aggregate: one after-sales case, its status machine, deadlines and hash chain.
+"""The Case aggregate: one after-sales case's commands, deadlines and hash chain (its statuses
+and transition table are in `domain.statuses`, the state its events change in `domain.state`).
 
 Every command checks its invariants first, then records named past-tense events (see
 `domain.case_events`). Each event carries the actor, its logical time (`occurred_at`), the
