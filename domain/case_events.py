@@ -32,7 +32,7 @@ CLOSED, ESCALATED, WITHDRAWN, SUSPENDED = (
     Status.WITHDRAWN,
     Status.SUSPENDED,
 )
-STATUSES = tuple(Status)
+STATUSES = tuple(s.value for s in Status)  # plain strings: read models key counts by them
 
 # Fields every case event has; the rest of an event's fields are its `data`.
 COMMON_FIELDS = frozenset(
