@@ -1,4 +1,5 @@
-"""The Case aggregate: one after-sales case, its status machine, deadlines and hash chain.
+"""The Case aggregate: one after-sales case's commands, deadlines and hash chain (its statuses
+and transition table are in `domain.statuses`, the state its events change in `domain.state`).
 
 Every command checks its invariants first, then records named past-tense events (see
 `domain.case_events`). Each event carries the actor, its logical time (`occurred_at`), the
@@ -20,17 +21,7 @@ from eventsourcing.domain import Aggregate
 from domain import case_events as ev
 from domain.actors import SCHEDULER, By
 from domain.calendar import BusinessCalendar
-from domain.case_events import (
-    AWAITING_CONSUMER,
-    AWAITING_STORE,
-    CLOSED,
-    ESCALATED,
-    IN_PROGRESS,
-    OPEN,
-    SUSPENDED,
-    ending_resolution,
-    hash_payload,
-)
+from domain.case_events import ending_resolution, hash_payload
 from domain.deadlines import CaseFacts, Deadline, next_deadlines, pause, resume_paused, triggers
 from domain.errors import (
     CapExceeded,
@@ -46,6 +37,8 @@ from domain.money import NO_RATES, ExchangeRates, Money
 from domain.policies.schema import Policy
 from domain.protection import capped_payout, check_platform_payout, platform_cap
 from domain.refunds import check_within_paid, remaining
+from domain.state import CaseState
+from domain.statuses import TRANSITIONS, Status, allowed
 
 STORE_CLOSE_DECISIONS = ("refund", "replace", "repair", "reject", "other")
 STORE_DECISIONS = ("approve", "refuse", "refund_only", "reship", "consumer_gave_up")
@@ -55,7 +48,7 @@ PAYERS = ("store", "platform")
 RULED_FOR = ("consumer", "store")
 
 
-class Case(Aggregate):
+class Case(CaseState, Aggregate):
     """An after-sales case. Create one with `Case.submit`."""
 
     # Version 2 added `policy_version`; snapshots taken before it are of cases under version 1.
@@ -64,42 +57,6 @@ class Case(Aggregate):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["policy_version"] = 1
-
-    def __init__(self) -> None:
-        self.platform = self.store_id = self.consumer_id = self.kind = self.description = ""
-        self.policy_version = 1  # the policy version the case follows for good (Submitted)
-        self.status = AWAITING_STORE
-        self.order: dict[str, Any] = {}
-        self.language: str | None = None
-        self.fields: dict[str, Any] = {}
-        self.certified = False
-        self.calendar = BusinessCalendar("GB", "Europe/London")
-        self.created_at: datetime | None = None
-        self.updated_at: datetime | None = None
-        self.deadlines: list[Deadline] = []
-        self.paused_deadlines: list[dict[str, Any]] = []
-        self.status_before_suspension: str | None = None
-        self.refunds: list[dict[str, Any]] = []
-        self.messages: list[dict[str, Any]] = []
-        self.reminders = self.warnings = 0
-        self.consumer_may_close = False
-        self.last_decision: str | None = None
-        self.refund_without_return: bool | None = None
-        self.return_shipment: dict[str, Any] | None = None
-        self.return_received = False
-        self.resolution: str | None = None
-        self.escalated = False  # staff have had the case (a rejection returns it to them)
-        self.proposal: dict[str, Any] | None = None  # what the consumer is asked to approve
-        self.ruling: dict[str, Any] | None = None
-        self.settlement: dict[str, Any] | None = None
-        self.suspension_reason: str | None = None
-        self.diagnosis: str | None = None
-        self.head_hash = GENESIS
-
-    def end(self, resolution: str, status: str = CLOSED) -> None:
-        """The case has ended: nothing but messages (and payout bookkeeping) changes it now."""
-        self.status, self.resolution, self.proposal = status, resolution, None
-        self.paused_deadlines = []  # a case that ends while suspended has nothing left to run
 
     # -- filing ------------------------------------------------------------------------------
 
@@ -182,7 +139,7 @@ class Case(Aggregate):
     # -- the store ---------------------------------------------------------------------------
 
     def respond(self, policy: Policy, by: By, message: str | None = None) -> None:
-        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "respond to")
+        allowed(self.status, "respond")
         self._record(ev.StoreResponded, policy, by, message=message)
 
     def store_close(
@@ -198,7 +155,7 @@ class Case(Aggregate):
         proposed refund is paid in the same step) or rejects it."""
         if decision not in STORE_CLOSE_DECISIONS:
             raise InvalidField("decision", f"decision must be one of {STORE_CLOSE_DECISIONS}")
-        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "close")
+        allowed(self.status, "store_close")
         if refund_amount is not None:
             proposed = self._positive(Money(refund_amount, self.order_amount.currency))
             check_within_paid(self.order_amount, self.refunds, proposed, rates)
@@ -225,7 +182,7 @@ class Case(Aggregate):
         self._require_step(policy, "decision")
         if decision not in STORE_DECISIONS:
             raise InvalidField("decision", f"decision must be one of {STORE_DECISIONS}")
-        self._require_status({AWAITING_STORE, IN_PROGRESS}, "decide on")
+        allowed(self.status, "decide")
         if self.refund_without_return and decision in ("refuse", "reship"):
             raise StepNotOffered(
                 "near-expiry goods: the consumer is refunded without a return; "
@@ -251,7 +208,7 @@ class Case(Aggregate):
             raise InvalidField("outcome", f"outcome must be one of {DIAGNOSES}")
         if self.kind != "warranty_claim":
             raise StepNotOffered("a pre-diagnosis is for warranty claims")
-        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "diagnose")
+        allowed(self.status, "diagnose")
         self._record(
             ev.DiagnosisRecorded, policy, by, qualifier=outcome, outcome=outcome, note=note
         )
@@ -259,7 +216,7 @@ class Case(Aggregate):
     def receive_return(self, policy: Policy, by: By) -> None:
         """The store has the parcel back, with or without a shipment upload."""
         self._require_step(policy, "return_received")
-        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "receive a return for")
+        allowed(self.status, "receive_return")
         if self.return_received:
             raise NotAllowedInStatus("the return was already recorded as received")
         self._record(ev.ReturnReceived, policy, by)
@@ -268,7 +225,7 @@ class Case(Aggregate):
 
     def approve(self, policy: Policy, by: By, rates: ExchangeRates = NO_RATES) -> None:
         """The consumer agrees: the case ends `agreed`, paying a proposed refund first."""
-        self._require_status({AWAITING_CONSUMER}, "approve")
+        allowed(self.status, "approve")
         proposed = (self.proposal or {}).get("refund_amount")
         if proposed is not None:
             refund = Money(Decimal(proposed), self.order_amount.currency)
@@ -279,16 +236,16 @@ class Case(Aggregate):
     def reject(self, policy: Policy, by: By, explanation: str) -> None:
         if not explanation or not explanation.strip():
             raise ExplanationRequired("a rejection needs a written explanation")
-        self._require_status({AWAITING_CONSUMER}, "reject")
+        allowed(self.status, "reject")
         self._record(ev.ConsumerRejected, policy, by, explanation=explanation.strip())
 
     def withdraw(self, policy: Policy, by: By, reason: str | None = None) -> None:
-        self._require_status(OPEN | {SUSPENDED}, "withdraw")
+        allowed(self.status, "withdraw")
         self._record(ev.Withdrawn, policy, by, reason=reason)
 
     def consumer_close(self, policy: Policy, by: By) -> None:
         self._require_step(policy, "consumer_close")
-        self._require_status(OPEN, "close")
+        allowed(self.status, "consumer_close")
         if not self.consumer_may_close:
             raise NotYetAllowed(
                 "the consumer may close this case only once the policy's "
@@ -298,7 +255,7 @@ class Case(Aggregate):
 
     def ship_return(self, policy: Policy, by: By, carrier: str, waybill: str) -> None:
         self._require_step(policy, "return_shipment")
-        self._require_status({AWAITING_STORE, IN_PROGRESS, ESCALATED}, "ship a return for")
+        allowed(self.status, "ship_return")
         diagnosed = self.diagnosis == "return_needed"
         if "diagnosis" in policy.steps and self.kind == "warranty_claim" and not diagnosed:
             raise NotYetAllowed(
@@ -311,7 +268,10 @@ class Case(Aggregate):
 
     def ask_arbitration(self, policy: Policy, by: By, reason: str) -> None:
         self._require_step(policy, "arbitration")
-        if self.status != AWAITING_CONSUMER or self.last_decision != "refuse":
+        if (
+            self.status not in TRANSITIONS["ask_arbitration"].runs_in
+            or self.last_decision != "refuse"
+        ):
             raise NotAllowedInStatus("arbitration can be asked only after the store refused")
         self._record(ev.Escalated, policy, by, reason="arbitration", deadline_id=None, note=reason)
 
@@ -343,7 +303,7 @@ class Case(Aggregate):
                 f"{policy.name} cannot take over a case against a non-certified store: "
                 "no escalation, by anyone"
             )
-        self._require_status(OPEN - {ESCALATED}, "escalate")
+        allowed(self.status, "escalate")
         self._record(
             ev.Escalated,
             policy,
@@ -369,7 +329,7 @@ class Case(Aggregate):
         if payer not in PAYERS:
             raise InvalidField("payer", f"payer must be one of {PAYERS}")
         self._positive(amount)
-        self._require_status(OPEN, "refund")
+        allowed(self.status, "refund")
         by_store = by.actor.role == "store"
         if by_store and payer != "store":
             raise InvalidField("payer", "a store refunds as payer `store`")
@@ -387,7 +347,7 @@ class Case(Aggregate):
             if full and not policy.consumer_approves_store_decisions:
                 resolution = "refunded"
             else:
-                awaits_consumer = full or self.status != ESCALATED
+                awaits_consumer = full or self.status != Status.ESCALATED
         self._record_refund(
             policy,
             by,
@@ -419,7 +379,7 @@ class Case(Aggregate):
             raise ExplanationRequired("a ruling needs a note giving its reasons")
         if in_favour_of == "store" and (refund_amount is not None or payer is not None):
             raise InvalidField("refund_amount", "a ruling for the store orders no refund")
-        self._require_status({ESCALATED}, "rule on")
+        allowed(self.status, "rule")
         refund = None
         if refund_amount is not None:
             payer = payer or "store"
@@ -454,7 +414,7 @@ class Case(Aggregate):
             raise InvalidField("platform", f"the case is on {self.platform}, not {policy.platform}")
         if policy.version == self.policy_version:
             raise NotAllowedInStatus(f"the case already follows version {policy.version}")
-        self._require_status(OPEN | {SUSPENDED}, "move to another policy version")
+        allowed(self.status, "change_policy_version")
         changes = {m["deadline_id"]: m for m in moved}
         unknown = set(changes) - {d.id for d in self.deadlines}
         if unknown:
@@ -477,7 +437,7 @@ class Case(Aggregate):
     def record_settlement(self, policy: Policy, by: By, reference: str) -> None:
         """Biggrey and the store settled internally, before any protection payout."""
         self._require_step(policy, "settlement")
-        self._require_status(OPEN | {SUSPENDED}, "record a settlement on")
+        allowed(self.status, "record_settlement")
         if self.settlement is not None:
             raise NotAllowedInStatus("a settlement is already recorded on this case")
         self._record(ev.SettlementRecorded, policy, by, reference=reference)
@@ -489,7 +449,7 @@ class Case(Aggregate):
             raise StepNotOffered(
                 f"{policy.name} does not suspend for {reason!r}; its reasons are {offered}"
             )
-        self._require_status(OPEN, "suspend")
+        allowed(self.status, "suspend")
         paused = pause(self.deadlines, by.occurred_at)
         resume_at = next_deadlines(
             policy,
@@ -507,7 +467,7 @@ class Case(Aggregate):
             deadlines=resume_at,
             reason=reason,
             paused=paused,
-            previous_status=self.status,
+            previous_status=str(self.status),
             note=note,
         )
 
@@ -518,7 +478,7 @@ class Case(Aggregate):
         resume it (police: 6 months at most)."""
         if authority not in AUTHORITIES:
             raise InvalidField("authority", f"authority must be one of {AUTHORITIES}")
-        self._require_status({SUSPENDED}, "record proof for")
+        allowed(self.status, "record_suspension_proof")
         if self.suspension_reason != "judicial":
             raise NotAllowedInStatus("proof of acceptance is for a judicial suspension")
         self._record(
@@ -538,7 +498,7 @@ class Case(Aggregate):
         self._record(ev.RepaymentRecorded, policy, by, reference=reference)
 
     def resume(self, policy: Policy, by: By, timeout: Deadline | None = None) -> None:
-        self._require_status({SUSPENDED}, "resume")
+        allowed(self.status, "resume")
         kept = next_deadlines(
             policy,
             self.calendar,
@@ -558,7 +518,7 @@ class Case(Aggregate):
             policy,
             by,
             deadlines=running,
-            restored_status=self.status_before_suspension or IN_PROGRESS,
+            restored_status=self.status_before_suspension or Status.IN_PROGRESS.value,
             deadline_id=timeout.id if timeout else None,
         )
 
@@ -729,31 +689,6 @@ class Case(Aggregate):
 
     def pending(self, deadline_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.id == deadline_id), None)
-
-    def add_message(
-        self,
-        event: ev.CaseEvent,
-        body: str,
-        language: str | None,
-        attachments: Sequence[str] = (),
-    ) -> None:
-        self.messages.append(
-            {
-                "id": event.originator_version,
-                "author": event.actor,
-                "body": body,
-                "language": language,
-                "attachments": list(attachments),
-                "at": event.occurred_at,
-            }
-        )
-
-    def _require_status(self, allowed: frozenset[str] | set[str], action: str) -> None:
-        if self.status not in allowed:
-            raise NotAllowedInStatus(
-                f"cannot {action} a case that is {self.status} "
-                f"(allowed when {', '.join(sorted(allowed))})"
-            )
 
     def _require_step(self, policy: Policy, step: str) -> None:
         if step not in policy.steps:

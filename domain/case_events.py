@@ -6,7 +6,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -14,33 +14,25 @@ from eventsourcing.domain import Aggregate
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
 from domain.hashchain import chain_hash
+from domain.state import CaseState
+from domain.statuses import OPEN as OPEN
+from domain.statuses import RESOLUTIONS as RESOLUTIONS
+from domain.statuses import TERMINAL as TERMINAL
+from domain.statuses import Status
 
-if TYPE_CHECKING:
-    from domain.case import Case
-
-AWAITING_STORE = "awaiting_store"
-IN_PROGRESS = "in_progress"
-AWAITING_CONSUMER = "awaiting_consumer"
-CLOSED = "closed"
-ESCALATED = "escalated"
-WITHDRAWN = "withdrawn"
-SUSPENDED = "suspended"
-STATUSES = (AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, CLOSED, ESCALATED, WITHDRAWN, SUSPENDED)
-OPEN = frozenset({AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER, ESCALATED})
-TERMINAL = frozenset({CLOSED, WITHDRAWN})
-# How a case ends (PLATFORMS.md, "How a case ends"): exactly one of these, recorded by the
-# event that ends it.
-RESOLUTIONS = (
-    "agreed",
-    "refunded",
-    "auto_approved",
-    "ruled_for_consumer",
-    "ruled_for_store",
-    "protection_refund",
-    "consumer_closed",
-    "consumer_gave_up",
-    "withdrawn",
+# The statuses, kept here under their old names for the modules that import them from here.
+AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER = (
+    Status.AWAITING_STORE,
+    Status.IN_PROGRESS,
+    Status.AWAITING_CONSUMER,
 )
+CLOSED, ESCALATED, WITHDRAWN, SUSPENDED = (
+    Status.CLOSED,
+    Status.ESCALATED,
+    Status.WITHDRAWN,
+    Status.SUSPENDED,
+)
+STATUSES = tuple(s.value for s in Status)  # plain strings: read models key counts by them
 
 # Fields every case event has; the rest of an event's fields are its `data`.
 COMMON_FIELDS = frozenset(
@@ -123,13 +115,13 @@ class CaseEvent(Aggregate.Event):
     upcast_defaults: ClassVar[dict[str, Any]] = {}
 
     def apply(self, aggregate: Any) -> None:
-        case: Case = aggregate
+        case: CaseState = aggregate
         case.deadlines = [Deadline.from_dict(d) for d in self.deadlines]
         case.head_hash = self.hash
         case.updated_at = self.occurred_at
         self.evolve(case)
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         """The event's own effect on the case."""
 
     @property
@@ -178,7 +170,7 @@ class Submitted(Aggregate.Created, CaseEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["policy_version"] = 1  # every case before versioned policies followed version 1
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.policy_version = self.policy_version
         case.platform, case.store_id, case.consumer_id = (
             self.platform,
@@ -195,11 +187,13 @@ class Submitted(Aggregate.Created, CaseEvent):
 class StoreResponded(CaseEvent):
     message: str | None
 
-    def evolve(self, case: Case) -> None:
-        if case.status == AWAITING_STORE:
-            case.status = IN_PROGRESS
+    def evolve(self, case: CaseState) -> None:
+        if case.status == Status.AWAITING_STORE:
+            case.status = Status.IN_PROGRESS
         if self.message:
-            case.add_message(self, self.message, case.language)
+            case.add_message(
+                self.originator_version, self.actor, self.occurred_at, self.message, case.language
+            )
 
 
 class MessagePosted(CaseEvent):
@@ -216,15 +210,22 @@ class MessagePosted(CaseEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["attachments"] = []  # messages before version 2 had no attachments
 
-    def evolve(self, case: Case) -> None:
-        case.add_message(self, self.body, self.language, self.attachments)
+    def evolve(self, case: CaseState) -> None:
+        case.add_message(
+            self.originator_version,
+            self.actor,
+            self.occurred_at,
+            self.body,
+            self.language,
+            self.attachments,
+        )
 
 
 class Reminded(CaseEvent):
     deadline_id: str
     count: int
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.reminders = self.count
 
 
@@ -232,7 +233,7 @@ class Warned(CaseEvent):
     deadline_id: str
     count: int
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.warnings = self.count
 
 
@@ -241,8 +242,8 @@ class Escalated(CaseEvent):
     deadline_id: str | None
     note: str | None
 
-    def evolve(self, case: Case) -> None:
-        case.status, case.escalated = ESCALATED, True
+    def evolve(self, case: CaseState) -> None:
+        case.status, case.escalated = Status.ESCALATED, True
 
 
 class StoreClosed(CaseEvent):
@@ -252,8 +253,8 @@ class StoreClosed(CaseEvent):
     note: str | None
     refund_amount: Decimal | None
 
-    def evolve(self, case: Case) -> None:
-        case.status = AWAITING_CONSUMER
+    def evolve(self, case: CaseState) -> None:
+        case.status = Status.AWAITING_CONSUMER
         case.last_decision = f"close:{self.decision}"
         case.proposal = {
             "decision": self.decision,
@@ -263,7 +264,7 @@ class StoreClosed(CaseEvent):
 
 
 class ConsumerApproved(CaseEvent):
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.end("agreed")
 
 
@@ -272,8 +273,11 @@ class ConsumerRejected(CaseEvent):
 
     explanation: str
 
-    def evolve(self, case: Case) -> None:
-        case.status, case.proposal = (ESCALATED if case.escalated else IN_PROGRESS), None
+    def evolve(self, case: CaseState) -> None:
+        case.status, case.proposal = (
+            (Status.ESCALATED if case.escalated else Status.IN_PROGRESS),
+            None,
+        )
 
 
 class AutoApproved(CaseEvent):
@@ -291,12 +295,12 @@ class AutoApproved(CaseEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["resolution"] = "auto_approved"
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.last_decision = "approve"
         if self.resolution:
             case.end(self.resolution)
         else:
-            case.status = IN_PROGRESS
+            case.status = Status.IN_PROGRESS
 
 
 class Refunded(CaseEvent):
@@ -319,7 +323,7 @@ class Refunded(CaseEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["resolution"], state["awaits_consumer"] = "refunded", False
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.refunds.append(
             {
                 "amount": self.amount,
@@ -332,7 +336,7 @@ class Refunded(CaseEvent):
         if self.resolution:
             case.end(ending_resolution("Refunded", self.data) or self.resolution)
         elif self.awaits_consumer:
-            case.status = AWAITING_CONSUMER
+            case.status = Status.AWAITING_CONSUMER
             case.proposal = {"decision": "refund", "note": None, "refund_amount": None}
 
 
@@ -347,7 +351,7 @@ class Ruled(CaseEvent):
     note: str
     resolution: str | None
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.ruling = {
             "in_favour_of": self.in_favour_of,
             "refund_amount": self.refund_amount,
@@ -363,15 +367,15 @@ class Closed(CaseEvent):
     reason: str
     deadline_id: str | None
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.end(self.reason)
 
 
 class Withdrawn(CaseEvent):
     reason: str | None
 
-    def evolve(self, case: Case) -> None:
-        case.end("withdrawn", WITHDRAWN)
+    def evolve(self, case: CaseState) -> None:
+        case.end("withdrawn", Status.WITHDRAWN)
 
 
 class Suspended(CaseEvent):
@@ -390,8 +394,8 @@ class Suspended(CaseEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["note"] = None
 
-    def evolve(self, case: Case) -> None:
-        case.status_before_suspension, case.status = self.previous_status, SUSPENDED
+    def evolve(self, case: CaseState) -> None:
+        case.status_before_suspension, case.status = self.previous_status, Status.SUSPENDED
         case.paused_deadlines, case.suspension_reason = self.paused, self.reason
 
 
@@ -414,7 +418,7 @@ class Resumed(CaseEvent):
     restored_status: str
     deadline_id: str | None
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.status, case.status_before_suspension = self.restored_status, None
         case.paused_deadlines = []
 
@@ -423,36 +427,36 @@ class DecisionMade(CaseEvent):
     decision: str
     note: str | None
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.last_decision = self.decision
-        case.status = IN_PROGRESS if self.decision == "approve" else AWAITING_CONSUMER
+        case.status = Status.IN_PROGRESS if self.decision == "approve" else Status.AWAITING_CONSUMER
 
 
 class ReturnShipped(CaseEvent):
     carrier: str
     waybill: str
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.return_shipment = {
             "carrier": self.carrier,
             "waybill": self.waybill,
             "shipped_at": self.occurred_at,
         }
-        if case.status == AWAITING_STORE:
-            case.status = IN_PROGRESS
+        if case.status == Status.AWAITING_STORE:
+            case.status = Status.IN_PROGRESS
 
 
 class ReturnReceived(CaseEvent):
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.return_received = True
-        if case.status == AWAITING_STORE:
-            case.status = IN_PROGRESS
+        if case.status == Status.AWAITING_STORE:
+            case.status = Status.IN_PROGRESS
 
 
 class ConsumerCloseAllowed(CaseEvent):
     deadline_id: str
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.consumer_may_close = True
 
 
@@ -477,10 +481,10 @@ class DiagnosisRecorded(CaseEvent):
     outcome: str
     note: str | None
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.diagnosis = self.outcome
-        if case.status == AWAITING_STORE:
-            case.status = IN_PROGRESS
+        if case.status == Status.AWAITING_STORE:
+            case.status = Status.IN_PROGRESS
 
 
 class RepaymentRecorded(CaseEvent):
@@ -505,7 +509,7 @@ class PolicyVersionChanged(CaseEvent):
     to_version: int
     moved: list[dict[str, Any]]
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.policy_version = self.to_version
 
 
@@ -514,5 +518,5 @@ class SettlementRecorded(CaseEvent):
 
     reference: str
 
-    def evolve(self, case: Case) -> None:
+    def evolve(self, case: CaseState) -> None:
         case.settlement = {"reference": self.reference, "at": self.occurred_at}

@@ -1,51 +1,181 @@
-"""Plain-data views of a case and its events, shared by the API, the CLI and the notifier."""
+"""Plain-data views of a case and its events, shared by the API, the CLI and the notifier.
+
+`CasePublic` is the one definition of a case answer: `case_state` reads exactly its fields
+from the aggregate (an attribute of the same name unless `DERIVED` says otherwise), so a new
+field added to the model appears in every answer (the route's, the hot path's), in OpenAPI and
+on the dashboard's case page, and nowhere can an answer carry a field the schema lacks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.case import Case
 from domain.case_events import CaseEvent, ending_resolution
 from domain.languages import same_language
+from domain.statuses import Resolution, Status
 from domain.translations import TranslationEvent, Translations
 
 
+class DeadlinePublic(BaseModel):
+    id: str
+    kind: str
+    due_at: AwareDatetime
+    action: str
+
+
+class PausedDeadline(BaseModel):
+    id: str
+    kind: str
+    action: str
+    remaining_seconds: int
+
+
+class RefundPublic(BaseModel):
+    amount: str
+    currency: str
+    payer: str
+    reason: str
+    at: AwareDatetime
+
+
+class OrderPublic(BaseModel):
+    reference: str
+    amount: str
+    currency: str
+    completed_at: AwareDatetime | None
+    delivered_at: AwareDatetime | None
+    warehouse_arrived_at: AwareDatetime | None = Field(
+        None, description="buyippee: the parcel reached the overseas warehouse (absent: not given)"
+    )
+    registered_at: AwareDatetime | None = Field(
+        None, description="buyippee: parcel registered (absent: not given)"
+    )
+
+
+class TranslationPublic(BaseModel):
+    language: str
+    body: str
+    engine: str
+
+
+class MessagePublic(BaseModel):
+    id: int = Field(description="the case version that recorded the message")
+    author: dict[str, str] = Field(description="{role, id}")
+    body: str
+    language: str | None
+    attachments: list[str]
+    at: AwareDatetime
+    translations: list[TranslationPublic]
+    display_body: str | None = Field(
+        None,
+        description="the body in the language asked for (?lang= or Accept-Language), "
+        "translated where a translation exists; absent when none is asked for",
+    )
+
+
+class ReturnShipmentPublic(BaseModel):
+    carrier: str
+    waybill: str
+    shipped_at: AwareDatetime
+
+
+class ProposalPublic(BaseModel):
+    decision: str
+    note: str | None
+    refund_amount: str | None
+
+
+class RulingPublic(BaseModel):
+    in_favour_of: str
+    refund_amount: str | None
+    payer: str | None
+    note: str
+    at: AwareDatetime
+
+
+class SettlementPublic(BaseModel):
+    reference: str
+    at: AwareDatetime
+
+
+class CasePublic(BaseModel):
+    """A case as every answer gives it: POST /v1/cases, GET /v1/cases/{id}, each command."""
+
+    id: str
+    platform: str
+    policy_version: int = Field(description="the platform policy version the case follows")
+    store_id: str
+    consumer_id: str
+    kind: str
+    status: Status
+    version: int
+    order: OrderPublic
+    description: str
+    language: str | None
+    fields: dict[str, Any] = Field(description="the platform's own filing fields, as given")
+    certified_store: bool = Field(description="the store was certified when the case was filed")
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    deadlines: list[DeadlinePublic]
+    paused_deadlines: list[PausedDeadline] = Field(
+        description="while suspended: each deadline and the time it had left"
+    )
+    refunds: list[RefundPublic]
+    messages: list[MessagePublic]
+    text_translations: dict[str, list[TranslationPublic]] = Field(
+        description="translations of the other texts by text id (Submitted:1: the "
+        "description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)",
+    )
+    display_description: str | None = Field(
+        None,
+        description="the description in the language asked for; absent when none is asked for",
+    )
+    reminders: int
+    warnings: int
+    consumer_may_close: bool
+    last_decision: str | None
+    refund_without_return: bool | None = Field(
+        description="near-expiry goods are refunded without a return (null: not near-expiry)"
+    )
+    return_shipment: ReturnShipmentPublic | None = Field(
+        description="the consumer's return parcel, once shipped"
+    )
+    return_received: bool = Field(description="the store has the returned goods back")
+    resolution: Resolution | None = Field(description="how the case ended; null while it goes on")
+    escalated: bool = Field(description="staff have had the case")
+    proposal: ProposalPublic | None = Field(description="what the consumer is asked to approve")
+    ruling: RulingPublic | None
+    settlement: SettlementPublic | None
+    head_hash: str
+
+
+# Fields read otherwise than as the aggregate's attribute of the same name.
+DERIVED: dict[str, Callable[[Case], Any]] = {
+    "id": lambda case: str(case.id),
+    "certified_store": attrgetter("certified"),
+    "deadlines": lambda case: [d.as_dict() for d in case.deadlines],
+    "messages": lambda case: [{**m, "translations": []} for m in case.messages],
+    "text_translations": lambda case: {},
+}
+# Fields only an answer in a reader's language holds (`with_display` adds them).
+DISPLAY_ONLY = frozenset({"display_description"})
+_READERS = tuple(
+    (name, DERIVED.get(name) or attrgetter(name))
+    for name in CasePublic.model_fields
+    if name not in DISPLAY_ONLY
+)
+assert set(DERIVED) <= set(CasePublic.model_fields)
+
+
 def case_state(case: Case) -> dict[str, Any]:
-    return {
-        "id": str(case.id),
-        "platform": case.platform,
-        "policy_version": case.policy_version,
-        "store_id": case.store_id,
-        "consumer_id": case.consumer_id,
-        "kind": case.kind,
-        "status": case.status,
-        "version": case.version,
-        "order": case.order,
-        "description": case.description,
-        "language": case.language,
-        "fields": case.fields,
-        "certified_store": case.certified,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "deadlines": [d.as_dict() for d in case.deadlines],
-        "paused_deadlines": case.paused_deadlines,
-        "refunds": case.refunds,
-        "messages": [{**m, "id": m["id"], "translations": []} for m in case.messages],
-        "text_translations": {},
-        "reminders": case.reminders,
-        "warnings": case.warnings,
-        "consumer_may_close": case.consumer_may_close,
-        "last_decision": case.last_decision,
-        "refund_without_return": case.refund_without_return,
-        "return_shipment": case.return_shipment,
-        "return_received": case.return_received,
-        "resolution": case.resolution,
-        "escalated": case.escalated,
-        "proposal": case.proposal,
-        "ruling": case.ruling,
-        "settlement": case.settlement,
-        "head_hash": case.head_hash,
-    }
+    """The case as `CasePublic` defines it (plain data: serialised without pydantic, whose
+    validation would double the cost of the hottest read)."""
+    return {name: read(case) for name, read in _READERS}
 
 
 def history_entry(event: CaseEvent) -> dict[str, Any]:

@@ -1261,8 +1261,16 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** CasePublic */
+        /**
+         * CasePublic
+         * @description A case as every answer gives it: POST /v1/cases, GET /v1/cases/{id}, each command.
+         */
         CasePublic: {
+            /**
+             * Certified Store
+             * @description the store was certified when the case was filed
+             */
+            certified_store: boolean;
             /** Consumer Id */
             consumer_id: string;
             /** Consumer May Close */
@@ -1276,14 +1284,20 @@ export interface components {
             deadlines: components["schemas"]["DeadlinePublic"][];
             /** Description */
             description: string;
-            /** Display Description */
+            /**
+             * Display Description
+             * @description the description in the language asked for; absent when none is asked for
+             */
             display_description?: string | null;
             /**
              * Escalated
              * @description staff have had the case
              */
             escalated: boolean;
-            /** Fields */
+            /**
+             * Fields
+             * @description the platform's own filing fields, as given
+             */
             fields: {
                 [key: string]: unknown;
             };
@@ -1297,18 +1311,13 @@ export interface components {
             language: string | null;
             /** Last Decision */
             last_decision: string | null;
+            /** Messages */
+            messages: components["schemas"]["MessagePublic"][];
+            order: components["schemas"]["OrderPublic"];
             /**
-             * Messages
-             * @description each with id, body, language, translations [{language, body, engine}] and, when a language is asked for (?lang= or Accept-Language), display_body
+             * Paused Deadlines
+             * @description while suspended: each deadline and the time it had left
              */
-            messages: {
-                [key: string]: unknown;
-            }[];
-            /** Order */
-            order: {
-                [key: string]: unknown;
-            };
-            /** Paused Deadlines */
             paused_deadlines: components["schemas"]["PausedDeadline"][];
             /** Platform */
             platform: string;
@@ -1317,42 +1326,40 @@ export interface components {
              * @description the platform policy version the case follows
              */
             policy_version: number;
+            /** @description what the consumer is asked to approve */
+            proposal: components["schemas"]["ProposalPublic"] | null;
             /**
-             * Proposal
-             * @description what the consumer is asked to approve: {decision, note, refund_amount}
+             * Refund Without Return
+             * @description near-expiry goods are refunded without a return (null: not near-expiry)
              */
-            proposal: {
-                [key: string]: unknown;
-            } | null;
+            refund_without_return: boolean | null;
             /** Refunds */
             refunds: components["schemas"]["RefundPublic"][];
             /** Reminders */
             reminders: number;
             /**
              * Resolution
-             * @description how the case ended: agreed, refunded, auto_approved, ruled_for_consumer, ruled_for_store, protection_refund, consumer_closed, consumer_gave_up or withdrawn
+             * @description how the case ended; null while it goes on
              */
-            resolution: string | null;
-            /** Ruling */
-            ruling: {
-                [key: string]: unknown;
-            } | null;
-            /** Settlement */
-            settlement: {
-                [key: string]: unknown;
-            } | null;
-            /** Status */
-            status: string;
+            resolution: ("agreed" | "refunded" | "auto_approved" | "ruled_for_consumer" | "ruled_for_store" | "protection_refund" | "consumer_closed" | "consumer_gave_up" | "withdrawn") | null;
+            /**
+             * Return Received
+             * @description the store has the returned goods back
+             */
+            return_received: boolean;
+            /** @description the consumer's return parcel, once shipped */
+            return_shipment: components["schemas"]["ReturnShipmentPublic"] | null;
+            ruling: components["schemas"]["RulingPublic"] | null;
+            settlement: components["schemas"]["SettlementPublic"] | null;
+            status: components["schemas"]["Status"];
             /** Store Id */
             store_id: string;
             /**
              * Text Translations
              * @description translations of the other texts by text id (Submitted:1: the description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
              */
-            text_translations?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                }[];
+            text_translations: {
+                [key: string]: components["schemas"]["TranslationPublic"][];
             };
             /**
              * Updated At
@@ -1801,6 +1808,39 @@ export interface components {
             /** Language */
             language?: string | null;
         };
+        /** MessagePublic */
+        MessagePublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Attachments */
+            attachments: string[];
+            /**
+             * Author
+             * @description {role, id}
+             */
+            author: {
+                [key: string]: string;
+            };
+            /** Body */
+            body: string;
+            /**
+             * Display Body
+             * @description the body in the language asked for (?lang= or Accept-Language), translated where a translation exists; absent when none is asked for
+             */
+            display_body?: string | null;
+            /**
+             * Id
+             * @description the case version that recorded the message
+             */
+            id: number;
+            /** Language */
+            language: string | null;
+            /** Translations */
+            translations: components["schemas"]["TranslationPublic"][];
+        };
         /** OrderIn */
         OrderIn: {
             /** Amount */
@@ -1821,6 +1861,29 @@ export interface components {
             /**
              * Warehouse Arrived At
              * @description buyippee: the parcel reached the overseas warehouse
+             */
+            warehouse_arrived_at?: string | null;
+        };
+        /** OrderPublic */
+        OrderPublic: {
+            /** Amount */
+            amount: string;
+            /** Completed At */
+            completed_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Reference */
+            reference: string;
+            /**
+             * Registered At
+             * @description buyippee: parcel registered (absent: not given)
+             */
+            registered_at?: string | null;
+            /**
+             * Warehouse Arrived At
+             * @description buyippee: the parcel reached the overseas warehouse (absent: not given)
              */
             warehouse_arrived_at?: string | null;
         };
@@ -1980,6 +2043,15 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ProposalPublic */
+        ProposalPublic: {
+            /** Decision */
+            decision: string;
+            /** Note */
+            note: string | null;
+            /** Refund Amount */
+            refund_amount: string | null;
+        };
         /** Recovery */
         Recovery: {
             /** Id */
@@ -2059,6 +2131,18 @@ export interface components {
             /** Waybill */
             waybill: string;
         };
+        /** ReturnShipmentPublic */
+        ReturnShipmentPublic: {
+            /** Carrier */
+            carrier: string;
+            /**
+             * Shipped At
+             * Format: date-time
+             */
+            shipped_at: string;
+            /** Waybill */
+            waybill: string;
+        };
         /** Revocation */
         Revocation: {
             /** Reason */
@@ -2095,6 +2179,22 @@ export interface components {
             payer?: ("store" | "platform") | null;
             /** Refund Amount */
             refund_amount?: string | null;
+        };
+        /** RulingPublic */
+        RulingPublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** In Favour Of */
+            in_favour_of: string;
+            /** Note */
+            note: string;
+            /** Payer */
+            payer: string | null;
+            /** Refund Amount */
+            refund_amount: string | null;
         };
         /** Scorecard */
         Scorecard: {
@@ -2156,6 +2256,16 @@ export interface components {
             /** Reference */
             reference: string;
         };
+        /** SettlementPublic */
+        SettlementPublic: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reference */
+            reference: string;
+        };
         /** Stats */
         Stats: {
             /** Auto Approvals */
@@ -2207,6 +2317,11 @@ export interface components {
             /** Warnings */
             warnings: number;
         };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "awaiting_store" | "in_progress" | "awaiting_consumer" | "closed" | "escalated" | "withdrawn" | "suspended";
         /** StoreClose */
         StoreClose: {
             /**
@@ -2319,6 +2434,15 @@ export interface components {
             authority: "court" | "police";
             /** Reference */
             reference: string;
+        };
+        /** TranslationPublic */
+        TranslationPublic: {
+            /** Body */
+            body: string;
+            /** Engine */
+            engine: string;
+            /** Language */
+            language: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -3107,6 +3231,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3128,7 +3253,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3146,7 +3288,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3158,8 +3305,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3276,6 +3438,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3297,7 +3460,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3315,7 +3495,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3327,8 +3512,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3436,6 +3636,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3457,7 +3658,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3475,7 +3693,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3487,8 +3710,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3627,6 +3865,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3648,7 +3887,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3666,7 +3922,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3678,8 +3939,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -3820,6 +4096,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -3841,7 +4118,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -3859,7 +4153,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -3871,8 +4170,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4007,6 +4321,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4028,7 +4343,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4046,7 +4378,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4058,8 +4395,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4316,6 +4668,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4337,7 +4690,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4355,7 +4725,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4367,8 +4742,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4508,6 +4898,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4529,7 +4920,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4547,7 +4955,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4559,8 +4972,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -4699,6 +5127,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -4720,7 +5149,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -4738,7 +5184,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -4750,8 +5201,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5008,6 +5474,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5029,7 +5496,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5047,7 +5531,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5059,8 +5548,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5199,6 +5703,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5220,7 +5725,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5238,7 +5760,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5250,8 +5777,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5393,6 +5935,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5414,7 +5957,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5432,7 +5992,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5444,8 +6009,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5584,6 +6164,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5605,7 +6186,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5623,7 +6221,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5635,8 +6238,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5775,6 +6393,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5796,7 +6415,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -5814,7 +6450,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -5826,8 +6467,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -5966,6 +6622,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -5987,7 +6644,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6005,7 +6679,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6017,8 +6696,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6153,6 +6847,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6174,7 +6869,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6192,7 +6904,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6204,8 +6921,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6340,6 +7072,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6361,7 +7094,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6379,7 +7129,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6391,8 +7146,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6532,6 +7302,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6553,7 +7324,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6571,7 +7359,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6583,8 +7376,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6726,6 +7534,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6747,7 +7556,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6765,7 +7591,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6777,8 +7608,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -6917,6 +7763,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -6938,7 +7785,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -6956,7 +7820,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -6968,8 +7837,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -7109,6 +7993,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -7130,7 +8015,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -7148,7 +8050,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -7160,8 +8067,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -7301,6 +8223,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -7322,7 +8245,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -7340,7 +8280,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -7352,8 +8297,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},
@@ -7602,6 +8562,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "certified_store": true,
                      *       "consumer_id": "shopper-4711",
                      *       "consumer_may_close": true,
                      *       "created_at": "2026-03-02T09:30:00+00:00",
@@ -7623,7 +8584,24 @@ export interface operations {
                      *       "language": "en",
                      *       "last_decision": "refund",
                      *       "messages": [
-                     *         {}
+                     *         {
+                     *           "at": "2026-03-02T09:30:00+00:00",
+                     *           "attachments": [
+                     *             "attachment"
+                     *           ],
+                     *           "author": {},
+                     *           "body": "body",
+                     *           "display_body": "display body",
+                     *           "id": "0f8e9c3a-5b1d-4c8e-9a47-2d6f1b3c4e5a",
+                     *           "language": "en",
+                     *           "translations": [
+                     *             {
+                     *               "body": "body",
+                     *               "engine": "engine",
+                     *               "language": "en"
+                     *             }
+                     *           ]
+                     *         }
                      *       ],
                      *       "order": {
                      *         "amount": "120.00",
@@ -7641,7 +8619,12 @@ export interface operations {
                      *       ],
                      *       "platform": "biggrey",
                      *       "policy_version": 1,
-                     *       "proposal": {},
+                     *       "proposal": {
+                     *         "decision": "decision",
+                     *         "note": "Refunded in full.",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "refund_without_return": true,
                      *       "refunds": [
                      *         {
                      *           "amount": "120.00",
@@ -7653,8 +8636,23 @@ export interface operations {
                      *       ],
                      *       "reminders": 1,
                      *       "resolution": null,
-                     *       "ruling": {},
-                     *       "settlement": {},
+                     *       "return_received": true,
+                     *       "return_shipment": {
+                     *         "carrier": "carrier",
+                     *         "shipped_at": "2026-03-02T09:30:00+00:00",
+                     *         "waybill": "waybill"
+                     *       },
+                     *       "ruling": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "in_favour_of": "in favour of",
+                     *         "note": "Refunded in full.",
+                     *         "payer": "store",
+                     *         "refund_amount": "refund amount"
+                     *       },
+                     *       "settlement": {
+                     *         "at": "2026-03-02T09:30:00+00:00",
+                     *         "reference": "ORD-10017"
+                     *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
                      *       "text_translations": {},

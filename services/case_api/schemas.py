@@ -24,25 +24,19 @@ from pydantic import (
     model_validator,
 )
 
-from domain.case_events import RESOLUTIONS
 from domain.money import exponent, is_currency
 from domain.policies import PLATFORMS
 from domain.policies.schema import Kind
+from domain.statuses import Resolution
+from services.case_view import (
+    CasePublic as CasePublic,
+)
+from services.case_view import (
+    DeadlinePublic as DeadlinePublic,
+)
 
 Platform = Literal["biggrey", "globalbuy", "geli", "bigben", "buyippee"]
 assert set(PLATFORMS) == set(Platform.__args__)  # type: ignore[attr-defined]
-Resolution = Literal[
-    "agreed",
-    "refunded",
-    "auto_approved",
-    "ruled_for_consumer",
-    "ruled_for_store",
-    "protection_refund",
-    "consumer_closed",
-    "consumer_gave_up",
-    "withdrawn",
-]
-assert Resolution.__args__ == RESOLUTIONS  # type: ignore[attr-defined]
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
@@ -388,73 +382,6 @@ class Empty(In):
 
 
 # -- responses ---------------------------------------------------------------------------------
-
-
-class DeadlinePublic(BaseModel):
-    id: str
-    kind: str
-    due_at: AwareDatetime
-    action: str
-
-
-class PausedDeadline(BaseModel):
-    id: str
-    kind: str
-    action: str
-    remaining_seconds: int
-
-
-class RefundPublic(BaseModel):
-    amount: str
-    currency: str
-    payer: str
-    reason: str
-    at: AwareDatetime
-
-
-class CasePublic(BaseModel):
-    id: str
-    platform: str
-    policy_version: int = Field(description="the platform policy version the case follows")
-    store_id: str
-    consumer_id: str
-    kind: str
-    status: str
-    version: int
-    order: dict[str, Any]
-    description: str
-    language: str | None
-    fields: dict[str, Any]
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    deadlines: list[DeadlinePublic]
-    paused_deadlines: list[PausedDeadline]
-    refunds: list[RefundPublic]
-    messages: list[dict[str, Any]] = Field(
-        description="each with id, body, language, translations [{language, body, engine}] "
-        "and, when a language is asked for (?lang= or Accept-Language), display_body"
-    )
-    text_translations: dict[str, list[dict[str, Any]]] = Field(
-        default_factory=dict,
-        description="translations of the other texts by text id (Submitted:1: the "
-        "description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)",
-    )
-    display_description: str | None = None
-    reminders: int
-    warnings: int
-    consumer_may_close: bool
-    last_decision: str | None
-    resolution: str | None = Field(
-        description="how the case ended: agreed, refunded, auto_approved, ruled_for_consumer, "
-        "ruled_for_store, protection_refund, consumer_closed, consumer_gave_up or withdrawn"
-    )
-    escalated: bool = Field(description="staff have had the case")
-    proposal: dict[str, Any] | None = Field(
-        description="what the consumer is asked to approve: {decision, note, refund_amount}"
-    )
-    ruling: dict[str, Any] | None
-    settlement: dict[str, Any] | None
-    head_hash: str
 
 
 class CaseSummary(BaseModel):

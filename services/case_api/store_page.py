@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from domain.case_events import TERMINAL
+from domain.statuses import TERMINAL
 from domain.store import Store
 from projections.queries import Scope, percentile, stats
 from projections.rows import utc

@@ -14,6 +14,7 @@ from domain.actors import Actor, By
 from domain.explain import DeadlineUnknown
 from domain.filing import Order
 from domain.languages import is_language_tag
+from domain.statuses import Resolution
 from services.application import NewCase
 from services.case_api.case_list import list_cases
 from services.case_api.deps import (
@@ -37,7 +38,6 @@ from services.case_api.schemas import (
     DeadlineExplanation,
     History,
     Identifier,
-    Resolution,
     Verification,
     parse_instant,
 )

@@ -20,9 +20,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from domain.case_events import RESOLUTIONS as ENDINGS
-from domain.case_events import STATUSES, TERMINAL
 from domain.policies import PLATFORMS
+from domain.statuses import RESOLUTIONS as ENDINGS
+from domain.statuses import TERMINAL, Status
 from projections import reports
 from services.case_api.deps import Services, Svc
 from services.case_api.routes.stats import fresh
@@ -46,7 +46,7 @@ COOKIE = "redress_dashboard"
 REFRESH_SECONDS = 10
 ATTENTION = 12  # stores listed as needing attention
 SHOWN = 15  # deadlines at risk listed
-OPEN_STATUSES = [s for s in STATUSES if s not in TERMINAL]
+OPEN_STATUSES = [str(s) for s in Status if s not in TERMINAL]
 MISSED = ("reminders", "warnings", "sla_escalations", "auto_approvals")
 # How a case ended, in words (PLATFORMS.md, "How a case ends"); the title shows the API's name.
 RESOLUTIONS = {

@@ -17,13 +17,8 @@ from .case_create_platform import CaseCreatePlatform
 from .case_list import CaseList
 from .case_public import CasePublic
 from .case_public_fields import CasePublicFields
-from .case_public_messages_item import CasePublicMessagesItem
-from .case_public_order import CasePublicOrder
-from .case_public_proposal_type_0 import CasePublicProposalType0
-from .case_public_ruling_type_0 import CasePublicRulingType0
-from .case_public_settlement_type_0 import CasePublicSettlementType0
+from .case_public_resolution_type_0 import CasePublicResolutionType0
 from .case_public_text_translations import CasePublicTextTranslations
-from .case_public_text_translations_additional_property_item import CasePublicTextTranslationsAdditionalPropertyItem
 from .case_summary import CaseSummary
 from .case_summary_resolution_type_0 import CaseSummaryResolutionType0
 from .certification import Certification
@@ -59,7 +54,10 @@ from .http_validation_error import HTTPValidationError
 from .list_cases_route_v1_cases_get_resolution_type_0 import ListCasesRouteV1CasesGetResolutionType0
 from .list_cases_route_v1_cases_get_sort import ListCasesRouteV1CasesGetSort
 from .message_in import MessageIn
+from .message_public import MessagePublic
+from .message_public_author import MessagePublicAuthor
 from .order_in import OrderIn
+from .order_public import OrderPublic
 from .overview import Overview
 from .overview_v1_stats_overview_get_platform_type_0 import OverviewV1StatsOverviewGetPlatformType0
 from .paused_deadline import PausedDeadline
@@ -92,6 +90,7 @@ from .problem_details_errors_type_0_item import ProblemDetailsErrorsType0Item
 from .problem_types_v1_problems_get_response_problem_types_v1_problems_get import (
     ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet,
 )
+from .proposal_public import ProposalPublic
 from .recovery import Recovery
 from .refund_in import RefundIn
 from .refund_in_payer import RefundInPayer
@@ -101,17 +100,21 @@ from .reject import Reject
 from .repayment import Repayment
 from .respond import Respond
 from .return_shipment import ReturnShipment
+from .return_shipment_public import ReturnShipmentPublic
 from .revocation import Revocation
 from .rotated import Rotated
 from .ruling import Ruling
 from .ruling_in_favour_of import RulingInFavourOf
 from .ruling_payer_type_0 import RulingPayerType0
+from .ruling_public import RulingPublic
 from .scorecard import Scorecard
 from .scorecard_list import ScorecardList
 from .settlement import Settlement
+from .settlement_public import SettlementPublic
 from .stats import Stats
 from .stats_by_resolution import StatsByResolution
 from .stats_by_status import StatsByStatus
+from .status import Status
 from .store_close import StoreClose
 from .store_close_decision import StoreCloseDecision
 from .store_create import StoreCreate
@@ -123,6 +126,7 @@ from .suspend import Suspend
 from .suspend_reason import SuspendReason
 from .suspension_proof import SuspensionProof
 from .suspension_proof_authority import SuspensionProofAuthority
+from .translation_public import TranslationPublic
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
 from .verification import Verification
@@ -150,13 +154,8 @@ __all__ = (
     "CaseList",
     "CasePublic",
     "CasePublicFields",
-    "CasePublicMessagesItem",
-    "CasePublicOrder",
-    "CasePublicProposalType0",
-    "CasePublicRulingType0",
-    "CasePublicSettlementType0",
+    "CasePublicResolutionType0",
     "CasePublicTextTranslations",
-    "CasePublicTextTranslationsAdditionalPropertyItem",
     "CaseSummary",
     "CaseSummaryResolutionType0",
     "Certification",
@@ -192,7 +191,10 @@ __all__ = (
     "ListCasesRouteV1CasesGetResolutionType0",
     "ListCasesRouteV1CasesGetSort",
     "MessageIn",
+    "MessagePublic",
+    "MessagePublicAuthor",
     "OrderIn",
+    "OrderPublic",
     "Overview",
     "OverviewV1StatsOverviewGetPlatformType0",
     "PausedDeadline",
@@ -211,6 +213,7 @@ __all__ = (
     "ProblemDetails",
     "ProblemDetailsErrorsType0Item",
     "ProblemTypesV1ProblemsGetResponseProblemTypesV1ProblemsGet",
+    "ProposalPublic",
     "Recovery",
     "RefundIn",
     "RefundInPayer",
@@ -220,17 +223,21 @@ __all__ = (
     "Repayment",
     "Respond",
     "ReturnShipment",
+    "ReturnShipmentPublic",
     "Revocation",
     "Rotated",
     "Ruling",
     "RulingInFavourOf",
     "RulingPayerType0",
+    "RulingPublic",
     "Scorecard",
     "ScorecardList",
     "Settlement",
+    "SettlementPublic",
     "Stats",
     "StatsByResolution",
     "StatsByStatus",
+    "Status",
     "StoreClose",
     "StoreCloseDecision",
     "StoreCreate",
@@ -242,6 +249,7 @@ __all__ = (
     "SuspendReason",
     "SuspensionProof",
     "SuspensionProofAuthority",
+    "TranslationPublic",
     "ValidationError",
     "ValidationErrorContext",
     "Verification",

@@ -7,19 +7,22 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.case_public_resolution_type_0 import CasePublicResolutionType0
+from ..models.status import Status
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.case_public_fields import CasePublicFields
-    from ..models.case_public_messages_item import CasePublicMessagesItem
-    from ..models.case_public_order import CasePublicOrder
-    from ..models.case_public_proposal_type_0 import CasePublicProposalType0
-    from ..models.case_public_ruling_type_0 import CasePublicRulingType0
-    from ..models.case_public_settlement_type_0 import CasePublicSettlementType0
     from ..models.case_public_text_translations import CasePublicTextTranslations
     from ..models.deadline_public import DeadlinePublic
+    from ..models.message_public import MessagePublic
+    from ..models.order_public import OrderPublic
     from ..models.paused_deadline import PausedDeadline
+    from ..models.proposal_public import ProposalPublic
     from ..models.refund_public import RefundPublic
+    from ..models.return_shipment_public import ReturnShipmentPublic
+    from ..models.ruling_public import RulingPublic
+    from ..models.settlement_public import SettlementPublic
 
 
 T = TypeVar("T", bound="CasePublic")
@@ -27,44 +30,48 @@ T = TypeVar("T", bound="CasePublic")
 
 @_attrs_define
 class CasePublic:
-    """
+    """A case as every answer gives it: POST /v1/cases, GET /v1/cases/{id}, each command.
+
     Attributes:
+        certified_store (bool): the store was certified when the case was filed
         consumer_id (str):
         consumer_may_close (bool):
         created_at (datetime.datetime):
         deadlines (list[DeadlinePublic]):
         description (str):
         escalated (bool): staff have had the case
-        fields (CasePublicFields):
+        fields (CasePublicFields): the platform's own filing fields, as given
         head_hash (str):
         id (str):
         kind (str):
         language (None | str):
         last_decision (None | str):
-        messages (list[CasePublicMessagesItem]): each with id, body, language, translations [{language, body, engine}]
-            and, when a language is asked for (?lang= or Accept-Language), display_body
-        order (CasePublicOrder):
-        paused_deadlines (list[PausedDeadline]):
+        messages (list[MessagePublic]):
+        order (OrderPublic):
+        paused_deadlines (list[PausedDeadline]): while suspended: each deadline and the time it had left
         platform (str):
         policy_version (int): the platform policy version the case follows
-        proposal (CasePublicProposalType0 | None): what the consumer is asked to approve: {decision, note,
-            refund_amount}
+        proposal (None | ProposalPublic): what the consumer is asked to approve
+        refund_without_return (bool | None): near-expiry goods are refunded without a return (null: not near-expiry)
         refunds (list[RefundPublic]):
         reminders (int):
-        resolution (None | str): how the case ended: agreed, refunded, auto_approved, ruled_for_consumer,
-            ruled_for_store, protection_refund, consumer_closed, consumer_gave_up or withdrawn
-        ruling (CasePublicRulingType0 | None):
-        settlement (CasePublicSettlementType0 | None):
-        status (str):
+        resolution (CasePublicResolutionType0 | None): how the case ended; null while it goes on
+        return_received (bool): the store has the returned goods back
+        return_shipment (None | ReturnShipmentPublic): the consumer's return parcel, once shipped
+        ruling (None | RulingPublic):
+        settlement (None | SettlementPublic):
+        status (Status):
         store_id (str):
+        text_translations (CasePublicTextTranslations): translations of the other texts by text id (Submitted:1: the
+            description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
         updated_at (datetime.datetime):
         version (int):
         warnings (int):
-        display_description (None | str | Unset):
-        text_translations (CasePublicTextTranslations | Unset): translations of the other texts by text id (Submitted:1:
-            the description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
+        display_description (None | str | Unset): the description in the language asked for; absent when none is asked
+            for
     """
 
+    certified_store: bool
     consumer_id: str
     consumer_may_close: bool
     created_at: datetime.datetime
@@ -77,30 +84,36 @@ class CasePublic:
     kind: str
     language: None | str
     last_decision: None | str
-    messages: list[CasePublicMessagesItem]
-    order: CasePublicOrder
+    messages: list[MessagePublic]
+    order: OrderPublic
     paused_deadlines: list[PausedDeadline]
     platform: str
     policy_version: int
-    proposal: CasePublicProposalType0 | None
+    proposal: None | ProposalPublic
+    refund_without_return: bool | None
     refunds: list[RefundPublic]
     reminders: int
-    resolution: None | str
-    ruling: CasePublicRulingType0 | None
-    settlement: CasePublicSettlementType0 | None
-    status: str
+    resolution: CasePublicResolutionType0 | None
+    return_received: bool
+    return_shipment: None | ReturnShipmentPublic
+    ruling: None | RulingPublic
+    settlement: None | SettlementPublic
+    status: Status
     store_id: str
+    text_translations: CasePublicTextTranslations
     updated_at: datetime.datetime
     version: int
     warnings: int
     display_description: None | str | Unset = UNSET
-    text_translations: CasePublicTextTranslations | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.case_public_proposal_type_0 import CasePublicProposalType0  # noqa: PLC0415
-        from ..models.case_public_ruling_type_0 import CasePublicRulingType0  # noqa: PLC0415
-        from ..models.case_public_settlement_type_0 import CasePublicSettlementType0  # noqa: PLC0415
+        from ..models.proposal_public import ProposalPublic  # noqa: PLC0415
+        from ..models.return_shipment_public import ReturnShipmentPublic  # noqa: PLC0415
+        from ..models.ruling_public import RulingPublic  # noqa: PLC0415
+        from ..models.settlement_public import SettlementPublic  # noqa: PLC0415
+
+        certified_store = self.certified_store
 
         consumer_id = self.consumer_id
 
@@ -148,10 +161,13 @@ class CasePublic:
         policy_version = self.policy_version
 
         proposal: dict[str, Any] | None
-        if isinstance(self.proposal, CasePublicProposalType0):
+        if isinstance(self.proposal, ProposalPublic):
             proposal = self.proposal.to_dict()
         else:
             proposal = self.proposal
+
+        refund_without_return: bool | None
+        refund_without_return = self.refund_without_return
 
         refunds = []
         for refunds_item_data in self.refunds:
@@ -161,23 +177,36 @@ class CasePublic:
         reminders = self.reminders
 
         resolution: None | str
-        resolution = self.resolution
+        if isinstance(self.resolution, CasePublicResolutionType0):
+            resolution = self.resolution.value
+        else:
+            resolution = self.resolution
+
+        return_received = self.return_received
+
+        return_shipment: dict[str, Any] | None
+        if isinstance(self.return_shipment, ReturnShipmentPublic):
+            return_shipment = self.return_shipment.to_dict()
+        else:
+            return_shipment = self.return_shipment
 
         ruling: dict[str, Any] | None
-        if isinstance(self.ruling, CasePublicRulingType0):
+        if isinstance(self.ruling, RulingPublic):
             ruling = self.ruling.to_dict()
         else:
             ruling = self.ruling
 
         settlement: dict[str, Any] | None
-        if isinstance(self.settlement, CasePublicSettlementType0):
+        if isinstance(self.settlement, SettlementPublic):
             settlement = self.settlement.to_dict()
         else:
             settlement = self.settlement
 
-        status = self.status
+        status = self.status.value
 
         store_id = self.store_id
+
+        text_translations = self.text_translations.to_dict()
 
         updated_at = self.updated_at.isoformat()
 
@@ -191,14 +220,11 @@ class CasePublic:
         else:
             display_description = self.display_description
 
-        text_translations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.text_translations, Unset):
-            text_translations = self.text_translations.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "certified_store": certified_store,
                 "consumer_id": consumer_id,
                 "consumer_may_close": consumer_may_close,
                 "created_at": created_at,
@@ -217,13 +243,17 @@ class CasePublic:
                 "platform": platform,
                 "policy_version": policy_version,
                 "proposal": proposal,
+                "refund_without_return": refund_without_return,
                 "refunds": refunds,
                 "reminders": reminders,
                 "resolution": resolution,
+                "return_received": return_received,
+                "return_shipment": return_shipment,
                 "ruling": ruling,
                 "settlement": settlement,
                 "status": status,
                 "store_id": store_id,
+                "text_translations": text_translations,
                 "updated_at": updated_at,
                 "version": version,
                 "warnings": warnings,
@@ -231,25 +261,26 @@ class CasePublic:
         )
         if display_description is not UNSET:
             field_dict["display_description"] = display_description
-        if text_translations is not UNSET:
-            field_dict["text_translations"] = text_translations
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.case_public_fields import CasePublicFields  # noqa: PLC0415
-        from ..models.case_public_messages_item import CasePublicMessagesItem  # noqa: PLC0415
-        from ..models.case_public_order import CasePublicOrder  # noqa: PLC0415
-        from ..models.case_public_proposal_type_0 import CasePublicProposalType0  # noqa: PLC0415
-        from ..models.case_public_ruling_type_0 import CasePublicRulingType0  # noqa: PLC0415
-        from ..models.case_public_settlement_type_0 import CasePublicSettlementType0  # noqa: PLC0415
         from ..models.case_public_text_translations import CasePublicTextTranslations  # noqa: PLC0415
         from ..models.deadline_public import DeadlinePublic  # noqa: PLC0415
+        from ..models.message_public import MessagePublic  # noqa: PLC0415
+        from ..models.order_public import OrderPublic  # noqa: PLC0415
         from ..models.paused_deadline import PausedDeadline  # noqa: PLC0415
+        from ..models.proposal_public import ProposalPublic  # noqa: PLC0415
         from ..models.refund_public import RefundPublic  # noqa: PLC0415
+        from ..models.return_shipment_public import ReturnShipmentPublic  # noqa: PLC0415
+        from ..models.ruling_public import RulingPublic  # noqa: PLC0415
+        from ..models.settlement_public import SettlementPublic  # noqa: PLC0415
 
         d = dict(src_dict)
+        certified_store = d.pop("certified_store")
+
         consumer_id = d.pop("consumer_id")
 
         consumer_may_close = d.pop("consumer_may_close")
@@ -292,11 +323,11 @@ class CasePublic:
         messages = []
         _messages = d.pop("messages")
         for messages_item_data in _messages:
-            messages_item = CasePublicMessagesItem.from_dict(messages_item_data)
+            messages_item = MessagePublic.from_dict(messages_item_data)
 
             messages.append(messages_item)
 
-        order = CasePublicOrder.from_dict(d.pop("order"))
+        order = OrderPublic.from_dict(d.pop("order"))
 
         paused_deadlines = []
         _paused_deadlines = d.pop("paused_deadlines")
@@ -309,20 +340,27 @@ class CasePublic:
 
         policy_version = d.pop("policy_version")
 
-        def _parse_proposal(data: object) -> CasePublicProposalType0 | None:
+        def _parse_proposal(data: object) -> None | ProposalPublic:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                proposal_type_0 = CasePublicProposalType0.from_dict(data)
+                proposal_type_0 = ProposalPublic.from_dict(data)
 
                 return proposal_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CasePublicProposalType0 | None, data)
+            return cast(None | ProposalPublic, data)
 
         proposal = _parse_proposal(d.pop("proposal"))
+
+        def _parse_refund_without_return(data: object) -> bool | None:
+            if data is None:
+                return data
+            return cast(bool | None, data)
+
+        refund_without_return = _parse_refund_without_return(d.pop("refund_without_return"))
 
         refunds = []
         _refunds = d.pop("refunds")
@@ -333,46 +371,73 @@ class CasePublic:
 
         reminders = d.pop("reminders")
 
-        def _parse_resolution(data: object) -> None | str:
+        def _parse_resolution(data: object) -> CasePublicResolutionType0 | None:
             if data is None:
                 return data
-            return cast(None | str, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolution_type_0 = CasePublicResolutionType0(data)
+
+                return resolution_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CasePublicResolutionType0 | None, data)
 
         resolution = _parse_resolution(d.pop("resolution"))
 
-        def _parse_ruling(data: object) -> CasePublicRulingType0 | None:
+        return_received = d.pop("return_received")
+
+        def _parse_return_shipment(data: object) -> None | ReturnShipmentPublic:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                ruling_type_0 = CasePublicRulingType0.from_dict(data)
+                return_shipment_type_0 = ReturnShipmentPublic.from_dict(data)
+
+                return return_shipment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReturnShipmentPublic, data)
+
+        return_shipment = _parse_return_shipment(d.pop("return_shipment"))
+
+        def _parse_ruling(data: object) -> None | RulingPublic:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                ruling_type_0 = RulingPublic.from_dict(data)
 
                 return ruling_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CasePublicRulingType0 | None, data)
+            return cast(None | RulingPublic, data)
 
         ruling = _parse_ruling(d.pop("ruling"))
 
-        def _parse_settlement(data: object) -> CasePublicSettlementType0 | None:
+        def _parse_settlement(data: object) -> None | SettlementPublic:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                settlement_type_0 = CasePublicSettlementType0.from_dict(data)
+                settlement_type_0 = SettlementPublic.from_dict(data)
 
                 return settlement_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CasePublicSettlementType0 | None, data)
+            return cast(None | SettlementPublic, data)
 
         settlement = _parse_settlement(d.pop("settlement"))
 
-        status = d.pop("status")
+        status = Status(d.pop("status"))
 
         store_id = d.pop("store_id")
+
+        text_translations = CasePublicTextTranslations.from_dict(d.pop("text_translations"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
@@ -389,14 +454,8 @@ class CasePublic:
 
         display_description = _parse_display_description(d.pop("display_description", UNSET))
 
-        _text_translations = d.pop("text_translations", UNSET)
-        text_translations: CasePublicTextTranslations | Unset
-        if isinstance(_text_translations, Unset):
-            text_translations = UNSET
-        else:
-            text_translations = CasePublicTextTranslations.from_dict(_text_translations)
-
         case_public = cls(
+            certified_store=certified_store,
             consumer_id=consumer_id,
             consumer_may_close=consumer_may_close,
             created_at=created_at,
@@ -415,18 +474,21 @@ class CasePublic:
             platform=platform,
             policy_version=policy_version,
             proposal=proposal,
+            refund_without_return=refund_without_return,
             refunds=refunds,
             reminders=reminders,
             resolution=resolution,
+            return_received=return_received,
+            return_shipment=return_shipment,
             ruling=ruling,
             settlement=settlement,
             status=status,
             store_id=store_id,
+            text_translations=text_translations,
             updated_at=updated_at,
             version=version,
             warnings=warnings,
             display_description=display_description,
-            text_translations=text_translations,
         )
 
         case_public.additional_properties = d

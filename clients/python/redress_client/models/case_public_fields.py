@@ -11,6 +11,8 @@ T = TypeVar("T", bound="CasePublicFields")
 
 @_attrs_define
 class CasePublicFields:
+    """the platform's own filing fields, as given"""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

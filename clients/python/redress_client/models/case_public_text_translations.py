@@ -7,9 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.case_public_text_translations_additional_property_item import (
-        CasePublicTextTranslationsAdditionalPropertyItem,
-    )
+    from ..models.translation_public import TranslationPublic
 
 
 T = TypeVar("T", bound="CasePublicTextTranslations")
@@ -22,9 +20,7 @@ class CasePublicTextTranslations:
 
     """
 
-    additional_properties: dict[str, list[CasePublicTextTranslationsAdditionalPropertyItem]] = _attrs_field(
-        init=False, factory=dict
-    )
+    additional_properties: dict[str, list[TranslationPublic]] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -39,9 +35,7 @@ class CasePublicTextTranslations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.case_public_text_translations_additional_property_item import (
-            CasePublicTextTranslationsAdditionalPropertyItem,  # noqa: PLC0415
-        )
+        from ..models.translation_public import TranslationPublic  # noqa: PLC0415
 
         d = dict(src_dict)
         case_public_text_translations = cls()
@@ -51,9 +45,7 @@ class CasePublicTextTranslations:
             additional_property = []
             _additional_property = prop_dict
             for additional_property_item_data in _additional_property:
-                additional_property_item = CasePublicTextTranslationsAdditionalPropertyItem.from_dict(
-                    additional_property_item_data
-                )
+                additional_property_item = TranslationPublic.from_dict(additional_property_item_data)
 
                 additional_property.append(additional_property_item)
 
@@ -66,10 +58,10 @@ class CasePublicTextTranslations:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> list[CasePublicTextTranslationsAdditionalPropertyItem]:
+    def __getitem__(self, key: str) -> list[TranslationPublic]:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: list[CasePublicTextTranslationsAdditionalPropertyItem]) -> None:
+    def __setitem__(self, key: str, value: list[TranslationPublic]) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

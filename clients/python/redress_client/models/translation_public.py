@@ -6,27 +6,59 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CasePublicRulingType0")
+T = TypeVar("T", bound="TranslationPublic")
 
 
 @_attrs_define
-class CasePublicRulingType0:
+class TranslationPublic:
+    """
+    Attributes:
+        body (str):
+        engine (str):
+        language (str):
+    """
+
+    body: str
+    engine: str
+    language: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        body = self.body
+
+        engine = self.engine
+
+        language = self.language
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "body": body,
+                "engine": engine,
+                "language": language,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        case_public_ruling_type_0 = cls()
+        body = d.pop("body")
 
-        case_public_ruling_type_0.additional_properties = d
-        return case_public_ruling_type_0
+        engine = d.pop("engine")
+
+        language = d.pop("language")
+
+        translation_public = cls(
+            body=body,
+            engine=engine,
+            language=language,
+        )
+
+        translation_public.additional_properties = d
+        return translation_public
 
     @property
     def additional_keys(self) -> list[str]:

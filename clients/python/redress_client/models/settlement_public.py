@@ -1,32 +1,57 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CasePublicProposalType0")
+T = TypeVar("T", bound="SettlementPublic")
 
 
 @_attrs_define
-class CasePublicProposalType0:
+class SettlementPublic:
+    """
+    Attributes:
+        at (datetime.datetime):
+        reference (str):
+    """
+
+    at: datetime.datetime
+    reference: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        at = self.at.isoformat()
+
+        reference = self.reference
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "at": at,
+                "reference": reference,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        case_public_proposal_type_0 = cls()
+        at = datetime.datetime.fromisoformat(d.pop("at"))
 
-        case_public_proposal_type_0.additional_properties = d
-        return case_public_proposal_type_0
+        reference = d.pop("reference")
+
+        settlement_public = cls(
+            at=at,
+            reference=reference,
+        )
+
+        settlement_public.additional_properties = d
+        return settlement_public
 
     @property
     def additional_keys(self) -> list[str]:

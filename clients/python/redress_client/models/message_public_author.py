@@ -6,12 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CasePublicTextTranslationsAdditionalPropertyItem")
+T = TypeVar("T", bound="MessagePublicAuthor")
 
 
 @_attrs_define
-class CasePublicTextTranslationsAdditionalPropertyItem:
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+class MessagePublicAuthor:
+    """{role, id}"""
+
+    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +25,19 @@ class CasePublicTextTranslationsAdditionalPropertyItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        case_public_text_translations_additional_property_item = cls()
+        message_public_author = cls()
 
-        case_public_text_translations_additional_property_item.additional_properties = d
-        return case_public_text_translations_additional_property_item
+        message_public_author.additional_properties = d
+        return message_public_author
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
