@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from builders import CONSUMER, MONDAY, STAFF, STORE, by, policy, submit
+from support.builders import CONSUMER, MONDAY, STAFF, STORE, by, policy, submit
 
 from domain.money import Money
 from services.case_api import timeline

@@ -10,9 +10,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from builders import CONSUMER, MONDAY, STAFF, STORE, by, order, policy, submit
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.builders import CONSUMER, MONDAY, STAFF, STORE, by, order, policy, submit
 
 from domain.case import Case
 from domain.errors import DomainError, NotAllowedInStatus

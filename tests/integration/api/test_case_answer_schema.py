@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from conftest import Api, case_body, recent
+from support.api_server import Api, case_body, recent
 
 from services.case_api.app import api_schema
 
