@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as time_of_day
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import (
@@ -30,13 +30,14 @@ from psycopg_pool import ConnectionPool
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
-from domain.case import Case, verify_chain
+from domain.case import Case, resealed_hashes, verify_chain
 from domain.case_events import CaseEvent
 from domain.errors import UnknownStore
 from domain.explain import explain
 from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, PolicyBook, default_policy_book
+from domain.sealing import scrubbed, subject_of
 from domain.store import Store, concerns_store, react_to_case, store_uuid
 from domain.translations import (
     TranslationEvent,
@@ -46,12 +47,13 @@ from domain.translations import (
 )
 from domain.what_if import moved_deadlines
 from services import bulk_get
-from services.case_view import case_state, merged_history, with_translations
+from services.case_view import case_state, erased_keys, merged_history, with_translations
 from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
 from services.observability import EVENTS_APPENDED
-from services.transcodings import CalendarAsDict, DeadlineAsDict
+from services.subject_keys import Keyring, KeyRow
+from services.transcodings import CalendarAsDict, DeadlineAsDict, SealedAsToken
 
 MAX_CONFLICT_RETRIES = 8
 SNAPSHOT_INTERVAL = 100
@@ -160,7 +162,12 @@ class Redress(Application[UUID]):
         policies: PolicyBook | None = None,
         rates: ExchangeRates = NO_RATES,
     ) -> None:
-        env = {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})}
+        env = {
+            "IS_SNAPSHOTTING_ENABLED": "y",
+            # Writes sealed personal data as its ciphertext (domain.sealing).
+            "TRANSCODER_TOPIC": "services.transcodings:SealingTranscoder",
+            **(env or {}),
+        }
         for attempt in range(1, START_ATTEMPTS + 1):
             try:
                 super().__init__(env=env)
@@ -176,12 +183,32 @@ class Redress(Application[UUID]):
                 log.warning("event store not ready (%s); retrying", error)
                 time.sleep(0.2 * attempt)
         self._reconnect_soon()
+        self.keyring = Keyring(
+            self.recorder.datastore,  # type: ignore[attr-defined]
+            postgres="POSTGRES_DBNAME" in env,
+            master_key=env.get("SUBJECT_KEYS_MASTER_KEY") or None,
+            ttl=float(env.get("SUBJECT_KEYS_TTL", "5")),
+        )
+        if env.get("CREATE_TABLE", "").lower() in ("y", "yes", "true", "1"):
+            self._create_key_table()
         # New cases are filed under the current policies; a case follows its own version.
         self.policy_book = policies or default_policy_book()
         self.policies = self.policy_book.current
         self.rates = rates
         self._group_commit = GroupCommit(super().save)
         self._store_facts: dict[str, StoreFacts] = {}
+
+    def _create_key_table(self) -> None:
+        """Like the library's own tables: created at start-up (Alembic also owns it)."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self.keyring.create_table()
+                return
+            except (InternalError, IntegrityError, ProgrammingError) as error:
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.warning("subject keys table not ready (%s); retrying", error)
+                time.sleep(0.2 * attempt)
 
     def _reconnect_soon(self) -> None:
         """After an outage, get back to PostgreSQL within seconds of its return. The pool
@@ -197,12 +224,14 @@ class Redress(Application[UUID]):
         *objs: Any,
         reads: ReadVersions | None = None,
         outcome: Outcome | None = None,
+        keys: Sequence[KeyRow] = (),
         **kwargs: Any,
     ) -> Any:
         """Save through the group commit: this call's events share a transaction with other
         threads' concurrent saves, and return once committed. `reads`: the versions of other
         aggregates the events were decided on; if one has moved since, StaleRead. `outcome`:
-        the idempotent answer to the request, committed with the events."""
+        the idempotent answer to the request, committed with the events; `keys`: the subject
+        keys the events are sealed under, stored with them."""
         if kwargs:  # tracking records and the like: the library's own path
             return super().save(*objs, **kwargs)
         events = [
@@ -213,7 +242,9 @@ class Redress(Application[UUID]):
         ]
         if not events:
             return []
-        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [])
+        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [], keys)
+        if keys:
+            self.keyring.stored(keys)
         if outcome is not None:
             outcome.claim.settled = True
         for event in events:
@@ -305,6 +336,7 @@ class Redress(Application[UUID]):
         read. So the usual filing costs no read of the store at all. `answer`: how the
         caller will answer the request, committed with the case if the request is idempotent."""
         policy = self.policies[new.platform]
+        subject, case_id = subject_of(new.platform, new.consumer_id), uuid4()
         for attempt in range(MAX_CONFLICT_RETRIES):
             store = self._facts(new.store_id, fresh=attempt > 0)
             if store.platform != new.platform:
@@ -312,22 +344,29 @@ class Redress(Application[UUID]):
                     f"store {new.store_id!r} is on {store.platform}, not {new.platform}"
                 )
             check_not_refunded_before(policy, new.kind, new.order, store.refunded_orders)
-            case = Case.submit(
-                policy,
-                by,
-                store_id=new.store_id,
-                consumer_id=new.consumer_id,
-                kind=new.kind,
-                order=new.order,
-                description=new.description,
-                language=new.language,
-                fields=dict(new.fields or {}),
-                certified=store.certified,
-                calendar=self._calendar(policy, store),
-            )
+            with self.keyring.sealing(subject, str(case_id)) as keys:
+                case = Case.submit(
+                    policy,
+                    by,
+                    store_id=new.store_id,
+                    consumer_id=new.consumer_id,
+                    kind=new.kind,
+                    order=new.order,
+                    description=new.description,
+                    language=new.language,
+                    fields=dict(new.fields or {}),
+                    certified=store.certified,
+                    calendar=self._calendar(policy, store),
+                    case_id=case_id,
+                )
             state = case_state(case)
             try:
-                self.save(case, reads={store.id: store.version}, outcome=outcome_of(answer, state))
+                self.save(
+                    case,
+                    reads={store.id: store.version},
+                    outcome=outcome_of(answer, state),
+                    keys=keys,
+                )
             except StaleRead:
                 continue
             return state
@@ -365,10 +404,11 @@ class Redress(Application[UUID]):
                 authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
-            command(case, self.policy_of(case))
-            state = with_translations(case_state(case), self.translations_of(case_id))
+            with self.keyring.sealing(case.subject_id, str(case_id), case.erased_keys) as keys:
+                command(case, self.policy_of(case))
+            state = self._state(case)
             try:
-                self._save_with_store(case, outcome_of(answer, state))
+                self._save_with_store(case, outcome_of(answer, state), keys)
             except IntegrityError:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, self._case(case_id).version) from None
@@ -425,16 +465,18 @@ class Redress(Application[UUID]):
                 raise CaseNotFound(str(case_id))
         return [found[case_id] for case_id in case_ids]
 
-    def _save_with_store(self, case: Case, outcome: Outcome | None = None) -> None:
+    def _save_with_store(
+        self, case: Case, outcome: Outcome | None = None, keys: Sequence[KeyRow] = ()
+    ) -> None:
         pending = list(case.pending_events)
         tracks = self.policy_of(case).no_second_return_after_refund
         if concerns_store(pending, tracks):
             store = self._store(case.store_id)
             if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
-                self.save(case, store, outcome=outcome)
+                self.save(case, store, outcome=outcome, keys=keys)
                 self._maybe_snapshot(case, len(pending))
                 return
-        self.save(case, outcome=outcome)
+        self.save(case, outcome=outcome, keys=keys)
         self._maybe_snapshot(case, len(pending))
 
     def _maybe_snapshot(self, case: Case, saved: int) -> None:
@@ -455,6 +497,8 @@ class Redress(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DeadlineAsDict())
         transcoder.register(CalendarAsDict())
+        # Bound late: the keyring needs the event store, made after the transcoder.
+        transcoder.register(SealedAsToken(lambda token: self.keyring.unseal(token)))
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -463,8 +507,17 @@ class Redress(Application[UUID]):
     ) -> dict[str, Any]:
         if at is not None:
             version = self._version_at(case_id, at)
-        state = case_state(self._case(case_id, version, copy=False))
-        return with_translations(state, self.translations_of(case_id))
+        past = self._case(case_id, version, copy=False)
+        # A past state predates the erasure: the current case names the keys it shredded.
+        erased = past.erased_keys if version is None else self._case(case_id).erased_keys
+        return self._state(past, erased)
+
+    def _state(self, case: Case, erased: list[str] | None = None) -> dict[str, Any]:
+        """The case body with its translations; values sealed under erased keys read as
+        erased even where this process still holds an aggregate decoded before."""
+        state = with_translations(case_state(case), self.translations_of(case.id))
+        erased = case.erased_keys if erased is None else erased
+        return scrubbed(state, frozenset(erased)) if erased else state
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""
@@ -480,6 +533,8 @@ class Redress(Application[UUID]):
         events = self._events(case_id)
         first = events[0].data
         entries = merged_history(events, self._translation_events(case_id))
+        if erased := erased_keys(events):
+            entries = scrubbed(entries, erased)
         return (first["store_id"], first["consumer_id"]), entries
 
     def explain_deadline(
@@ -547,10 +602,11 @@ class Redress(Application[UUID]):
     def verify(self, case_id: UUID) -> dict[str, Any]:
         """The case's hash chain (the top-level figures) and, once the case has
         translations, theirs (under `translations`); `valid` covers both."""
-        valid, checked, head = verify_chain(self._events(case_id))
+        events = self._events(case_id)
+        valid, checked, head = verify_chain(events)
         verdict: dict[str, Any] = {"valid": valid, "events": checked, "head_hash": head}
         if translated := self._translation_events(case_id):
-            t_valid, t_checked, t_head = verify_translations(translated)
+            t_valid, t_checked, t_head = verify_translations(translated, resealed_hashes(events))
             verdict["valid"] = valid and t_valid
             verdict["translations"] = {"valid": t_valid, "events": t_checked, "head_hash": t_head}
         return verdict
@@ -592,11 +648,13 @@ class Redress(Application[UUID]):
                 translations: Translations = self.repository.get(translations_uuid(case_id))
             except AggregateNotFoundError:
                 translations = Translations.start(case_id)
-            recorded = settle(translations)
+            case = self._case(case_id, copy=False)
+            with self.keyring.sealing(case.subject_id, str(case_id), case.erased_keys) as keys:
+                recorded = settle(translations)
             if not recorded:
                 return 0
             try:
-                self.save(translations)
+                self.save(translations, keys=keys)
             except IntegrityError:
                 continue
             return recorded

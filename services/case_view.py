@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.case import Case
-from domain.case_events import CaseEvent, ending_resolution
+from domain.case_events import CaseEvent, SubjectErased, ending_resolution
 from domain.languages import same_language
 from domain.translations import TranslationEvent, Translations
 
@@ -17,6 +17,7 @@ def case_state(case: Case) -> dict[str, Any]:
         "policy_version": case.policy_version,
         "store_id": case.store_id,
         "consumer_id": case.consumer_id,
+        "subject_id": case.subject_id,
         "kind": case.kind,
         "status": case.status,
         "version": case.version,
@@ -46,6 +47,11 @@ def case_state(case: Case) -> dict[str, Any]:
         "settlement": case.settlement,
         "head_hash": case.head_hash,
     }
+
+
+def erased_keys(events: list[CaseEvent]) -> frozenset[str]:
+    """The subject keys the case's `SubjectErased` events shredded."""
+    return frozenset(k for e in events if isinstance(e, SubjectErased) for k in e.key_ids)
 
 
 def history_entry(event: CaseEvent) -> dict[str, Any]:
