@@ -361,6 +361,24 @@ class Revocation(In):
     reason: Text
 
 
+class ErasureRequest(In):
+    reason: Text = Field(description="why the subject is erased (kept: write no personal data)")
+
+
+class ErasurePublic(BaseModel):
+    subject_id: str
+    cases: list[str] = Field(description="the cases about the subject, now erased of them")
+    erased_at: AwareDatetime
+
+
+class SubjectExport(BaseModel):
+    subject_id: str
+    exported_at: AwareDatetime
+    cases: list[dict[str, Any]] = Field(
+        description="each {case: the case body, history: its events and translations}"
+    )
+
+
 class Certification(In):
     evidence: Text
 
@@ -418,11 +436,18 @@ class CasePublic(BaseModel):
     policy_version: int = Field(description="the platform policy version the case follows")
     store_id: str
     consumer_id: str
+    subject_id: str = Field(
+        description="the consumer as a data subject: the id for /v1/subjects/{subject_id} "
+        "(erasure, export); every case of one consumer on one platform shares it"
+    )
     kind: str
     status: str
     version: int
     order: dict[str, Any]
-    description: str
+    description: str = Field(
+        description='personal data: "[erased]" once the subject is erased, "[unavailable]" '
+        "while its key cannot be read"
+    )
     language: str | None
     fields: dict[str, Any]
     created_at: AwareDatetime
