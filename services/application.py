@@ -52,7 +52,7 @@ from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
 from services.observability import EVENTS_APPENDED
-from services.subject_keys import Keyring, KeyRow
+from services.subject_keys import SUBJECT_KEYS_UNSEAL, Keyring, KeyRow
 from services.transcodings import CalendarAsDict, DeadlineAsDict, SealedAsToken
 
 MAX_CONFLICT_RETRIES = 8
@@ -188,6 +188,7 @@ class Redress(Application[UUID]):
             postgres="POSTGRES_DBNAME" in env,
             master_key=env.get("SUBJECT_KEYS_MASTER_KEY") or None,
             ttl=float(env.get("SUBJECT_KEYS_TTL", "5")),
+            unseal=env.get(SUBJECT_KEYS_UNSEAL, "yes") != "no",
         )
         if env.get("CREATE_TABLE", "").lower() in ("y", "yes", "true", "1"):
             self._create_key_table()

@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.sealing import ERASED, SEALER, TOKEN_PREFIX, UNAVAILABLE, Sealed, key_id_of
 
+SUBJECT_KEYS_UNSEAL = "SUBJECT_KEYS_UNSEAL"  # env: "no" in roles that read no personal text
+SEALED = "[sealed]"  # what such a role reads in place of a sealed value
 NONCE = 12
 RAW, WRAPPED = b"\x00", b"\x01"  # how a key is stored: as is, or sealed by the master key
 CACHE_LIMIT = 50_000
@@ -74,9 +76,16 @@ class _Sealing:
 
 class Keyring:
     def __init__(
-        self, datastore: Any, *, postgres: bool, master_key: str | None, ttl: float = 5.0
+        self,
+        datastore: Any,
+        *,
+        postgres: bool,
+        master_key: str | None,
+        ttl: float = 5.0,
+        unseal: bool = True,
     ) -> None:
         self._datastore, self._postgres, self._ttl = datastore, postgres, ttl
+        self._unsealing = unseal
         self._master = AESGCM(base64.b64decode(master_key)) if master_key else None
         self._lock = threading.Lock()
         self._sealing: dict[str, tuple[str, AESGCM, bytes, float]] = {}  # case → key
@@ -148,6 +157,8 @@ class Keyring:
 
     def unseal(self, token: str) -> Sealed:
         """The token's text, or `[erased]` / `[unavailable]` when its key is gone or locked."""
+        if not self._unsealing:
+            return Sealed(SEALED, token)
         if not token.startswith(TOKEN_PREFIX):
             return Sealed(UNAVAILABLE, token)
         key = self._key(key_id_of(token))

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from projections.tables import case_list, metadata, projection_positions
 from services.notifier import tables as _notifier_tables  # noqa: F401  (its tables, same metadata)
@@ -15,6 +25,7 @@ __all__ = [
     "idempotency_keys",
     "metadata",
     "projection_positions",
+    "subject_keys",
 ]
 
 api_keys = Table(
@@ -54,4 +65,18 @@ dashboard_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("ix_dashboard_sessions_expires_at", "expires_at"),
+)
+
+# One key per data subject and case, sealing their personal data; `wrapped` NULL once erased
+# (services.subject_keys, which also creates the table at start-up like the library's own).
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("wrapped", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", DateTime(timezone=True)),
+    Index("ix_subject_keys_subject", "subject_id"),
 )

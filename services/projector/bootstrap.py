@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from services.application import Redress
 from services.db import sync_engine
 from services.settings import Settings
+from services.subject_keys import SUBJECT_KEYS_UNSEAL
 
 TRANSCODER = "services.transcodings:OrjsonTranscoder"
 
@@ -26,7 +27,12 @@ def plumbing(settings: Settings) -> Iterator[Plumbing]:
     """The log and the read-model database; their connections are closed afterwards."""
     # The projector only reads the log: its events decode with orjson (the stored format is
     # the library's, unchanged).
-    env = {**settings.eventsourcing_env(), "TRANSCODER_TOPIC": TRANSCODER}
+    # Read models copy no personal text: sealed values are not unsealed (no key lookups).
+    env = {
+        **settings.eventsourcing_env(),
+        "TRANSCODER_TOPIC": TRANSCODER,
+        SUBJECT_KEYS_UNSEAL: "no",
+    }
     app = Redress(env=env)
     engine = sync_engine(settings)
     try:

@@ -16,6 +16,7 @@ from services.db import sync_engine
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, Backoff, PostgresWakeup, Wakeup
+from services.subject_keys import SUBJECT_KEYS_UNSEAL
 
 log = logging.getLogger(__name__)
 START_ATTEMPTS = 5
@@ -58,6 +59,7 @@ def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
     """Room in the event store's pool for every firing thread (each reads its cases), beside
     the group commit's writer; the library's default overflow is 10."""
     env = settings.eventsourcing_env()
+    env[SUBJECT_KEYS_UNSEAL] = "no"  # deadlines read no personal text: no key lookups
     if not settings.is_sqlite:
         env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
     return env

@@ -4,8 +4,6 @@ holds none of the texts in any form, and the case goes on (ruled, refunded)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,11 +11,10 @@ from uuid import uuid4
 
 import httpx
 from conftest import Api, case_body
+from support.database_bytes import database_bytes, leaks
 from typer.testing import CliRunner
 
 from services import cli
-
-PG_DUMP = Path("/usr/lib/postgresql/15/bin/pg_dump")
 
 
 def _secrets() -> dict[str, str]:
@@ -53,25 +50,12 @@ def _file_and_talk(api: Api, secrets: dict[str, str]) -> tuple[str, str, httpx.C
     return path, filed.json()["subject_id"], consumer
 
 
-def _leaks(text: str, secrets: dict[str, str]) -> list[str]:
-    return [secret for secret in secrets.values() if secret in text]
+def _leaks(text: str | bytes, secrets: dict[str, str]) -> list[str]:
+    return leaks(text, list(secrets.values()))
 
 
 def _database_bytes(api: Api, tmp_path: Path) -> bytes:
-    """Every byte the database holds: a pg_dump, or a copy of the SQLite file (and its log)."""
-    settings = api.settings
-    if settings.is_sqlite:
-        copied = b""
-        for suffix in ("", "-wal"):
-            source = Path(f"{settings.sqlite_path}{suffix}")
-            if source.exists():
-                shutil.copy(source, tmp_path / f"copy{suffix}")
-                copied += (tmp_path / f"copy{suffix}").read_bytes()
-        return copied
-    dump = subprocess.run(
-        [str(PG_DUMP), "--dbname", settings.database_url], capture_output=True, check=True
-    )
-    return dump.stdout
+    return database_bytes(api.settings, tmp_path)
 
 
 def _audit(api: Api, case_id: str, at: str | None = None) -> str:
@@ -94,7 +78,7 @@ def test_an_erased_subject_reads_erased_everywhere_and_the_case_goes_on(
     assert len(exported.json()["cases"]) == 2
     assert set(_leaks(exported.text, secrets)) == set(secrets.values())
     # Copies outside the event log (the filing's idempotent answer) hold them until erased.
-    assert _leaks(_database_bytes(api, tmp_path).decode("latin-1"), secrets)
+    assert _leaks(_database_bytes(api, tmp_path), secrets)
     before = datetime.now(UTC).isoformat()
     time.sleep(0.01)
 
@@ -122,7 +106,7 @@ def test_an_erased_subject_reads_erased_everywhere_and_the_case_goes_on(
     assert past["description"] == "[erased]"
     assert "[erased]" in _audit(api, case_id, before)
     assert staff.get(f"{path}/verify").json()["valid"] is True
-    assert _leaks(_database_bytes(api, tmp_path).decode("latin-1"), secrets) == []
+    assert _leaks(_database_bytes(api, tmp_path), secrets) == []
 
     again = staff.post(f"/v1/subjects/{subject_id}/erasure", json={"reason": "again"})
     assert again.status_code == 200
