@@ -33,7 +33,8 @@ class CasePublic:
         consumer_may_close (bool):
         created_at (datetime.datetime):
         deadlines (list[DeadlinePublic]):
-        description (str):
+        description (str): personal data: "[erased]" once the subject is erased, "[unavailable]" while its key cannot be
+            read
         escalated (bool): staff have had the case
         fields (CasePublicFields):
         head_hash (str):
@@ -57,6 +58,8 @@ class CasePublic:
         settlement (CasePublicSettlementType0 | None):
         status (str):
         store_id (str):
+        subject_id (str): the consumer as a data subject: the id for /v1/subjects/{subject_id} (erasure, export); every
+            case of one consumer on one platform shares it
         updated_at (datetime.datetime):
         version (int):
         warnings (int):
@@ -90,6 +93,7 @@ class CasePublic:
     settlement: CasePublicSettlementType0 | None
     status: str
     store_id: str
+    subject_id: str
     updated_at: datetime.datetime
     version: int
     warnings: int
@@ -179,6 +183,8 @@ class CasePublic:
 
         store_id = self.store_id
 
+        subject_id = self.subject_id
+
         updated_at = self.updated_at.isoformat()
 
         version = self.version
@@ -224,6 +230,7 @@ class CasePublic:
                 "settlement": settlement,
                 "status": status,
                 "store_id": store_id,
+                "subject_id": subject_id,
                 "updated_at": updated_at,
                 "version": version,
                 "warnings": warnings,
@@ -374,6 +381,8 @@ class CasePublic:
 
         store_id = d.pop("store_id")
 
+        subject_id = d.pop("subject_id")
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         version = d.pop("version")
@@ -422,6 +431,7 @@ class CasePublic:
             settlement=settlement,
             status=status,
             store_id=store_id,
+            subject_id=subject_id,
             updated_at=updated_at,
             version=version,
             warnings=warnings,
