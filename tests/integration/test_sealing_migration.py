@@ -93,6 +93,14 @@ def test_a_database_from_before_sealing_upgrades_verifies_and_erases(
     staff = By.at(Actor("staff", "dpo"), datetime.now(UTC))
     assert erase_subject(app, subject, staff, "asked")["cases"] == [str(case_id)]
 
+    engine = sync_engine(settings)
+    follow(engine, app, PROJECTIONS)  # the read models take SubjectErased like any event
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM projection_parked")).scalar() == 0
+        row = connection.execute(text("SELECT version FROM case_list")).one()
+    engine.dispose()
+    assert row.version == 3  # filed, message, erased
+
     verdict = app.verify(case_id)
     assert verdict["valid"] is True and verdict["translations"]["valid"] is True
     state = app.get_case(case_id)
