@@ -661,6 +661,10 @@ class Redress(Application[UUID]):
             return recorded
         raise IntegrityError(f"translations of {case_id}: gave up after conflicts")
 
+    def recorded_events(self, case_id: UUID) -> tuple[list[CaseEvent], list[TranslationEvent]]:
+        """The case's events and its translations' events, as stored (services.erasure)."""
+        return self._events(case_id), self._translation_events(case_id)
+
     def _translation_events(self, case_id: UUID) -> list[TranslationEvent]:
         stream = self.events.get(translations_uuid(case_id))
         return [e for e in stream if isinstance(e, TranslationEvent)]

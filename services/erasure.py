@@ -106,8 +106,7 @@ def _erase_case(
     app: Redress, case_id: UUID, key_ids: list[str], by: By, reason: str
 ) -> _CaseErasure:
     erasure = _CaseErasure(case_id)
-    events = app._events(case_id)
-    translated = app._translation_events(case_id)
+    events, translated = app.recorded_events(case_id)
     throwaway = _Throwaway()
     resealed: dict[str, str] = {}
     for prefix, stream in (("c", events), ("t", translated)):
