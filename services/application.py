@@ -506,12 +506,14 @@ class Redress(Application[UUID]):
     def get_case(
         self, case_id: UUID, *, version: int | None = None, at: datetime | None = None
     ) -> dict[str, Any]:
+        erased: list[str] | None = None  # a past state predates any erasure since: named here
         if at is not None:
-            version = self._version_at(case_id, at)
-        past = self._case(case_id, version, copy=False)
-        # A past state predates the erasure: the current case names the keys it shredded.
-        erased = past.erased_keys if version is None else self._case(case_id).erased_keys
-        return self._state(past, erased)
+            events = self._events(case_id)
+            version = self._version_at(events, at)
+            erased = sorted(erased_keys(events))
+        elif version is not None:
+            erased = self._case(case_id, copy=False).erased_keys
+        return self._state(self._case(case_id, version, copy=False), erased)
 
     def _state(self, case: Case, erased: list[str] | None = None) -> dict[str, Any]:
         """The case body with its translations; values sealed under erased keys read as
@@ -675,14 +677,15 @@ class Redress(Application[UUID]):
             raise CaseNotFound(str(case_id))
         return events
 
-    def _version_at(self, case_id: UUID, at: datetime) -> int:
+    @staticmethod
+    def _version_at(events: list[CaseEvent], at: datetime) -> int:
         """The last version recorded at or before `at` (wall clock)."""
         version = None
-        for e in self._events(case_id):
+        for e in events:
             if e.timestamp <= at.astimezone(UTC):
                 version = e.originator_version
         if version is None:
-            raise CaseNotFound(str(case_id))
+            raise CaseNotFound(str(events[0].originator_id))
         return version
 
     def _case(self, case_id: UUID, version: int | None = None, *, copy: bool = True) -> Case:

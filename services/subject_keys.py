@@ -20,6 +20,7 @@ this one may read its sealed values for at most that long (case reads never: the
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import threading
 import time
@@ -91,6 +92,7 @@ class Keyring:
         self._sealing: dict[str, tuple[str, AESGCM, bytes, float]] = {}  # case → key
         self._stored: set[str] = set()  # key ids known to be in the table
         self._keys: dict[str, tuple[AESGCM | str, float]] = {}  # key id → key or ERASED...
+        self._opened: dict[str, tuple[Sealed, float]] = {}  # token → text, when its key was read
 
     def create_table(self) -> None:
         with self._transaction() as cursor:
@@ -156,27 +158,37 @@ class Keyring:
     # -- unsealing ----------------------------------------------------------------------------
 
     def unseal(self, token: str) -> Sealed:
-        """The token's text, or `[erased]` / `[unavailable]` when its key is gone or locked."""
+        """The token's text, or `[erased]` / `[unavailable]` when its key is gone or locked.
+        Texts opened are remembered as long as their key is (`ttl`): a history is decoded
+        several times over by one audit."""
         if not self._unsealing:
             return Sealed(SEALED, token)
+        now = time.monotonic()
+        opened = self._opened.get(token)  # a dict read needs no lock
+        if opened is not None and now - opened[1] < self._ttl:
+            return opened[0]
         if not token.startswith(TOKEN_PREFIX):
             return Sealed(UNAVAILABLE, token)
-        key = self._key(key_id_of(token))
+        key_id = key_id_of(token)
+        key, fetched_at = self._key(key_id, now)
         if isinstance(key, str):
             return Sealed(key, token)
         try:
-            raw = base64.b64decode(token[len(TOKEN_PREFIX) + 33 :])
-            text = key.decrypt(raw[:NONCE], raw[NONCE:], key_id_of(token).encode()).decode()
+            raw = binascii.a2b_base64(token[len(TOKEN_PREFIX) + 33 :])
+            text = key.decrypt(raw[:NONCE], raw[NONCE:], key_id.encode()).decode()
         except (InvalidTag, ValueError):
             return Sealed(UNAVAILABLE, token)
-        return Sealed(text, token)
+        sealed = Sealed(text, token)
+        if len(self._opened) >= CACHE_LIMIT:
+            self._opened.clear()
+        self._opened[token] = (sealed, fetched_at)
+        return sealed
 
-    def _key(self, key_id: str) -> AESGCM | str:
-        now = time.monotonic()
-        with self._lock:
-            known = self._keys.get(key_id)
+    def _key(self, key_id: str, now: float) -> tuple[AESGCM | str, float]:
+        """The key (or why there is none) and when it was read from the table."""
+        known = self._keys.get(key_id)
         if known is not None and (known[0] == ERASED or now - known[1] < self._ttl):
-            return known[0]
+            return known
         with self._transaction() as cursor:
             cursor.execute(self._sql("SELECT wrapped FROM subject_keys WHERE key_id = ?"), [key_id])
             row = cursor.fetchone()
@@ -186,7 +198,7 @@ class Keyring:
             if len(self._keys) >= CACHE_LIMIT:
                 self._keys.clear()
             self._keys[key_id] = (key, now)
-        return key
+        return key, now
 
     def _unwrap(self, key_id: str, wrapped: bytes) -> AESGCM | str:
         if wrapped[:1] == RAW:
@@ -233,6 +245,7 @@ class Keyring:
                 del self._sealing[case_id]
             for key_id in key_ids:
                 self._keys[key_id] = (ERASED, now)
+            self._opened.clear()
 
     # -- plumbing -----------------------------------------------------------------------------
 
