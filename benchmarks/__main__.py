@@ -33,6 +33,7 @@ EXTRA_SECTIONS = (
     "webhooks_bench",
     "soak_bench",
     "translation_bench",
+    "sealing_bench",
 )
 
 
