@@ -61,12 +61,24 @@ def cases_of(app: Redress, subject_id: str) -> list[UUID]:
     """Every case about the subject: those with a key (sealed since) and, from the case
     list, those filed before personal data was sealed."""
     found = set(app.keyring.keys_by_case(subject_id))
+    mark = "%s" if "POSTGRES_DBNAME" in app.env else "?"
     with app.keyring.transaction() as cursor:
-        cursor.execute("SELECT case_id, platform, consumer_id FROM case_list")
-        for row in cursor.fetchall():
-            case_id, platform, consumer_id = _values(row, "case_id", "platform", "consumer_id")
-            if subject_of(platform, consumer_id) == subject_id:
-                found.add(case_id)
+        # The id is not reversible: each consumer's is derived, once per consumer (a scan of
+        # the consumer index; erasures and exports are rare).
+        cursor.execute("SELECT DISTINCT platform, consumer_id FROM case_list")
+        theirs = [
+            (platform, consumer_id)
+            for platform, consumer_id in (
+                _values(r, "platform", "consumer_id") for r in cursor.fetchall()
+            )
+            if subject_of(platform, consumer_id) == subject_id
+        ]
+        for platform, consumer_id in theirs:
+            cursor.execute(
+                f"SELECT case_id FROM case_list WHERE platform = {mark} AND consumer_id = {mark}",
+                [platform, consumer_id],
+            )
+            found.update(_values(row, "case_id")[0] for row in cursor.fetchall())
     return sorted(UUID(case_id) for case_id in found)
 
 
