@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
 from domain.hashchain import chain_hash
-from domain.sealing import hashed, scrubbed
+from domain.sealing import PERSONAL_FIELD_KEYS, erased_text, hashed, scrubbed
 
 if TYPE_CHECKING:
     from domain.case import Case
@@ -559,3 +559,14 @@ class SubjectErased(CaseEvent):
         case.erased_keys = sorted(set(getattr(case, "erased_keys", [])) | erased)
         for name in ("description", "fields", "messages", "proposal", "ruling"):
             setattr(case, name, scrubbed(getattr(case, name), erased))
+        # Text recorded before sealing is plain: every personal slot of the case holds only
+        # text written before this erasure, so a plain one is erased too (an aggregate
+        # another process cached before the erasure still holds it).
+        case.description = erased_text(case.description)
+        case.fields = {
+            k: erased_text(v) if k in PERSONAL_FIELD_KEYS else v for k, v in case.fields.items()
+        }
+        case.messages = [{**m, "body": erased_text(m["body"])} for m in case.messages]
+        for slot in ("proposal", "ruling"):
+            if (held := getattr(case, slot)) is not None and held.get("note") is not None:
+                setattr(case, slot, {**held, "note": erased_text(held["note"])})

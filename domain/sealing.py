@@ -139,6 +139,13 @@ def scrubbed(value: Any, key_ids: frozenset[str]) -> Any:
     return value
 
 
+def erased_text(value: Any) -> Any:
+    """A personal value recorded before an erasure, as it reads after it."""
+    if isinstance(value, Sealed):
+        return value.erased()
+    return ERASED if isinstance(value, str) else value
+
+
 def sealed_values(value: Any) -> Iterator[Sealed]:
     kind = type(value)
     if kind is Sealed:

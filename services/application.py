@@ -47,7 +47,13 @@ from domain.translations import (
 )
 from domain.what_if import moved_deadlines
 from services import bulk_get
-from services.case_view import case_state, erased_keys, merged_history, with_translations
+from services.case_view import (
+    case_state,
+    erased_keys,
+    merged_history,
+    with_translations,
+    without_plain_translations,
+)
 from services.event_recorders import ReadVersions, StaleRead
 from services.group_commit import GroupCommit
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
@@ -520,7 +526,9 @@ class Redress(Application[UUID]):
         erased even where this process still holds an aggregate decoded before."""
         state = with_translations(case_state(case), self.translations_of(case.id))
         erased = case.erased_keys if erased is None else erased
-        return scrubbed(state, frozenset(erased)) if erased else state
+        if not erased:
+            return state
+        return without_plain_translations(scrubbed(state, frozenset(erased)))
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""

@@ -7,6 +7,7 @@ from typing import Any
 from domain.case import Case
 from domain.case_events import CaseEvent, SubjectErased, ending_resolution
 from domain.languages import same_language
+from domain.sealing import ERASED
 from domain.translations import TranslationEvent, Translations
 
 
@@ -141,3 +142,19 @@ def merged_history(
         version = event.originator_version
     entries.extend(translation_entry(t, version) for t in pending)
     return entries
+
+
+def without_plain_translations(state: dict[str, Any]) -> dict[str, Any]:
+    """After an erasure: translations recorded before sealing existed hold plain text, and
+    an aggregate cached before the erasure may still hold it; every such body is erased."""
+
+    def erased(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**t, "body": ERASED} if type(t.get("body")) is str else t  # Sealed: scrubbed
+            for t in found
+        ]
+
+    for message in state["messages"]:
+        message["translations"] = erased(message["translations"])
+    state["text_translations"] = {k: erased(v) for k, v in state["text_translations"].items()}
+    return state

@@ -68,6 +68,7 @@ def test_an_event_sealed_in_place_verifies_only_under_its_vouched_hash() -> None
     vouch = {"c1": resealed.expected_hash()}
     case.erase_subject(BIGGREY, by(STAFF, MONDAY + timedelta(days=1)), "asked", ["k" * 32], vouch)
     erasure = events(case)[-1]
+    assert case.description == ERASED  # plain text held before the erasure reads erased too
     assert verify_chain([resealed, erasure]) == (True, 2, case.head_hash)
     tampered = copy.copy(resealed)
     object.__setattr__(tampered, "description", fake_seal("something else").erased())
