@@ -123,6 +123,8 @@ class Keyring:
     def stored(self, rows: Sequence[KeyRow]) -> None:
         """These keys' rows are committed."""
         with self._lock:
+            if len(self._stored) >= CACHE_LIMIT:
+                self._stored.clear()  # forgotten rows are inserted again, as no-ops
             self._stored.update(row[0] for row in rows)
 
     def _seal(self, subject_id: str, case_id: str, text: str, sealing: _Sealing) -> Sealed:
