@@ -25,7 +25,7 @@ START_ATTEMPTS = 5
 @contextmanager
 def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
     """A sweeper on the configured database; its connections are closed afterwards."""
-    app = open_application(settings)
+    app = open_application(settings, unseal=False)  # deadlines read no personal text
     engine = sync_engine(settings)
     swept = Sweeper(app, engine, batch=settings.scheduler_batch, workers=settings.scheduler_workers)
     try:
@@ -36,14 +36,17 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
         app.close()
 
 
-def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) -> Redress:
+def open_application(
+    settings: SchedulerSettings, backoff: Backoff = Backoff(), *, unseal: bool = True
+) -> Redress:
     """The application, retried a few times: replicas starting together on PostgreSQL race on
-    the library's start-up DDL (`CREATE OR REPLACE FUNCTION` → "tuple concurrently updated")."""
+    the library's start-up DDL (`CREATE OR REPLACE FUNCTION` → "tuple concurrently updated").
+    `unseal=False`: personal data is not unsealed (no key lookups) for a role that reads none."""
     attempt = 0
     while True:
         try:
             return Redress(
-                env=_event_store_env(settings),
+                env={**_event_store_env(settings), SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"},
                 rates=ExchangeRates(settings.exchange_rates),
                 policies=settings.policy_book(),
             )
@@ -59,7 +62,6 @@ def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
     """Room in the event store's pool for every firing thread (each reads its cases), beside
     the group commit's writer; the library's default overflow is 10."""
     env = settings.eventsourcing_env()
-    env[SUBJECT_KEYS_UNSEAL] = "no"  # deadlines read no personal text: no key lookups
     if not settings.is_sqlite:
         env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
     return env
