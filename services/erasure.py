@@ -238,19 +238,35 @@ def _id(originator: UUID, postgres: bool) -> Any:
 def _redact_copies(
     cursor: Any, mark: str, case_ids: list[str], texts: set[str], postgres: bool
 ) -> None:
-    """Overwrite the texts where other tables copied them."""
+    """Overwrite the texts where other tables copied them, in the rows about these cases."""
     if not texts:
         return
     tables = _tables(cursor, postgres)
-    like = [f"%{c}%" for c in case_ids]
-    if "idempotency_keys" in tables:
-        _rewrite(cursor, mark, "idempotency_keys", ("scope", "key"), "body", like, texts)
-    if "webhook_deliveries" in tables:
-        _rewrite(cursor, mark, "webhook_deliveries", ("id",), "payload", like, texts)
-    if "webhook_attempts" in tables:
-        _rewrite(cursor, mark, "webhook_attempts", ("id",), "response", None, texts)
-    if "notifier_emails" in tables:
-        _rewrite(cursor, mark, "notifier_emails", ("id",), "body", like, texts)
+    marks = ", ".join(mark for _ in case_ids)
+    mentioned = "(" + " OR ".join(f"body LIKE {mark}" for _ in case_ids) + ")"
+    mailed = "(" + " OR ".join(f"event_id LIKE {mark}" for _ in case_ids) + ")"
+    about = [f"%{c}%" for c in case_ids]
+    events_of = [f"{c}:%" for c in case_ids]
+    delivered = f"SELECT id FROM webhook_deliveries WHERE subject IN ({marks})"
+    rewrites = [
+        ("idempotency_keys", ("scope", "key"), "body", mentioned, about),
+        ("webhook_deliveries", ("id",), "payload", f"subject IN ({marks})", case_ids),
+        ("webhook_attempts", ("id",), "response", f"delivery_id IN ({delivered})", case_ids),
+        ("notifier_emails", ("id",), "body", mailed, events_of),
+        ("notifier_emails", ("id",), "translation", mailed, events_of),  # JSON: the original
+    ]
+    for table, keys, column, where, params in rewrites:
+        if table in tables:
+            _rewrite(cursor, mark, Rewrite(table, keys, column, where, params), texts, postgres)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    table: str
+    keys: tuple[str, ...]
+    column: str
+    where: str
+    params: list[str]
 
 
 def _tables(cursor: Any, postgres: bool) -> set[str]:
@@ -261,25 +277,23 @@ def _tables(cursor: Any, postgres: bool) -> set[str]:
     return {_values(row, "tablename" if postgres else "name")[0] for row in cursor.fetchall()}
 
 
-def _rewrite(
-    cursor: Any,
-    mark: str,
-    table: str,
-    keys: tuple[str, ...],
-    column: str,
-    like: list[str] | None,
-    texts: set[str],
-) -> None:
-    where = f"{column} IS NOT NULL"
-    if like is not None:
-        where += " AND (" + " OR ".join(f"{column} LIKE {mark}" for _ in like) + ")"
-    cursor.execute(f"SELECT {', '.join(keys)}, {column} FROM {table} WHERE {where}", like or [])
+def _rewrite(cursor: Any, mark: str, r: Rewrite, texts: set[str], postgres: bool) -> None:
+    cursor.execute(
+        f"SELECT {', '.join(r.keys)}, {r.column} FROM {r.table} "
+        f"WHERE {r.column} IS NOT NULL AND {r.where}",
+        r.params,
+    )
+    json_column = postgres and r.column == "translation"  # read back parsed
+    value_mark = f"CAST({mark} AS json)" if json_column else mark
+    match = " AND ".join(f"{k} = {mark}" for k in r.keys)
     for row in cursor.fetchall():
-        *key, value = _values(row, *keys, column)
-        redacted = _redacted(value, texts)
-        if redacted != value:
-            match = " AND ".join(f"{k} = {mark}" for k in keys)
-            cursor.execute(f"UPDATE {table} SET {column} = {mark} WHERE {match}", [redacted, *key])
+        *key, value = _values(row, *r.keys, r.column)
+        text = value if isinstance(value, str) else json.dumps(value)
+        redacted = _redacted(text, texts)
+        if redacted != text:
+            cursor.execute(
+                f"UPDATE {r.table} SET {r.column} = {value_mark} WHERE {match}", [redacted, *key]
+            )
 
 
 def _redacted(value: str, texts: set[str]) -> str:
