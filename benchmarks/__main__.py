@@ -34,6 +34,7 @@ EXTRA_SECTIONS = (
     "soak_bench",
     "translation_bench",
     "checkpoints_bench",
+    "sealing_bench",
 )
 
 

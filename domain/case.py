@@ -37,6 +37,7 @@ from domain.money import NO_RATES, ExchangeRates, Money
 from domain.policies.schema import Policy
 from domain.protection import capped_payout, check_platform_payout, platform_cap
 from domain.refunds import check_within_paid, remaining
+from domain.sealing import seal_personal
 from domain.state import CaseState
 from domain.statuses import TRANSITIONS, Status, allowed
 
@@ -109,6 +110,7 @@ class Case(CaseState, Aggregate):
             "refund_without_return": refund_without_return(policy, fields),
             "policy_version": policy.version,
         }
+        data = seal_personal(ev.Submitted.personal_fields, data)
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
         payload = hash_payload(
@@ -274,6 +276,22 @@ class Case(CaseState, Aggregate):
         ):
             raise NotAllowedInStatus("arbitration can be asked only after the store refused")
         self._record(ev.Escalated, policy, by, reason="arbitration", deadline_id=None, note=reason)
+
+    def erase_subject(
+        self, policy: Policy, by: By, reason: str, key_ids: list[str], resealed: dict[str, str]
+    ) -> None:
+        """Record that the case's data subject was erased (any status: the case goes on;
+        its deadlines stay as they are)."""
+        self._record(
+            ev.SubjectErased,
+            policy,
+            by,
+            deadlines=list(self.deadlines),
+            subject_id=self.subject_id,
+            reason=reason,
+            key_ids=sorted(key_ids),
+            resealed=resealed,
+        )
 
     # -- either party or staff ---------------------------------------------------------------
 
@@ -722,6 +740,7 @@ class Case(CaseState, Aggregate):
             )
         stored = [d.as_dict() for d in deadlines]
         actor = by.actor.as_dict()
+        data = seal_personal(event_class.personal_fields, data)
         hashed = ev.hashed_data(event_class, data)
         payload = hash_payload(
             name, self.id, version, by.occurred_at, by.recorded_at, actor, stored, hashed
@@ -738,11 +757,25 @@ class Case(CaseState, Aggregate):
         )
 
 
+def resealed_hashes(events: list[ev.CaseEvent]) -> dict[str, str]:
+    """The hashes a later `SubjectErased` vouches for, of events it sealed in place."""
+    vouched: dict[str, str] = {}
+    for event in events:
+        if isinstance(event, ev.SubjectErased):
+            vouched.update(event.resealed)
+    return vouched
+
+
 def verify_chain(events: list[ev.CaseEvent]) -> tuple[bool, int, str]:
-    """Recompute the chain: (valid, events checked, head hash)."""
+    """Recompute the chain: (valid, events checked, head hash). An event recorded in
+    plaintext and sealed in place by an erasure links by its original hash and is checked
+    against the hash over its sealed bytes that the (chained) erasure event recorded."""
+    vouched = resealed_hashes(events)
     head = GENESIS
     for count, event in enumerate(events, start=1):
-        if event.prev_hash != head or event.expected_hash() != event.hash:
+        expected = event.expected_hash()
+        sealed_in_place = vouched.get(f"c{event.originator_version}") == expected
+        if event.prev_hash != head or (expected != event.hash and not sealed_in_place):
             return False, count, head
         head = event.hash
     return True, len(events), head

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
 from domain.hashchain import chain_hash
+from domain.sealing import PERSONAL_FIELD_KEYS, erased_text, hashed, scrubbed
 from domain.state import CaseState
 from domain.statuses import OPEN as OPEN
 from domain.statuses import RESOLUTIONS as RESOLUTIONS
@@ -76,7 +77,7 @@ def hashed_data(event_class: type[CaseEvent], data: dict[str, Any]) -> dict[str,
     """The data an event's hash covers: a field added by a later class version is left out
     while it holds the value its upcaster gives older events, so their hashes still verify."""
     added = event_class.upcast_defaults
-    return {k: v for k, v in data.items() if k not in added or v != added[k]}
+    return {k: hashed(v) for k, v in data.items() if k not in added or v != added[k]}
 
 
 def ending_resolution(event_type: str, data: dict[str, Any]) -> str | None:
@@ -113,6 +114,9 @@ class CaseEvent(Aggregate.Event):
 
     # Fields added by upcasting, with the value events recorded before them are given.
     upcast_defaults: ClassVar[dict[str, Any]] = {}
+    # Fields holding personal data, sealed under the case's data subject (domain.sealing);
+    # in `fields`, only the keys named in PERSONAL_FIELD_KEYS.
+    personal_fields: ClassVar[tuple[str, ...]] = ()
 
     def apply(self, aggregate: Any) -> None:
         case: CaseState = aggregate
@@ -150,6 +154,8 @@ class CaseEvent(Aggregate.Event):
 class Submitted(Aggregate.Created, CaseEvent):
     """Version 2 added `policy_version`: the version of the policy the case follows for good."""
 
+    personal_fields: ClassVar[tuple[str, ...]] = ("description", "fields")
+
     class_version = 2
     upcast_defaults: ClassVar[dict[str, Any]] = {"policy_version": 1}
 
@@ -185,6 +191,7 @@ class Submitted(Aggregate.Created, CaseEvent):
 
 
 class StoreResponded(CaseEvent):
+    personal_fields: ClassVar[tuple[str, ...]] = ("message",)
     message: str | None
 
     def evolve(self, case: CaseState) -> None:
@@ -198,6 +205,8 @@ class StoreResponded(CaseEvent):
 
 class MessagePosted(CaseEvent):
     """Version 2 added `attachments`: references to files uploaded with the message."""
+
+    personal_fields: ClassVar[tuple[str, ...]] = ("body",)
 
     class_version = 2
     upcast_defaults: ClassVar[dict[str, Any]] = {"attachments": []}
@@ -238,6 +247,7 @@ class Warned(CaseEvent):
 
 
 class Escalated(CaseEvent):
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
     reason: str
     deadline_id: str | None
     note: str | None
@@ -248,6 +258,8 @@ class Escalated(CaseEvent):
 
 class StoreClosed(CaseEvent):
     """The store's proposal: the case waits for the consumer to approve or reject it."""
+
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
 
     decision: str
     note: str | None
@@ -270,6 +282,8 @@ class ConsumerApproved(CaseEvent):
 
 class ConsumerRejected(CaseEvent):
     """Back to whoever had the case: the store, or staff if it had been escalated."""
+
+    personal_fields: ClassVar[tuple[str, ...]] = ("explanation",)
 
     explanation: str
 
@@ -345,6 +359,8 @@ class Ruled(CaseEvent):
     with an amount, the `Refunded` that follows ends it; without one the case stays with
     staff, marked ruled for the consumer."""
 
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
+
     in_favour_of: str
     refund_amount: Decimal | None
     payer: str | None
@@ -372,6 +388,7 @@ class Closed(CaseEvent):
 
 
 class Withdrawn(CaseEvent):
+    personal_fields: ClassVar[tuple[str, ...]] = ("reason",)
     reason: str | None
 
     def evolve(self, case: CaseState) -> None:
@@ -381,6 +398,8 @@ class Withdrawn(CaseEvent):
 class Suspended(CaseEvent):
     """`reason`: judicial, negotiation (globalbuy) or third_party (biggrey). Version 2 added
     `note`: before it, the reason was free text."""
+
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
 
     class_version = 2
     upcast_defaults: ClassVar[dict[str, Any]] = {"note": None}
@@ -424,6 +443,7 @@ class Resumed(CaseEvent):
 
 
 class DecisionMade(CaseEvent):
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
     decision: str
     note: str | None
 
@@ -478,6 +498,8 @@ class PayoutConfirmed(CaseEvent):
 class DiagnosisRecorded(CaseEvent):
     """Bigben's pre-diagnosis of a warranty claim: the goods go back only if `return_needed`."""
 
+    personal_fields: ClassVar[tuple[str, ...]] = ("note",)
+
     outcome: str
     note: str | None
 
@@ -520,3 +542,35 @@ class SettlementRecorded(CaseEvent):
 
     def evolve(self, case: CaseState) -> None:
         case.settlement = {"reference": self.reference, "at": self.occurred_at}
+
+
+class SubjectErased(CaseEvent):
+    """The case's data subject was erased: the keys sealing their data are shredded, so
+    every sealed value of the case reads `[erased]` from now on. `key_ids`: the keys erased
+    (random ids, no personal data). `resealed`: events recorded before sealing existed
+    (plaintext, hashed as such) that the erasure sealed in place, by version, with the hash
+    each now has over its sealed bytes (`c<version>` a case event, `t<version>` a translation);
+    the chain accepts such an event under either hash (domain.case.verify_chain)."""
+
+    subject_id: str
+    reason: str
+    key_ids: list[str]
+    resealed: dict[str, str]
+
+    def evolve(self, case: CaseState) -> None:
+        erased = frozenset(self.key_ids)
+        # Older snapshots predate the attribute.
+        case.erased_keys = sorted(set(getattr(case, "erased_keys", [])) | erased)
+        for name in ("description", "fields", "messages", "proposal", "ruling"):
+            setattr(case, name, scrubbed(getattr(case, name), erased))
+        # Text recorded before sealing is plain: every personal slot of the case holds only
+        # text written before this erasure, so a plain one is erased too (an aggregate
+        # another process cached before the erasure still holds it).
+        case.description = erased_text(case.description)
+        case.fields = {
+            k: erased_text(v) if k in PERSONAL_FIELD_KEYS else v for k, v in case.fields.items()
+        }
+        case.messages = [{**m, "body": erased_text(m["body"])} for m in case.messages]
+        for slot in ("proposal", "ruling"):
+            if (held := getattr(case, slot)) is not None and held.get("note") is not None:
+                setattr(case, slot, {**held, "note": erased_text(held["note"])})

@@ -11,6 +11,7 @@ from typing import Any
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
 from domain.hashchain import GENESIS
+from domain.sealing import subject_of
 from domain.statuses import Status
 
 
@@ -45,6 +46,12 @@ class CaseState:
         self.suspension_reason: str | None = None
         self.diagnosis: str | None = None
         self.head_hash = GENESIS
+        self.erased_keys: list[str] = []  # subject keys shredded (SubjectErased)
+
+    @property
+    def subject_id(self) -> str:
+        """The case's data subject: its consumer (domain.sealing)."""
+        return subject_of(self.platform, self.consumer_id)
 
     def end(self, resolution: str, status: Status = Status.CLOSED) -> None:
         """The case has ended: nothing but messages (and payout bookkeeping) changes it now."""

@@ -16,20 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as time_of_day
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actors import By
 from domain.calendar import BusinessCalendar
-from domain.case import Case, verify_chain
+from domain.case import Case, resealed_hashes, verify_chain
 from domain.case_events import CaseEvent
 from domain.errors import UnknownStore
 from domain.explain import explain
 from domain.filing import Order, check_not_refunded_before
 from domain.money import NO_RATES, ExchangeRates
 from domain.policies import Policy, PolicyBook, default_policy_book
+from domain.sealing import scrubbed, subject_of
 from domain.store import Store, concerns_store, react_to_case, store_uuid
 from domain.translations import (
     TranslationEvent,
@@ -38,9 +39,16 @@ from domain.translations import (
     verify_translations,
 )
 from domain.what_if import moved_deadlines
-from services.case_view import case_state, merged_history, with_translations
+from services.case_view import (
+    case_state,
+    erased_keys,
+    merged_history,
+    with_translations,
+    without_plain_translations,
+)
 from services.eventstore.application import EventStoreApplication
 from services.eventstore.recorders import StaleRead
+from services.eventstore.subject_keys import KeyRow
 from services.idempotent_outcomes import Answer, Outcome, outcome_of
 
 MAX_CONFLICT_RETRIES = 8
@@ -219,6 +227,7 @@ class Redress(EventStoreApplication):
         read. So the usual filing costs no read of the store at all. `answer`: how the
         caller will answer the request, committed with the case if the request is idempotent."""
         policy = self.policies[new.platform]
+        subject, case_id = subject_of(new.platform, new.consumer_id), uuid4()
         for attempt in range(MAX_CONFLICT_RETRIES):
             store = self._facts(new.store_id, fresh=attempt > 0)
             if store.platform != new.platform:
@@ -226,22 +235,29 @@ class Redress(EventStoreApplication):
                     f"store {new.store_id!r} is on {store.platform}, not {new.platform}"
                 )
             check_not_refunded_before(policy, new.kind, new.order, store.refunded_orders)
-            case = Case.submit(
-                policy,
-                by,
-                store_id=new.store_id,
-                consumer_id=new.consumer_id,
-                kind=new.kind,
-                order=new.order,
-                description=new.description,
-                language=new.language,
-                fields=dict(new.fields or {}),
-                certified=store.certified,
-                calendar=self._calendar(policy, store),
-            )
+            with self.keyring.sealing(subject, str(case_id)) as keys:
+                case = Case.submit(
+                    policy,
+                    by,
+                    store_id=new.store_id,
+                    consumer_id=new.consumer_id,
+                    kind=new.kind,
+                    order=new.order,
+                    description=new.description,
+                    language=new.language,
+                    fields=dict(new.fields or {}),
+                    certified=store.certified,
+                    calendar=self._calendar(policy, store),
+                    case_id=case_id,
+                )
             state = case_state(case)
             try:
-                self.save(case, reads={store.id: store.version}, outcome=outcome_of(answer, state))
+                self.save(
+                    case,
+                    reads={store.id: store.version},
+                    outcome=outcome_of(answer, state),
+                    keys=keys,
+                )
             except StaleRead:
                 continue
             return state
@@ -279,10 +295,11 @@ class Redress(EventStoreApplication):
                 authorize(case)
             if expected_version is not None and case.version != expected_version:
                 raise VersionMismatch(expected_version, case.version)
-            command(case, self.policy_of(case))
-            state = with_translations(case_state(case), self.translations_of(case_id))
+            with self.keyring.sealing(case.subject_id, str(case_id), case.erased_keys) as keys:
+                command(case, self.policy_of(case))
+            state = self._state(case)
             try:
-                self._save_with_store(case, outcome_of(answer, state))
+                self._save_with_store(case, outcome_of(answer, state), keys)
             except IntegrityError:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, self._case(case_id).version) from None
@@ -337,16 +354,18 @@ class Redress(EventStoreApplication):
                 raise CaseNotFound(str(case_id))
         return [found[case_id] for case_id in case_ids]
 
-    def _save_with_store(self, case: Case, outcome: Outcome | None = None) -> None:
+    def _save_with_store(
+        self, case: Case, outcome: Outcome | None = None, keys: Sequence[KeyRow] = ()
+    ) -> None:
         pending = list(case.pending_events)
         tracks = self.policy_of(case).no_second_return_after_refund
         if concerns_store(pending, tracks):
             store = self._store(case.store_id)
             if react_to_case(store, case, pending, tracks_refunded_orders=tracks):
-                self.save(case, store, outcome=outcome)
+                self.save(case, store, outcome=outcome, keys=keys)
                 self.maybe_snapshot(case, len(pending))
                 return
-        self.save(case, outcome=outcome)
+        self.save(case, outcome=outcome, keys=keys)
         self.maybe_snapshot(case, len(pending))
 
     # -- reads -------------------------------------------------------------------------------
@@ -354,10 +373,23 @@ class Redress(EventStoreApplication):
     def get_case(
         self, case_id: UUID, *, version: int | None = None, at: datetime | None = None
     ) -> dict[str, Any]:
+        erased: list[str] | None = None  # a past state predates any erasure since: named here
         if at is not None:
-            version = self._version_at(case_id, at)
-        state = case_state(self._case(case_id, version, copy=False))
-        return with_translations(state, self.translations_of(case_id))
+            events = self._events(case_id)
+            version = self._version_at(events, at)
+            erased = sorted(erased_keys(events))
+        elif version is not None:
+            erased = self._case(case_id, copy=False).erased_keys
+        return self._state(self._case(case_id, version, copy=False), erased)
+
+    def _state(self, case: Case, erased: list[str] | None = None) -> dict[str, Any]:
+        """The case body with its translations; values sealed under erased keys read as
+        erased even where this process still holds an aggregate decoded before."""
+        state = with_translations(case_state(case), self.translations_of(case.id))
+        erased = case.erased_keys if erased is None else erased
+        if not erased:
+            return state
+        return without_plain_translations(scrubbed(state, frozenset(erased)))
 
     def case_header(self, case_id: UUID) -> tuple[str, str, str]:
         """(platform, store_id, consumer_id): what scope checks need."""
@@ -373,6 +405,8 @@ class Redress(EventStoreApplication):
         events = self._events(case_id)
         first = events[0].data
         entries = merged_history(events, self._translation_events(case_id))
+        if erased := erased_keys(events):
+            entries = scrubbed(entries, erased)
         return (first["store_id"], first["consumer_id"]), entries
 
     def explain_deadline(
@@ -440,10 +474,11 @@ class Redress(EventStoreApplication):
     def verify(self, case_id: UUID) -> dict[str, Any]:
         """The case's hash chain (the top-level figures) and, once the case has
         translations, theirs (under `translations`); `valid` covers both."""
-        valid, checked, head = verify_chain(self._events(case_id))
+        events = self._events(case_id)
+        valid, checked, head = verify_chain(events)
         verdict: dict[str, Any] = {"valid": valid, "events": checked, "head_hash": head}
         if translated := self._translation_events(case_id):
-            t_valid, t_checked, t_head = verify_translations(translated)
+            t_valid, t_checked, t_head = verify_translations(translated, resealed_hashes(events))
             verdict["valid"] = valid and t_valid
             verdict["translations"] = {"valid": t_valid, "events": t_checked, "head_hash": t_head}
         return verdict
@@ -485,15 +520,21 @@ class Redress(EventStoreApplication):
                 translations: Translations = self.repository.get(translations_uuid(case_id))
             except AggregateNotFoundError:
                 translations = Translations.start(case_id)
-            recorded = settle(translations)
+            case = self._case(case_id, copy=False)
+            with self.keyring.sealing(case.subject_id, str(case_id), case.erased_keys) as keys:
+                recorded = settle(translations)
             if not recorded:
                 return 0
             try:
-                self.save(translations)
+                self.save(translations, keys=keys)
             except IntegrityError:
                 continue
             return recorded
         raise IntegrityError(f"translations of {case_id}: gave up after conflicts")
+
+    def recorded_events(self, case_id: UUID) -> tuple[list[CaseEvent], list[TranslationEvent]]:
+        """The case's events and its translations' events, as stored (services.erasure)."""
+        return self._events(case_id), self._translation_events(case_id)
 
     def _translation_events(self, case_id: UUID) -> list[TranslationEvent]:
         stream = self.events.get(translations_uuid(case_id))
@@ -505,14 +546,15 @@ class Redress(EventStoreApplication):
             raise CaseNotFound(str(case_id))
         return events
 
-    def _version_at(self, case_id: UUID, at: datetime) -> int:
+    @staticmethod
+    def _version_at(events: list[CaseEvent], at: datetime) -> int:
         """The last version recorded at or before `at` (wall clock)."""
         version = None
-        for e in self._events(case_id):
+        for e in events:
             if e.timestamp <= at.astimezone(UTC):
                 version = e.originator_version
         if version is None:
-            raise CaseNotFound(str(case_id))
+            raise CaseNotFound(str(events[0].originator_id))
         return version
 
     def _case(self, case_id: UUID, version: int | None = None, *, copy: bool = True) -> Case:

@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.case import Case
-from domain.case_events import CaseEvent, ending_resolution
+from domain.case_events import CaseEvent, SubjectErased, ending_resolution
 from domain.languages import same_language
+from domain.sealing import ERASED
 from domain.statuses import Resolution, Status
 from domain.translations import TranslationEvent, Translations
 
@@ -111,11 +112,18 @@ class CasePublic(BaseModel):
     policy_version: int = Field(description="the platform policy version the case follows")
     store_id: str
     consumer_id: str
+    subject_id: str = Field(
+        description="the consumer as a data subject: the id for /v1/subjects/{subject_id} "
+        "(erasure, export); every case of one consumer on one platform shares it"
+    )
     kind: str
     status: Status
     version: int
     order: OrderPublic
-    description: str
+    description: str = Field(
+        description='personal data: "[erased]" once the subject is erased, "[unavailable]" '
+        "while its key cannot be read"
+    )
     language: str | None
     fields: dict[str, Any] = Field(description="the platform's own filing fields, as given")
     certified_store: bool = Field(description="the store was certified when the case was filed")
@@ -176,6 +184,47 @@ def case_state(case: Case) -> dict[str, Any]:
     """The case as `CasePublic` defines it (plain data: serialised without pydantic, whose
     validation would double the cost of the hottest read)."""
     return {name: read(case) for name, read in _READERS}
+    return {
+        "id": str(case.id),
+        "platform": case.platform,
+        "policy_version": case.policy_version,
+        "store_id": case.store_id,
+        "consumer_id": case.consumer_id,
+        "subject_id": case.subject_id,
+        "kind": case.kind,
+        "status": case.status,
+        "version": case.version,
+        "order": case.order,
+        "description": case.description,
+        "language": case.language,
+        "fields": case.fields,
+        "certified_store": case.certified,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "deadlines": [d.as_dict() for d in case.deadlines],
+        "paused_deadlines": case.paused_deadlines,
+        "refunds": case.refunds,
+        "messages": [{**m, "id": m["id"], "translations": []} for m in case.messages],
+        "text_translations": {},
+        "reminders": case.reminders,
+        "warnings": case.warnings,
+        "consumer_may_close": case.consumer_may_close,
+        "last_decision": case.last_decision,
+        "refund_without_return": case.refund_without_return,
+        "return_shipment": case.return_shipment,
+        "return_received": case.return_received,
+        "resolution": case.resolution,
+        "escalated": case.escalated,
+        "proposal": case.proposal,
+        "ruling": case.ruling,
+        "settlement": case.settlement,
+        "head_hash": case.head_hash,
+    }
+
+
+def erased_keys(events: list[CaseEvent]) -> frozenset[str]:
+    """The subject keys the case's `SubjectErased` events shredded."""
+    return frozenset(k for e in events if isinstance(e, SubjectErased) for k in e.key_ids)
 
 
 def history_entry(event: CaseEvent) -> dict[str, Any]:
@@ -265,3 +314,19 @@ def merged_history(
         version = event.originator_version
     entries.extend(translation_entry(t, version) for t in pending)
     return entries
+
+
+def without_plain_translations(state: dict[str, Any]) -> dict[str, Any]:
+    """After an erasure: translations recorded before sealing existed hold plain text, and
+    an aggregate cached before the erasure may still hold it; every such body is erased."""
+
+    def erased(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**t, "body": ERASED} if type(t.get("body")) is str else t  # Sealed: scrubbed
+            for t in found
+        ]
+
+    for message in state["messages"]:
+        message["translations"] = erased(message["translations"])
+    state["text_translations"] = {k: erased(v) for k, v in state["text_translations"].items()}
+    return state

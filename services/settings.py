@@ -48,7 +48,23 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production")
     database_url: str = Field(DEFAULT_DATABASE_URL, description="sqlite:///PATH or postgresql://")
     admin_token: str | None = Field(None, description="bootstrap admin bearer token")
-    encryption_key: str | None = Field(None, description="AES key for events at rest (base64)")
+    encryption_key: str | None = Field(
+        None,
+        description="the master key (base64 AES key): wraps each data subject's key "
+        "(personal data, docs/personal-data.md) and webhook secrets, and encrypts whole "
+        "events at rest unless REDRESS_ENCRYPT_EVENTS is false",
+    )
+    encrypt_events: bool = Field(
+        True,
+        description="with REDRESS_ENCRYPTION_KEY set, also encrypt every stored event with it "
+        "(false: only personal data is sealed, so the rest stays readable if the key is lost)",
+    )
+    subject_key_ttl: float = Field(
+        5.0,
+        ge=0,
+        description="seconds a process keeps an unwrapped data subject key: the longest "
+        "another process's erasure can take to reach this one's feed and webhook reads",
+    )
     exchange_rates: dict[str, Decimal] = Field(
         default_factory=dict, description='JSON, e.g. {"EUR/USD": "1.08"}, used for caps'
     )
@@ -165,7 +181,10 @@ class Settings(BaseSettings):
                 AGGREGATE_CACHE_MAXSIZE=str(self.aggregate_cache_size),
                 AGGREGATE_CACHE_FASTFORWARD="y",
             )
+        env["SUBJECT_KEYS_TTL"] = str(self.subject_key_ttl)
         if self.encryption_key:
+            env["SUBJECT_KEYS_MASTER_KEY"] = self.encryption_key
+        if self.encryption_key and self.encrypt_events:
             env.update(
                 CIPHER_TOPIC="eventsourcing.cryptography:AESCipher", CIPHER_KEY=self.encryption_key
             )

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from projections.tables import case_list, metadata, projection_positions
 from services.audit import tables as _audit_tables  # noqa: F401  (the same)
@@ -16,6 +26,7 @@ __all__ = [
     "idempotency_keys",
     "metadata",
     "projection_positions",
+    "subject_keys",
 ]
 
 api_keys = Table(
@@ -55,4 +66,18 @@ dashboard_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("ix_dashboard_sessions_expires_at", "expires_at"),
+)
+
+# One key per data subject and case, sealing their personal data; `wrapped` NULL once erased
+# (services.eventstore.subject_keys; created by migration 0010, like the event tables by 0008).
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("case_id", String(36), nullable=False),
+    Column("wrapped", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", DateTime(timezone=True)),
+    Index("ix_subject_keys_subject", "subject_id"),
 )

@@ -946,6 +946,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subjects/{subject_id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase
+         * @description Erase a data subject: shred their keys, record SubjectErased on each of their cases
+         *     and overwrite every copy of their texts; their personal data then reads "[erased]"
+         *     everywhere. Idempotent; the cases stay usable.
+         */
+        post: operations["erase_v1_subjects__subject_id__erasure_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subjects/{subject_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export
+         * @description Every case and message about a data subject, as JSON (their right of access).
+         */
+        get: operations["export_v1_subjects__subject_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1282,7 +1324,10 @@ export interface components {
             created_at: string;
             /** Deadlines */
             deadlines: components["schemas"]["DeadlinePublic"][];
-            /** Description */
+            /**
+             * Description
+             * @description personal data: "[erased]" once the subject is erased, "[unavailable]" while its key cannot be read
+             */
             description: string;
             /**
              * Display Description
@@ -1354,6 +1399,11 @@ export interface components {
             status: components["schemas"]["Status"];
             /** Store Id */
             store_id: string;
+            /**
+             * Subject Id
+             * @description the consumer as a data subject: the id for /v1/subjects/{subject_id} (erasure, export); every case of one consumer on one platform shares it
+             */
+            subject_id: string;
             /**
              * Text Translations
              * @description translations of the other texts by text id (Submitted:1: the description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
@@ -1694,6 +1744,29 @@ export interface components {
          * @description No fields.
          */
         Empty: Record<string, never>;
+        /** ErasurePublic */
+        ErasurePublic: {
+            /**
+             * Cases
+             * @description the cases about the subject, now erased of them
+             */
+            cases: string[];
+            /**
+             * Erased At
+             * Format: date-time
+             */
+            erased_at: string;
+            /** Subject Id */
+            subject_id: string;
+        };
+        /** ErasureRequest */
+        ErasureRequest: {
+            /**
+             * Reason
+             * @description why the subject is erased (kept: write no personal data)
+             */
+            reason: string;
+        };
         /** Escalate */
         Escalate: {
             /** Reason */
@@ -2414,6 +2487,23 @@ export interface components {
         StoreWarning: {
             /** Reason */
             reason: string;
+        };
+        /** SubjectExport */
+        SubjectExport: {
+            /**
+             * Cases
+             * @description each {case: the case body, history: its events and translations}
+             */
+            cases: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            /** Subject Id */
+            subject_id: string;
         };
         /** Suspend */
         Suspend: {
@@ -3324,6 +3414,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -3531,6 +3622,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -3729,6 +3821,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -3958,6 +4051,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -4189,6 +4283,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -4414,6 +4509,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -4761,6 +4857,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -4991,6 +5088,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -5220,6 +5318,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -5567,6 +5666,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -5796,6 +5896,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -6028,6 +6129,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -6257,6 +6359,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -6486,6 +6589,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -6715,6 +6819,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -6940,6 +7045,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -7165,6 +7271,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -7395,6 +7502,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -7627,6 +7735,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -7856,6 +7965,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -8086,6 +8196,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -8316,6 +8427,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -8655,6 +8767,7 @@ export interface operations {
                      *       },
                      *       "status": "awaiting_store",
                      *       "store_id": "nordic-audio",
+                     *       "subject_id": "subject id",
                      *       "text_translations": {},
                      *       "updated_at": "2026-03-02T09:30:00+00:00",
                      *       "version": 3,
@@ -10338,6 +10451,238 @@ export interface operations {
                 };
             };
             /** @description Invalid request or a business rule refused (see `rule`). Problem types: [`filing_window`](/problems/filing_window), [`kind_not_offered`](/problems/kind_not_offered), [`step_not_offered`](/problems/step_not_offered), [`unknown_store`](/problems/unknown_store), [`declared_below_receipt`](/problems/declared_below_receipt), [`explanation_required`](/problems/explanation_required), [`cap_exceeded`](/problems/cap_exceeded), [`not_allowed_in_status`](/problems/not_allowed_in_status), [`not_yet_allowed`](/problems/not_yet_allowed), [`refund_exceeds_paid`](/problems/refund_exceeds_paid), [`not_eligible`](/problems/not_eligible), [`documents_missing`](/problems/documents_missing), [`already_refunded`](/problems/already_refunded), [`validation`](/problems/validation), [`idempotency-key-reused`](/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over this key's rate limit; `Retry-After` says when to try again. Problem types: [`rate-limited`](/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Database unavailable. Problem types: [`unavailable`](/problems/unavailable), [`lagging`](/problems/lagging) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    erase_v1_subjects__subject_id__erasure_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "The store missed its deadline."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasureRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cases": [
+                     *         "case"
+                     *       ],
+                     *       "erased_at": "2026-03-02T09:30:00+00:00",
+                     *       "subject_id": "subject id"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasurePublic"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 (or nests too deeply). Problem types: [`bad-request`](/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid bearer token. Problem types: [`unauthorized`](/problems/unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Role may not do this. Problem types: [`forbidden`](/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope. Problem types: [`not-found`](/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: concurrent or repeated (an `Idempotency-Key` still running). Problem types: [`conflict`](/problems/conflict), [`store-exists`](/problems/store-exists), [`idempotency-key-in-use`](/problems/idempotency-key-in-use), [`idempotency-secret-not-kept`](/problems/idempotency-secret-not-kept), [`endpoint-disabled`](/problems/endpoint-disabled) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than 64 KiB. Problem types: [`too-large`](/problems/too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid request or a business rule refused (see `rule`). Problem types: [`filing_window`](/problems/filing_window), [`kind_not_offered`](/problems/kind_not_offered), [`step_not_offered`](/problems/step_not_offered), [`unknown_store`](/problems/unknown_store), [`declared_below_receipt`](/problems/declared_below_receipt), [`explanation_required`](/problems/explanation_required), [`cap_exceeded`](/problems/cap_exceeded), [`not_allowed_in_status`](/problems/not_allowed_in_status), [`not_yet_allowed`](/problems/not_yet_allowed), [`refund_exceeds_paid`](/problems/refund_exceeds_paid), [`not_eligible`](/problems/not_eligible), [`documents_missing`](/problems/documents_missing), [`already_refunded`](/problems/already_refunded), [`validation`](/problems/validation), [`idempotency-key-reused`](/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over this key's rate limit; `Retry-After` says when to try again. Problem types: [`rate-limited`](/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Database unavailable. Problem types: [`unavailable`](/problems/unavailable), [`lagging`](/problems/lagging) */
+            503: {
+                headers: {
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    export_v1_subjects__subject_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cases": [
+                     *         {}
+                     *       ],
+                     *       "exported_at": "2026-03-02T09:30:00+00:00",
+                     *       "subject_id": "subject id"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubjectExport"];
+                };
+            };
+            /** @description The body is not JSON in UTF-8 (or nests too deeply). Problem types: [`bad-request`](/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid bearer token. Problem types: [`unauthorized`](/problems/unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Role may not do this. Problem types: [`forbidden`](/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope. Problem types: [`not-found`](/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than 64 KiB. Problem types: [`too-large`](/problems/too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Validation Error. Problem types: [`filing_window`](/problems/filing_window), [`kind_not_offered`](/problems/kind_not_offered), [`step_not_offered`](/problems/step_not_offered), [`unknown_store`](/problems/unknown_store), [`declared_below_receipt`](/problems/declared_below_receipt), [`explanation_required`](/problems/explanation_required), [`cap_exceeded`](/problems/cap_exceeded), [`not_allowed_in_status`](/problems/not_allowed_in_status), [`not_yet_allowed`](/problems/not_yet_allowed), [`refund_exceeds_paid`](/problems/refund_exceeds_paid), [`not_eligible`](/problems/not_eligible), [`documents_missing`](/problems/documents_missing), [`already_refunded`](/problems/already_refunded), [`validation`](/problems/validation), [`idempotency-key-reused`](/problems/idempotency-key-reused) */
             422: {
                 headers: {
                     [name: string]: unknown;

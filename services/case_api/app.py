@@ -37,6 +37,7 @@ from services.case_api.routes import (
     policy_changes,
     stats,
     stores,
+    subjects,
     webhooks,
 )
 from services.case_api.settings import ApiSettings
@@ -145,6 +146,7 @@ def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:
         health,
         api_keys,
         stores,
+        subjects,
         platforms,
         policy_changes,
         webhooks,

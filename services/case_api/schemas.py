@@ -355,6 +355,24 @@ class Revocation(In):
     reason: Text
 
 
+class ErasureRequest(In):
+    reason: Text = Field(description="why the subject is erased (kept: write no personal data)")
+
+
+class ErasurePublic(BaseModel):
+    subject_id: str
+    cases: list[str] = Field(description="the cases about the subject, now erased of them")
+    erased_at: AwareDatetime
+
+
+class SubjectExport(BaseModel):
+    subject_id: str
+    exported_at: AwareDatetime
+    cases: list[dict[str, Any]] = Field(
+        description="each {case: the case body, history: its events and translations}"
+    )
+
+
 class Certification(In):
     evidence: Text
 

@@ -351,6 +351,10 @@ def audit(
         f"status [bold]{state['status']}[/] at version {state['version']}; "
         f"deadlines: {[d['kind'] for d in state['deadlines']]}"
     )
+    # Personal texts as every reader shows them ("[erased]" once the subject is erased).
+    console.print(f"description: {state['description']}", markup=False)
+    for message in state["messages"]:
+        console.print(f"message {message['id']}: {message['body']}", markup=False)
     if explain:
         _print_explanations(redress, uuid, state)
     colour = "green" if verdict["valid"] else "red"

@@ -5,6 +5,8 @@
   command read and the idempotent answer it gives checked and written in the same commit.
 - Long aggregates get snapshots every SNAPSHOT_INTERVAL events.
 - Many aggregates are read in two queries on PostgreSQL (services.eventstore.bulk_get).
+- Personal data is sealed per data subject (services.eventstore.subject_keys): the keys'
+  rows are written in the commit of the events sealed under them.
 - Listeners hear of every commit (the scheduler's in-process wake-up).
 - The tables are Alembic's (migrations/versions/0008_event_tables.py), made for the name
   "redress": every subclass keeps that name, so it uses the same tables.
@@ -26,7 +28,8 @@ from psycopg_pool import ConnectionPool
 from services.eventstore import bulk_get
 from services.eventstore.group_commit import GroupCommit
 from services.eventstore.recorders import ReadVersions
-from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict
+from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL, Keyring, KeyRow
+from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict, SealedAsToken
 from services.idempotent_outcomes import Outcome
 
 SNAPSHOT_INTERVAL = 100
@@ -48,8 +51,21 @@ class EventStoreApplication(Application[UUID]):
             cls.name = EventStoreApplication.name
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(env={"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
+        env = {
+            "IS_SNAPSHOTTING_ENABLED": "y",
+            # Writes sealed personal data as its ciphertext (domain.sealing).
+            "TRANSCODER_TOPIC": "services.eventstore.transcodings:SealingTranscoder",
+            **(env or {}),
+        }
+        super().__init__(env=env)
         self._reconnect_soon()
+        self.keyring = Keyring(
+            self.recorder.datastore,  # type: ignore[attr-defined]
+            postgres="POSTGRES_DBNAME" in env,
+            master_key=env.get("SUBJECT_KEYS_MASTER_KEY") or None,
+            ttl=float(env.get("SUBJECT_KEYS_TTL", "5")),
+            unseal=env.get(SUBJECT_KEYS_UNSEAL, "yes") != "no",
+        )
         self._listeners: list[Callable[[], None]] = []
         self._group_commit = GroupCommit(super().save)
 
@@ -67,12 +83,14 @@ class EventStoreApplication(Application[UUID]):
         *objs: Any,
         reads: ReadVersions | None = None,
         outcome: Outcome | None = None,
+        keys: Sequence[KeyRow] = (),
         **kwargs: Any,
     ) -> Any:
         """Save through the group commit: this call's events share a transaction with other
         threads' concurrent saves, and return once committed. `reads`: the versions of other
         aggregates the events were decided on; if one has moved since, StaleRead. `outcome`:
-        the idempotent answer to the request, committed with the events."""
+        the idempotent answer to the request, committed with the events; `keys`: the subject
+        keys the events are sealed under, stored with them."""
         if kwargs:  # tracking records and the like: the library's own path
             return super().save(*objs, **kwargs)
         events = [
@@ -83,7 +101,9 @@ class EventStoreApplication(Application[UUID]):
         ]
         if not events:
             return []
-        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [])
+        recordings = self._group_commit.save(events, reads, [outcome] if outcome else [], keys)
+        if keys:
+            self.keyring.stored(keys)
         if outcome is not None:
             outcome.claim.settled = True
         for event in events:
@@ -150,6 +170,8 @@ class EventStoreApplication(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DeadlineAsDict())
         transcoder.register(CalendarAsDict())
+        # Bound late: the keyring needs the event store, made after the transcoder.
+        transcoder.register(SealedAsToken(lambda token: self.keyring.unseal(token)))
 
     def close(self) -> None:
         self._group_commit.close()

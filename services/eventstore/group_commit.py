@@ -30,6 +30,7 @@ class _Pending:
     events: Sequence[Any]
     reads: Mapping[Any, int]
     outcomes: Sequence[Any]
+    keys: Sequence[Any] = ()
     done: Future[list[Any]] = field(default_factory=Future)
 
 
@@ -45,11 +46,13 @@ class GroupCommit:
         events: Sequence[Any],
         reads: Mapping[Any, int] | None = None,
         outcomes: Sequence[Any] = (),
+        keys: Sequence[Any] = (),
     ) -> list[Any]:
         """Commit these events (with whatever else is waiting); block until durable. `reads`:
         the aggregate versions these events were decided on, checked in the same commit;
-        `outcomes`: idempotent answers to commit with them."""
-        pending = _Pending(events, reads or {}, outcomes)
+        `outcomes`: idempotent answers to commit with them; `keys`: the rows of the subject
+        keys they are sealed under (services.eventstore.subject_keys)."""
+        pending = _Pending(events, reads or {}, outcomes, keys)
         self._queue.put(pending)
         return pending.done.result()
 
@@ -80,6 +83,7 @@ class GroupCommit:
                     *[e for p in batch for e in p.events],
                     reads=reads,
                     outcomes=[o for p in batch for o in p.outcomes],
+                    keys=[k for p in batch for k in p.keys],
                 )
             except IntegrityError:
                 pass  # someone in the batch is stale: find out who, one by one
@@ -97,13 +101,26 @@ class GroupCommit:
         for pending in batch:
             try:
                 pending.done.set_result(
-                    self._record(*pending.events, reads=pending.reads, outcomes=pending.outcomes)
+                    self._record(
+                        *pending.events,
+                        reads=pending.reads,
+                        outcomes=pending.outcomes,
+                        keys=pending.keys,
+                    )
                 )
             except BaseException as failure:
                 pending.done.set_exception(failure)
 
-    def _record(self, *events: Any, reads: Mapping[Any, int], outcomes: Sequence[Any]) -> list[Any]:
+    def _record(
+        self,
+        *events: Any,
+        reads: Mapping[Any, int],
+        outcomes: Sequence[Any],
+        keys: Sequence[Any] = (),
+    ) -> list[Any]:
         extra: dict[str, Any] = {}
+        if keys:
+            extra["subject_keys"] = keys
         if reads:
             extra["read_versions"] = reads
         if outcomes:

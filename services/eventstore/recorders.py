@@ -39,6 +39,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from services.eventstore.subject_keys import INSERT_KEY
 from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
@@ -68,6 +69,7 @@ ROWS_AT = (
 
 
 _SETTLE_PG = SETTLE.replace("?", "%s")
+_INSERT_KEY_PG = INSERT_KEY.replace("?", "%s")
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
@@ -126,11 +128,15 @@ class PostgresRecorder(PostgresApplicationRecorder):
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         super()._insert_stored_events(curs, stored_events, **kwargs)
         outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
-        if outcomes:
+        keys: Sequence[Any] = kwargs.get("subject_keys", ())
+        if outcomes or keys:
             # Its own cursor: the library reads the inserted ids from `curs` afterwards. In
             # the same pipeline and transaction, so a failed insert skips it too.
-            with curs.connection.cursor() as settle:
-                settle.executemany(_SETTLE_PG, [o.row() for o in outcomes])
+            with curs.connection.cursor() as more:
+                if outcomes:
+                    more.executemany(_SETTLE_PG, [o.row() for o in outcomes])
+                if keys:  # the keys the events are sealed under (services.eventstore.subject_keys)
+                    more.executemany(_INSERT_KEY_PG, keys)
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
@@ -153,6 +159,8 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
         outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
         if outcomes:
             c.executemany(SETTLE, [o.row() for o in outcomes])
+        if keys := kwargs.get("subject_keys"):  # the keys the events are sealed under
+            c.executemany(INSERT_KEY, keys)
         return returning
 
 

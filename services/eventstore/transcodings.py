@@ -11,6 +11,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
+from domain.sealing import Sealed
 
 
 class DeadlineAsDict(Transcoding):
@@ -35,7 +36,53 @@ class CalendarAsDict(Transcoding):
         return BusinessCalendar.from_dict(data)
 
 
-class OrjsonTranscoder(JSONTranscoder):
+class TokenBox:
+    """A sealed value on its way to storage. Not a `str`, so the JSON encoder hands it to the
+    `sealed` transcoding (a `str` subclass it would write as its text, the plaintext)."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+class SealedAsToken(Transcoding):
+    """Sealed personal data is stored as its token (ciphertext) and read back through the
+    keyring (services.eventstore.subject_keys): its text, or `[erased]` once its key is shredded."""
+
+    type = TokenBox
+    name = "sealed"
+
+    def __init__(self, unseal: Callable[[str], Sealed]) -> None:
+        self._unseal = unseal
+
+    def encode(self, obj: TokenBox) -> str:
+        return obj.token
+
+    def decode(self, data: str) -> Sealed:
+        return self._unseal(data)
+
+
+def _tokens(obj: Any) -> Any:
+    """`obj` with each Sealed value boxed as its token."""
+    kind = type(obj)
+    if kind is Sealed:
+        return TokenBox(obj.token)
+    if kind is dict:
+        return {k: _tokens(v) for k, v in obj.items()}
+    if kind is list:
+        return [_tokens(v) for v in obj]
+    return obj
+
+
+class SealingTranscoder(JSONTranscoder):
+    """The library's JSON transcoder, writing sealed values as their tokens."""
+
+    def encode(self, obj: Any) -> bytes:
+        return super().encode(_tokens(obj))
+
+
+class OrjsonTranscoder(SealingTranscoder):
     """The library's JSON transcoder with a faster decode: orjson parses, then one pass turns
     `{"_type_": name, "_data_": data}` objects back into values, innermost first, as the
     standard decoder's object hook does. Encoding, and so the stored format, is unchanged.

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from services.application import Redress
 from services.bootstrap import open_redress
 from services.db import sync_engine
+from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
 from services.settings import Settings
 
 TRANSCODER = "services.eventstore.transcodings:OrjsonTranscoder"
@@ -27,7 +28,8 @@ def plumbing(settings: Settings) -> Iterator[Plumbing]:
     """The log and the read-model database; their connections are closed afterwards."""
     # The projector only reads the log: its events decode with orjson (the stored format is
     # the library's, unchanged).
-    app = open_redress(settings, {"TRANSCODER_TOPIC": TRANSCODER})
+    # Read models copy no personal text: sealed values are not unsealed (no key lookups).
+    app = open_redress(settings, {"TRANSCODER_TOPIC": TRANSCODER, SUBJECT_KEYS_UNSEAL: "no"})
     engine = sync_engine(settings)
     try:
         yield Plumbing(app, engine)

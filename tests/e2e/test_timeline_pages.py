@@ -68,7 +68,8 @@ def tamper(database_url: str, case_id: str, version: int) -> None:
     with engine.begin() as db:
         found = db.execute(text(f"SELECT state FROM {table} WHERE {where}"), key).scalar_one()
         state = bytes(found)
-        altered = state.replace(f"note {version:02}".encode(), b"note rewritten")
+        # The message body is sealed (ciphertext): the intruder adds an attachment instead.
+        altered = state.replace(b'"attachments":[]', b'"attachments":["forged.pdf"]')
         assert altered != state
         db.execute(text(f"UPDATE {table} SET state = :s WHERE {where}"), {**key, "s": altered})
     engine.dispose()

@@ -200,9 +200,14 @@ class EventStoreContract:
         assert len(states) == 2  # the store and the case
         assert not any(DESCRIPTION.encode() in state for state in states)
 
-    def test_without_a_key_the_rows_are_plain_json(self, app: Redress, url: str) -> None:
+    def test_without_a_key_the_rows_are_plain_json_with_personal_data_sealed(
+        self, app: Redress, url: str
+    ) -> None:
         submit_case(app)
-        assert any(DESCRIPTION.encode() in state for state in self.stored_states(url))
+        states = self.stored_states(url)
+        assert any(b'"order-1"' in state for state in states)  # not personal data
+        assert not any(DESCRIPTION.encode() in state for state in states)  # sealed
+        assert any(b'"_type_":"sealed"' in state.replace(b" ", b"") for state in states)
 
 
 class TestSQLiteStore(EventStoreContract):

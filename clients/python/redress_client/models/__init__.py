@@ -41,6 +41,8 @@ from .delivery_list import DeliveryList
 from .diagnosis import Diagnosis
 from .diagnosis_outcome import DiagnosisOutcome
 from .empty import Empty
+from .erasure_public import ErasurePublic
+from .erasure_request import ErasureRequest
 from .escalate import Escalate
 from .event_page import EventPage
 from .explained_segment import ExplainedSegment
@@ -122,6 +124,8 @@ from .store_create_platform import StoreCreatePlatform
 from .store_public import StorePublic
 from .store_warning import StoreWarning
 from .stores_v1_stats_stores_get_platform_type_0 import StoresV1StatsStoresGetPlatformType0
+from .subject_export import SubjectExport
+from .subject_export_cases_item import SubjectExportCasesItem
 from .suspend import Suspend
 from .suspend_reason import SuspendReason
 from .suspension_proof import SuspensionProof
@@ -178,6 +182,8 @@ __all__ = (
     "Diagnosis",
     "DiagnosisOutcome",
     "Empty",
+    "ErasurePublic",
+    "ErasureRequest",
     "Escalate",
     "EventPage",
     "ExplainedSegment",
@@ -245,6 +251,8 @@ __all__ = (
     "StorePublic",
     "StoresV1StatsStoresGetPlatformType0",
     "StoreWarning",
+    "SubjectExport",
+    "SubjectExportCasesItem",
     "Suspend",
     "SuspendReason",
     "SuspensionProof",

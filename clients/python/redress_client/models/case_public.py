@@ -38,7 +38,8 @@ class CasePublic:
         consumer_may_close (bool):
         created_at (datetime.datetime):
         deadlines (list[DeadlinePublic]):
-        description (str):
+        description (str): personal data: "[erased]" once the subject is erased, "[unavailable]" while its key cannot be
+            read
         escalated (bool): staff have had the case
         fields (CasePublicFields): the platform's own filing fields, as given
         head_hash (str):
@@ -62,6 +63,8 @@ class CasePublic:
         settlement (None | SettlementPublic):
         status (Status):
         store_id (str):
+        subject_id (str): the consumer as a data subject: the id for /v1/subjects/{subject_id} (erasure, export); every
+            case of one consumer on one platform shares it
         text_translations (CasePublicTextTranslations): translations of the other texts by text id (Submitted:1: the
             description; StoreClosed:N: a close note; ConsumerRejected:N: an explanation)
         updated_at (datetime.datetime):
@@ -100,6 +103,7 @@ class CasePublic:
     settlement: None | SettlementPublic
     status: Status
     store_id: str
+    subject_id: str
     text_translations: CasePublicTextTranslations
     updated_at: datetime.datetime
     version: int
@@ -206,6 +210,8 @@ class CasePublic:
 
         store_id = self.store_id
 
+        subject_id = self.subject_id
+
         text_translations = self.text_translations.to_dict()
 
         updated_at = self.updated_at.isoformat()
@@ -253,6 +259,7 @@ class CasePublic:
                 "settlement": settlement,
                 "status": status,
                 "store_id": store_id,
+                "subject_id": subject_id,
                 "text_translations": text_translations,
                 "updated_at": updated_at,
                 "version": version,
@@ -437,6 +444,8 @@ class CasePublic:
 
         store_id = d.pop("store_id")
 
+        subject_id = d.pop("subject_id")
+
         text_translations = CasePublicTextTranslations.from_dict(d.pop("text_translations"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -484,6 +493,7 @@ class CasePublic:
             settlement=settlement,
             status=status,
             store_id=store_id,
+            subject_id=subject_id,
             text_translations=text_translations,
             updated_at=updated_at,
             version=version,

@@ -1,0 +1,155 @@
+"""The cost of sealing personal data (issue 21), each beside the unsealed figure of the same run:
+
+- filing throughput: `submit_case` from 8 threads (the group commit, as the API drives it),
+  each filing a new consumer (a new subject key per case: the dearest case), sealed vs with
+  sealing switched off on the same application; rounds interleaved, median of each. Target:
+  sealed ≥ 0.85× unsealed (≤ 15 % cost).
+- audit: what `redress audit` does (the state as of a time, the history, the chain check) on
+  a 300-event case, from a fresh application each time (nothing cached, the key looked up),
+  a sealed case vs one filed with sealing off; median of 15. Target: ≤ 1.10× unsealed.
+
+On PostgreSQL (REDRESS_BENCH_POSTGRES). python -m benchmarks --only sealing, or
+python -m benchmarks.sealing_bench
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from itertools import count
+from typing import Any
+from uuid import UUID
+
+from benchmarks.harness import Figure, fresh_database
+from domain.actors import Actor, By
+from domain.filing import Order
+from services.application import NewCase, Redress
+from services.settings import Settings
+
+SECTION = "sealing"
+THREADS, FILINGS, ROUNDS = 8, 400, 5
+AUDIT_EVENTS, AUDITS = 300, 15
+ADMIN = Actor("admin", "bench")
+_consumers = count()
+
+
+@contextmanager
+def _no_sealing(*_args: Any, **_kwargs: Any) -> Iterator[list[Any]]:
+    yield []  # the domain then records plaintext, as before sealing
+
+
+def _app(url: str) -> Redress:
+    return Redress(env=Settings(database_url=url, db_pool_size=10).eventsourcing_env())
+
+
+def _filing() -> NewCase:
+    now = datetime.now(UTC)
+    order = Order(f"O-{next(_consumers)}", Decimal("40"), "EUR", completed_at=now)
+    consumer = f"c-{next(_consumers)}"
+    return NewCase("biggrey", "shop", consumer, "warranty_claim", order, "my phone, 0601 020304")
+
+
+def _filings_per_second(app: Redress) -> float:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        by = By.at(Actor("consumer", "bench"), datetime.now(UTC))
+        list(pool.map(lambda _: app.submit_case(by, _filing()), range(FILINGS)))
+    return FILINGS / (time.perf_counter() - started)
+
+
+def _filing_figure(url: str) -> Figure:
+    app = _app(url)
+    sealing = app.keyring.sealing
+    app.register_store(
+        By.at(ADMIN, datetime.now(UTC)), store_id="shop", platform="biggrey", name="Shop",
+        certified=False, country="GB", timezone="Europe/London",
+    )  # fmt: skip
+    _filings_per_second(app)  # warm up: connections, caches
+    sealed: list[float] = []
+    plain: list[float] = []
+    for round_ in range(ROUNDS * 2):
+        # Alternating which goes first: the log grows as it runs, so the later one of a
+        # pair is a little slower.
+        seal = round_ % 2 == (round_ // 2) % 2
+        app.keyring.sealing = sealing if seal else _no_sealing  # type: ignore[method-assign]
+        (sealed if seal else plain).append(_filings_per_second(app))
+    app.close()
+    value, baseline = statistics.median(sealed), statistics.median(plain)
+    return Figure(
+        SECTION,
+        "filings per second (submit_case, 8 threads), personal data sealed",
+        round(value, 1),
+        "/s",
+        baseline="the same, sealing off",
+        baseline_value=round(baseline, 1),
+        target="≥ 0.85× unsealed",
+        met=value >= 0.85 * baseline,
+        extra={"rounds": ROUNDS, "filings per round": FILINGS},
+    )
+
+
+def _long_case(app: Redress, *, sealed: bool) -> UUID:
+    sealing = app.keyring.sealing
+    if not sealed:
+        app.keyring.sealing = _no_sealing  # type: ignore[method-assign]
+    by = By.at(Actor("consumer", "c-audit"), datetime.now(UTC))
+    case_id = UUID(app.submit_case(by, _filing())["id"])
+    for n in range(AUDIT_EVENTS - 1):
+        text = f"message {n}: my bank is FR76 3000 6000 0112 3456 7890 189"
+        app.act(case_id, by, lambda case, policy, text=text: case.post_message(policy, by, text))
+    app.keyring.sealing = sealing  # type: ignore[method-assign]
+    return case_id
+
+
+def _audit_seconds(url: str, case_id: UUID) -> float:
+    app = _app(url)  # a fresh process's view: nothing cached
+    started = time.perf_counter()
+    app.get_case(case_id, at=datetime.now(UTC))
+    app.history(case_id)
+    assert app.verify(case_id)["valid"]
+    elapsed = time.perf_counter() - started
+    app.close()
+    return elapsed
+
+
+def _audit_figure(url: str) -> Figure:
+    app = _app(url)
+    sealed_case, plain_case = _long_case(app, sealed=True), _long_case(app, sealed=False)
+    app.close()
+    sealed: list[float] = []
+    plain: list[float] = []
+    for run in range(AUDITS):
+        first, second = (plain_case, sealed_case) if run % 2 else (sealed_case, plain_case)
+        for case_id in (first, second):
+            (sealed if case_id == sealed_case else plain).append(_audit_seconds(url, case_id))
+    value, baseline = statistics.median(sealed), statistics.median(plain)
+    return Figure(
+        SECTION,
+        f"audit of a {AUDIT_EVENTS}-event case (state at a time, history, verify), sealed",
+        round(value * 1000, 1),
+        "ms",
+        baseline="the same case, unsealed",
+        baseline_value=round(baseline * 1000, 1),
+        target="≤ 1.10× unsealed",
+        met=value <= 1.10 * baseline,
+        extra={"runs": AUDITS},
+    )
+
+
+def run() -> list[Figure]:
+    with fresh_database("sealing") as url:
+        return [_filing_figure(url), _audit_figure(url)]
+
+
+if __name__ == "__main__":
+    for figure in run():
+        ratio = figure.value / figure.baseline_value if figure.baseline_value else None
+        print(
+            f"{figure.name}: {figure.value} {figure.unit} vs {figure.baseline_value} "
+            f"({figure.baseline}) = {ratio:.3f}× target {figure.target} met={figure.met}"
+        )

@@ -1,0 +1,61 @@
+"""Losing the master key (REDRESS_ENCRYPTION_KEY), on SQLite and PostgreSQL: the subject keys
+it wrapped cannot be opened, so sealed fields read "[unavailable]"; every other read, the
+hash chain and new commands still work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.cryptography import AESCipher
+
+from domain.actors import Actor, By
+from domain.filing import Order
+from services.application import NewCase, Redress
+from services.settings import Settings
+
+NOW = datetime(2026, 11, 2, 10, tzinfo=UTC)
+CONSUMER = By.at(Actor("consumer", "c-9"), NOW)
+
+
+def _app(database_url: str, key: str | None) -> Redress:
+    settings = Settings(database_url=database_url, encryption_key=key, encrypt_events=False)
+    return Redress(env=settings.eventsourcing_env())
+
+
+def _file(app: Redress) -> dict[str, Any]:
+    admin = By.at(Actor("admin", "a"), NOW)
+    app.register_store(
+        admin, store_id="shop", platform="biggrey", name="Shop", certified=False,
+        country="GB", timezone="Europe/London",
+    )  # fmt: skip
+    order = Order("O-9", Decimal("30"), "EUR", completed_at=NOW, delivered_at=NOW)
+    new = NewCase("biggrey", "shop", "c-9", "warranty_claim", order, "my address is 1 Rue X")
+    state = app.submit_case(CONSUMER, new)
+    app.act(
+        UUID(state["id"]), CONSUMER, lambda case, p: case.post_message(p, CONSUMER, "call 0601")
+    )
+    return state
+
+
+@pytest.mark.parametrize("later_key", [None, AESCipher.create_key(num_bytes=32)])
+def test_without_the_master_key_sealed_fields_read_unavailable(
+    database_url: str, later_key: str | None
+) -> None:
+    written = _app(database_url, AESCipher.create_key(num_bytes=32))
+    case_id = UUID(_file(written)["id"])
+    written.close()
+
+    app = _app(database_url, later_key)
+    state = app.get_case(case_id)
+    assert state["description"] == "[unavailable]"
+    assert state["messages"][0]["body"] == "[unavailable]"
+    assert state["order"]["reference"] == "O-9"  # not personal data: readable
+    assert app.history(case_id)[1]["data"]["body"] == "[unavailable]"
+    assert app.verify(case_id)["valid"] is True
+    after = app.act(case_id, CONSUMER, lambda case, p: case.post_message(p, CONSUMER, "new"))
+    assert after["messages"][-1]["body"] == "new"
+    app.close()
