@@ -14,7 +14,7 @@ from support.api_server import Api, case_body
 from support.database_bytes import database_bytes, leaks
 from typer.testing import CliRunner
 
-from services import cli
+from services.entrypoints import cli
 
 
 def _secrets() -> dict[str, str]:
