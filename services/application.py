@@ -183,13 +183,19 @@ class Redress(Application[UUID]):
         self._group_commit = GroupCommit(super().save)
         self._store_facts: dict[str, StoreFacts] = {}
 
+    @property
+    def connection_pool(self) -> ConnectionPool | None:
+        """The event store's psycopg pool (PostgreSQL), for SQLAlchemy to borrow from."""
+        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
+        return pool if isinstance(pool, ConnectionPool) else None
+
     def _reconnect_soon(self) -> None:
         """After an outage, get back to PostgreSQL within seconds of its return. The pool
         retries a lost connection with exponential backoff for 5 minutes: after 30 s away its
         next try could be 30 s off. Giving up after a few seconds lets the next request start
         a fresh try at once."""
-        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
-        if isinstance(pool, ConnectionPool):
+        pool = self.connection_pool
+        if pool is not None:
             pool.reconnect_timeout = RECONNECT_SECONDS
 
     def save(

@@ -37,7 +37,7 @@ def what_if_command(
         raise typer.Exit(2) from None
     settings = Settings()
     redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
     try:
         answer = what_if(redress, engine, new, datetime.now(UTC))
     finally:
@@ -79,7 +79,7 @@ def migrate_command(
 
     settings = Settings()
     redress = Redress(env=settings.eventsourcing_env(), policies=settings.policy_book())
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
     try:
         chosen = cases or ["open"]
         ids = open_cases(engine, platform) if chosen == ["open"] else [UUID(c) for c in chosen]

@@ -61,7 +61,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     )
     # In one process (`redress serve`), the scheduler hears of new deadlines at once.
     IN_PROCESS.watch(redress)
-    engine, engine_async = sync_engine(settings), async_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
+    engine_async = async_engine(settings)
     return Services(
         settings=settings,
         redress=redress,
@@ -79,9 +80,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         case_reads=CaseReads(
             redress,
             encode,
-            None if settings.is_sqlite else settings.database_url,
+            None if settings.is_sqlite else engine_async,
             settings.aggregate_cache_size,
-            pooled=settings.transaction_pooled,
         ),
         reads=read_replica(settings, engine, engine_async),
     )
@@ -98,7 +98,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        await built.case_reads.close()
         await built.reads.aclose()
         built.reads.close()
         await built.keys.close()

@@ -75,7 +75,8 @@ class Notifier:
             rates=ExchangeRates(settings.exchange_rates),
             policies=settings.policy_book(),
         )
-        self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
+        self.engine = sync_engine(settings, self.app.connection_pool)
+        self.async_engine = async_engine(settings)
         self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)
         schedule = schedule or RetrySchedule()
         self.deliverer = Deliverer(

@@ -28,7 +28,7 @@ def plumbing(settings: Settings) -> Iterator[Plumbing]:
     # the library's, unchanged).
     env = {**settings.eventsourcing_env(), "TRANSCODER_TOPIC": TRANSCODER}
     app = Redress(env=env)
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, app.connection_pool)
     try:
         yield Plumbing(app, engine)
     finally:

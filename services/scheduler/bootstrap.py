@@ -25,7 +25,7 @@ START_ATTEMPTS = 5
 def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
     """A sweeper on the configured database; its connections are closed afterwards."""
     app = open_application(settings)
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, app.connection_pool)
     swept = Sweeper(app, engine, batch=settings.scheduler_batch, workers=settings.scheduler_workers)
     try:
         yield swept
@@ -55,11 +55,11 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
 
 
 def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
-    """Room in the event store's pool for every firing thread (each reads its cases), beside
-    the group commit's writer; the library's default overflow is 10."""
+    """Room in the process's psycopg pool for every firing thread (each reads its cases),
+    beside the group commit's writer and the claim's transaction (SQLAlchemy borrows it)."""
     env = settings.eventsourcing_env()
     if not settings.is_sqlite:
-        env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
+        env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
     return env
 
 
