@@ -13,6 +13,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.money import ExchangeRates
 from services.application import Redress
 from services.db import sync_engine
+from services.projector.bootstrap import TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, Backoff, PostgresWakeup, Wakeup
@@ -57,7 +58,9 @@ def open_application(settings: SchedulerSettings, backoff: Backoff = Backoff()) 
 def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
     """Room in the process's psycopg pool for every firing thread (each reads its cases),
     beside the group commit's writer and the claim's transaction (SQLAlchemy borrows it)."""
-    env = settings.eventsourcing_env()
+    # Decoding with orjson (the stored format is the library's, unchanged): a sweep reads every
+    # case it fires and every event the firings wrote.
+    env = {**settings.eventsourcing_env(), "TRANSCODER_TOPIC": TRANSCODER}
     if not settings.is_sqlite:
         env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
     return env
