@@ -16,6 +16,7 @@ from projections import case_list
 from projections.tracking import catch_up
 from services.application import Redress
 from services.case_api import openapi_examples, problems
+from services.case_api.audit_reads import AuditReads
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
 from services.case_api.contract import document_problems
@@ -63,6 +64,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     IN_PROCESS.watch(redress)
     engine = sync_engine(settings, redress.connection_pool)
     engine_async = async_engine(settings)
+    case_reads = CaseReads(
+        redress, encode, None if settings.is_sqlite else engine_async, settings.aggregate_cache_size
+    )
     return Services(
         settings=settings,
         redress=redress,
@@ -77,12 +81,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         refresh_case_list=partial(
             catch_up, engine, redress, case_list.NAME, case_list.apply_events
         ),
-        case_reads=CaseReads(
-            redress,
-            encode,
-            None if settings.is_sqlite else engine_async,
-            settings.aggregate_cache_size,
-        ),
+        case_reads=case_reads,
+        audit_reads=AuditReads(redress, case_reads, encode),
         reads=read_replica(settings, engine, engine_async),
     )
 

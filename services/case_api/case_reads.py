@@ -84,6 +84,11 @@ class CaseReads:
             self._answers.put(case_id, answer)
         return answer
 
+    async def latest_versions(self, case_id: UUID) -> tuple[int, int | None] | None:
+        """(the case's latest version, its translations' latest version or None); None when
+        it cannot be asked (SQLite, or the lookup failed) or the case has no event."""
+        return None if self._engine is None else await self._latest_version(case_id)
+
     def _known(self, case_id: UUID) -> CaseAnswer | None:
         if self._answers is None:
             return None
