@@ -6,7 +6,9 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import InternalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
@@ -17,6 +19,7 @@ from services.projector.bootstrap import TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, Backoff, PostgresWakeup, Wakeup
+from services.settings import Settings
 
 log = logging.getLogger(__name__)
 START_ATTEMPTS = 5
@@ -66,7 +69,7 @@ def _event_store_env(settings: SchedulerSettings) -> dict[str, str]:
     return env
 
 
-def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:
+def wakeup_for(settings: Settings, app: Application[Any]) -> Wakeup:
     """LISTEN/NOTIFY on PostgreSQL, over the session URL (a transaction pooler would hand the
     LISTEN to a server connection another client gets next); on SQLite, the in-process bell."""
     if isinstance(app.recorder, PostgresApplicationRecorder):
