@@ -36,7 +36,8 @@ class LentPool(NullPool):
             try:
                 # Like SQLAlchemy's pre-ping: a connection the server dropped is not handed on.
                 ConnectionPool.check_connection(connection)
-            except psycopg.OperationalError:
+            except psycopg.Error:
+                connection.close()
                 self._lender.putconn(connection)  # closed: the pool drops it
                 continue
             connection.autocommit = False
@@ -48,14 +49,18 @@ class LentPool(NullPool):
         handlers = getattr(connection, "_notice_handlers", [])
         while _log_notices in handlers:
             connection.remove_notice_handler(_log_notices)
-        if terminate:
-            connection.close()  # SQLAlchemy found it broken: the lender drops it
-        elif not connection.closed:
-            if connection.info.transaction_status != TransactionStatus.IDLE:
-                connection.rollback()
-            connection.autocommit = True
-            connection.row_factory = dict_row
-        self._lender.putconn(connection)
+        try:
+            if terminate:
+                connection.close()  # SQLAlchemy found it broken: the lender drops it
+            elif not connection.closed:
+                if connection.info.transaction_status != TransactionStatus.IDLE:
+                    connection.rollback()
+                connection.autocommit = True
+                connection.row_factory = dict_row
+        except psycopg.Error:
+            connection.close()  # not back to the library's state: the lender drops it
+        finally:
+            self._lender.putconn(connection)  # always: else the pool would shrink for good
 
     def recreate(self) -> LentPool:
         return type(self)(
