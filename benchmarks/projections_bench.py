@@ -38,7 +38,8 @@ from services.settings import Settings
 
 SECTION = "projections"
 EVENTS = int(os.environ.get("REDRESS_BENCH_PROJECTION_EVENTS", "200000"))
-RATE, SECONDS, POLL = 300, 20.0, 0.005
+RATE, SECONDS, POLL = 1000, 20.0, 0.005
+SENDERS = 8  # threads offering the commands (their saves share commits: the group commit)
 CONSUMER, STORE, ADMIN = Actor("consumer", "bench"), Actor("store", "shop"), Actor("admin", "b")
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 CALENDAR = BusinessCalendar("GB", "Europe/London")
@@ -127,8 +128,8 @@ def rebuild_figures(settings: Settings) -> list[Figure]:
             "events/s",
             baseline="read + decode the log only",
             baseline_value=floor,
-            target=">= 20,000 events/s",
-            met=max(rate, one_process) >= 20_000,
+            target=">= 0.97× read + decode",
+            met=max(rate, one_process) >= 0.97 * floor,
             extra={
                 "1 process, events/s": one_process,
                 "2 processes, events/s": rate,
@@ -152,15 +153,20 @@ def lag_figures(settings: Settings) -> list[Figure]:
     stop = threading.Event()
     observer = threading.Thread(target=observe, args=(settings, visible, stop), daemon=True)
     try:
+        # Made before the clock starts: the offered rate is the saves', not the making's.
+        cases = [case_history(app, 10_000_000 + n, events=1) for n in range(int(RATE * SECONDS))]
         time.sleep(3)  # the projector starts and catches up with the seed
         observer.start()
         started = time.perf_counter()
-        for n in range(int(RATE * SECONDS)):
-            pause = started + n / RATE - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            recordings = app.save(case_history(app, 10_000_000 + n, events=1))  # one command
-            committed.append((max(r.notification.id for r in recordings), time.perf_counter()))
+        senders = [
+            threading.Thread(target=offer, args=(app, cases, started, k, committed))
+            for k in range(SENDERS)
+        ]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        offered = len(committed) / (time.perf_counter() - started)
         time.sleep(2)
     finally:
         stop.set()
@@ -168,6 +174,7 @@ def lag_figures(settings: Settings) -> list[Figure]:
         projector.terminate()
         projector.wait(30)
         app.close()
+    committed.sort()  # the senders append out of order
     lags, unseen = lags_of(committed, visible)
     assert len(lags) == len(committed), f"{len(lags)} lags for {len(committed)} commands"
     p99 = percentile(lags, 99) * 1000
@@ -179,15 +186,28 @@ def lag_figures(settings: Settings) -> list[Figure]:
             "ms",
             baseline="observer polling period",
             baseline_value=POLL * 1000,
-            target="<= 500 ms",
-            met=p99 <= 500 and unseen == 0,
+            target="<= 100 ms at the offered rate",
+            met=p99 <= 100 and unseen == 0 and offered >= 0.98 * RATE,
             extra={
+                "achieved commands/s": offered,
                 "p50 ms": percentile(lags, 50) * 1000,
                 "max ms": max(lags) * 1000,
                 "not seen before the observer stopped": unseen,
             },
         )
     ]
+
+
+def offer(
+    app: Redress, cases: list[Case], started: float, sender: int, committed: list[tuple[int, float]]
+) -> None:
+    """Every SENDERS-th command of the paced schedule, from this thread (open loop)."""
+    for n in range(sender, len(cases), SENDERS):
+        pause = started + n / RATE - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        recordings = app.save(cases[n])  # one command
+        committed.append((max(r.notification.id for r in recordings), time.perf_counter()))
 
 
 def observe(settings: Settings, seen: list[tuple[int, float]], stop: threading.Event) -> None:

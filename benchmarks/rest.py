@@ -14,7 +14,8 @@ from benchmarks.harness import Figure, admin_post, api_server, fresh_database, l
 
 SECONDS = 10.0
 CONNECTIONS = 64
-GET_RATE = 1500  # req/s: the issue's read target
+GET_RATE, GET_P99_RATE = 6000, 3000  # req/s: closed loop; p99 ≤ 5 ms offered at (issue 18)
+LIST_RATE, LIST_P99_RATE = 1500, 750  # req/s: a filtered 50-item page (issue 18)
 
 
 def _case_body(n: int) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
                 f"GET /v1/cases/{{id}}, {CONNECTIONS} connections",
                 get["rps"],
                 "req/s",
-                target="≥ 1,500 req/s",
+                target=f"≥ {GET_RATE:,} req/s",
                 met=get["rps"] >= GET_RATE,
                 extra={"p50_ms": get["p50_ms"], "p99_ms": get["p99_ms"]},
             )
@@ -127,13 +128,55 @@ def run(library_rate: float, workers: int = 2) -> list[Figure]:
             token=token,
             connections=CONNECTIONS,
             seconds=SECONDS,
-            rate=GET_RATE,
+            rate=GET_P99_RATE,
         )
         figures.append(
-            _paced(f"GET /v1/cases/{{id}} p99 at {GET_RATE:,} req/s", paced_get, GET_RATE, 30)
+            _paced(
+                f"GET /v1/cases/{{id}} p99 at {GET_P99_RATE:,} req/s", paced_get, GET_P99_RATE, 5
+            )
         )
+        figures += list_figures(url, token)
         figures.append(_audit(url, token))
     return figures
+
+
+def list_figures(url: str, token: str) -> list[Figure]:
+    """GET /v1/cases: 50 items filtered by store and status, in each of the four orders,
+    closed loop and then open loop at half the target rate."""
+    pages = _list_paths(url, token)
+    listed = load(
+        url, method="GET", path="", paths=pages, token=token, connections=CONNECTIONS,
+        seconds=SECONDS,
+    )  # fmt: skip
+    paced = load(
+        url, method="GET", path="", paths=pages, token=token, connections=CONNECTIONS,
+        seconds=SECONDS, rate=LIST_P99_RATE,
+    )  # fmt: skip
+    return [
+        Figure(
+            "rest",
+            f"GET /v1/cases (50 items, filtered), {CONNECTIONS} connections",
+            listed["rps"],
+            "req/s",
+            target=f"≥ {LIST_RATE:,} req/s",
+            met=listed["rps"] >= LIST_RATE,
+            extra={"p50_ms": listed["p50_ms"], "p99_ms": listed["p99_ms"]},
+        ),
+        _paced(f"GET /v1/cases p99 at {LIST_P99_RATE} req/s", paced, LIST_P99_RATE, 20),
+    ]
+
+
+def _list_paths(url: str, token: str) -> list[str]:
+    """Filtered pages of 50 that are full: the store and status of the most listed cases."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+        items = client.get("/v1/cases", params={"limit": 200}).json()["items"]
+    store_id, status = max(
+        {(i["store_id"], i["status"]) for i in items},
+        key=lambda pair: sum((i["store_id"], i["status"]) == pair for i in items),
+    )
+    sorts = ("-created_at", "created_at", "-updated_at", "updated_at")
+    return [f"/v1/cases?store_id={store_id}&status={status}&limit=50&sort={s}" for s in sorts]
 
 
 def _paced(name: str, result: dict[str, Any], rate: float, p99_ms: float) -> Figure:
@@ -197,7 +240,7 @@ def _audit(url: str, token: str, events: int = 1000) -> Figure:
         f"history + point-in-time state of a {events}-event case",
         median,
         "ms",
-        target="≤ 50 ms",
-        met=median <= 50,
+        target="≤ 10 ms",
+        met=median <= 10,
         extra={"p90_ms": sorted(timings)[int(0.9 * len(timings))]},
     )

@@ -1,7 +1,9 @@
 """The projector: follows the log for a set of projections until stopped.
 
-It applies everything there is (one transaction per batch), then polls every `interval`
-seconds. Polling works the same on SQLite and PostgreSQL and costs one indexed query per tick.
+It applies everything there is (one transaction per batch), then waits for `wake()` (on
+PostgreSQL a LISTEN on the log's channel calls it when events are committed:
+services.projector.role) or for `interval` seconds, whichever is first. The interval is the
+fallback that works the same on SQLite and PostgreSQL: one indexed query per tick.
 A failed batch rolls back whole; it is logged and tried again after a growing pause, so a
 database that goes away for a while is waited for, not given up on.
 """
@@ -51,7 +53,12 @@ class Projector:
         self.on_applied = on_applied
         self.applied = 0  # notifications applied by this process
         self._stopping = threading.Event()
+        self._woken = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """Events were logged: apply them now rather than at the next tick."""
+        self._woken.set()
 
     def run_once(self) -> int:
         """Apply everything logged so far, one transaction per batch, stopping early when
@@ -74,6 +81,8 @@ class Projector:
         """Follow the log until `stop()`."""
         failures = 0
         while not self._stopping.is_set():
+            # Cleared before reading: a wake while we apply makes the next wait return at once.
+            self._woken.clear()
             try:
                 self.run_once()
             except Exception:  # a batch rolled back whole: log it, pause, try again
@@ -82,7 +91,7 @@ class Projector:
                 self._stopping.wait(self.backoff.delay(failures))
                 continue
             failures = 0
-            self._stopping.wait(self.interval)
+            self._woken.wait(self.interval)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="projector", daemon=True)
@@ -90,5 +99,6 @@ class Projector:
 
     def stop(self, timeout: float = 25.0) -> None:
         self._stopping.set()
+        self._woken.set()
         if self._thread is not None:
             self._thread.join(timeout)

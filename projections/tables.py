@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     false,
     func,
+    text,
 )
 
 # Stored instants are UTC (SQLite hands them back naive); money is exact decimal text, summed
@@ -79,7 +80,13 @@ scheduled_deadlines = Table(
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("action", String(32), nullable=False),
     Column("done", Boolean, nullable=False, server_default=false()),
-    Index("ix_scheduled_deadlines_due_at", "due_at"),
+    # Due order over pending rows only: claims never walk past what was fired (0011).
+    Index(
+        "ix_scheduled_deadlines_pending",
+        "due_at",
+        postgresql_where=text("NOT done"),
+        sqlite_where=text("NOT done"),
+    ),
 )
 
 

@@ -9,9 +9,11 @@ from uuid import uuid4
 
 from alembic import command
 from alembic.config import Config
+from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from services.eventstore.lent_pool import lent_engine
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,12 +22,17 @@ MIGRATION_LOCK = 0x7265647265737300  # "redress\0": the advisory lock key for mi
 REPLICA_CONNECT_TIMEOUT = 3  # seconds: a replica that is away must fail fast (reads fall back)
 
 
-def sync_engine(settings: Settings) -> Engine:
+def sync_engine(settings: Settings, lender: ConnectionPool | None = None) -> Engine:
+    """SQLAlchemy's engine. `lender`: the event store's psycopg pool (PostgreSQL), which then
+    lends it every connection, so that a process holds one psycopg pool
+    (services.eventstore.lent_pool)."""
     if settings.is_sqlite:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if lender is not None:
+        return lent_engine(settings.sqlalchemy_url(driver="psycopg"), lender)
     return postgres_engine(settings, settings.database_url, pooled=settings.transaction_pooled)
 
 
@@ -40,7 +47,7 @@ def postgres_engine(
         settings.sqlalchemy_url(driver="psycopg", url=url),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
+        max_overflow=0,  # bounded: a fleet must fit max_connections
         connect_args=connect_args,
     )
 
@@ -78,7 +85,7 @@ def postgres_async_engine(
         address,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,  # bounded: a fleet must fit max_connections
+        max_overflow=0,  # bounded: a fleet must fit max_connections
         connect_args=connect_args,
     )
 

@@ -86,7 +86,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="DEBUG | INFO | WARNING | ERROR, for every logger of the process"
     )
-    db_pool_size: int = Field(5, ge=1, description="connections per pool (each process has a few)")
+    db_pool_size: int = Field(
+        8,
+        ge=1,
+        description="the most connections a process holds on each of its pools: one per "
+        "driver (psycopg, shared by the event store and SQLAlchemy; asyncpg for the API's "
+        "and notifier's async reads), beside a LISTEN session; a scheduler holds at least "
+        "REDRESS_SCHEDULER_WORKERS + 2",
+    )
     policy_dir: Path | None = Field(
         None,
         description="a directory of policy files (<platform>.toml, archive/, versions.lock) "
@@ -207,10 +214,12 @@ class Settings(BaseSettings):
             POSTGRES_PORT=str(parts.port or 5432),
             POSTGRES_USER=unquote(parts.username or "postgres"),
             POSTGRES_PASSWORD=unquote(parts.password or ""),
+            # The process's one psycopg pool (SQLAlchemy borrows from it:
+            # services.eventstore.lent_pool),
+            # fixed in size: the library's default overflow (10) would let a fleet run past
+            # the server's max_connections.
             POSTGRES_POOL_SIZE=str(self.db_pool_size),
-            # Like the other pools (services.db): at most double under load. The library's own
-            # default overflow (10) would let a fleet run past the server's max_connections.
-            POSTGRES_MAX_OVERFLOW=str(self.db_pool_size),
+            POSTGRES_MAX_OVERFLOW="0",
             POSTGRES_LOCK_TIMEOUT="5",
             # Seconds to wait for a pooled connection. The library tries each operation ten
             # times, so with the database away a request fails (503) after about 12 s rather

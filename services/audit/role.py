@@ -1,5 +1,6 @@
 """The checkpointer as a background role: inside `redress serve`, and inside each `redress
-notifier` process in production (services.entrypoints.notifier_cli), any number of them on PostgreSQL.
+notifier` process in production (services.entrypoints.notifier_cli), any number of them on
+PostgreSQL.
 
 One thread: a round (follow the log, sign what is due, bring the file up to date), then a pause
 of `audit_checkpoint_poll` seconds (longer after failures). Without

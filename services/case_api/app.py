@@ -15,6 +15,7 @@ from projections import case_list
 from projections.tracking import catch_up
 from services.bootstrap import open_redress
 from services.case_api import openapi_examples, problems
+from services.case_api.audit_reads import AuditReads
 from services.case_api.auth import KeyStore
 from services.case_api.case_reads import CaseReads
 from services.case_api.contract import document_problems
@@ -58,7 +59,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     redress = open_redress(settings)
     # In one process (`redress serve`), the scheduler hears of new deadlines at once.
     IN_PROCESS.watch(redress)
-    engine, engine_async = sync_engine(settings), async_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
+    engine_async = async_engine(settings)
+    case_reads = CaseReads(
+        redress, encode, None if settings.is_sqlite else engine_async, settings.aggregate_cache_size
+    )
     return Services(
         settings=settings,
         redress=redress,
@@ -73,13 +78,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         refresh_case_list=partial(
             catch_up, engine, redress, case_list.NAME, case_list.apply_events
         ),
-        case_reads=CaseReads(
-            redress,
-            encode,
-            None if settings.is_sqlite else settings.database_url,
-            settings.aggregate_cache_size,
-            pooled=settings.transaction_pooled,
-        ),
+        case_reads=case_reads,
+        audit_reads=AuditReads(redress, case_reads, encode),
         reads=read_replica(settings, engine, engine_async),
     )
 
@@ -95,7 +95,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        await built.case_reads.close()
         await built.reads.aclose()
         built.reads.close()
         await built.keys.close()

@@ -3,19 +3,19 @@
 Each API process keeps the answer it last built for a case: its version, its parties (for
 the scope check) and its JSON body. A read asks PostgreSQL only for the case's latest version
 (and its translations' latest version: a translation landing changes the body, not the case),
-a primary-key lookup on asyncpg from the event loop (no thread hop), and answers from memory
-when that is the version it holds, so a read still sees every write committed, by any
+a primary-key lookup on asyncpg from the event loop (no thread hop), on a connection of the
+process's one asyncpg pool (SQLAlchemy's, shared with the API's other reads), and answers from
+memory when that is the version it holds, so a read still sees every write committed, by any
 process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
 builds the state again on a worker thread, fast-forwarding its cached aggregate.
 
-Behind a transaction pooler (`pooled`), asyncpg caches no statement: it then parses the
-lookup again with each run, in the same round of messages as its execution, on one server
-connection.
+Behind a transaction pooler, the engine's asyncpg connections cache no statement
+(services.db): the lookup is then parsed again with each run, in the same round of messages
+as its execution, on one server connection.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +25,16 @@ from uuid import UUID
 import asyncpg
 from eventsourcing.application import LRUCache
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from domain.translations import translations_uuid
 from services.application import Redress
 from services.eventstore.latest import latest_versions_sql
 
 log = logging.getLogger(__name__)
-POOL_SIZE = 4  # each lookup takes well under a millisecond; more would only hold connections
 TIMEOUT = 2.0  # seconds; beyond, the read takes the application's path (and its outage errors)
 
 
@@ -49,17 +52,15 @@ class CaseReads:
         self,
         redress: Redress,
         encode: Callable[[Any], bytes],
-        postgres_dsn: str | None,
+        engine: AsyncEngine | None,
         remember: int,
-        pooled: bool = False,
     ) -> None:
-        self._redress, self._encode, self._dsn = redress, encode, postgres_dsn
-        self._pooled = pooled
+        """`engine`: PostgreSQL's asyncpg engine, whose pool the lookups borrow from (None on
+        SQLite: every read goes through the application)."""
+        self._redress, self._encode, self._engine = redress, encode, engine
         self._answers: LRUCache[UUID, CaseAnswer] | None = (
-            LRUCache(maxsize=remember) if remember and postgres_dsn else None
+            LRUCache(maxsize=remember) if remember and engine is not None else None
         )
-        self._pool: asyncpg.Pool | None = None
-        self._pool_lock = asyncio.Lock()
         self._latest = latest_versions_sql(redress, ("$1", "$2"))
 
     async def current(self, case_id: UUID) -> CaseAnswer:
@@ -81,9 +82,10 @@ class CaseReads:
             self._answers.put(case_id, answer)
         return answer
 
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
+    async def latest_versions(self, case_id: UUID) -> tuple[int, int | None] | None:
+        """(the case's latest version, its translations' latest version or None); None when
+        it cannot be asked (SQLite, or the lookup failed) or the case has no event."""
+        return None if self._engine is None else await self._latest_version(case_id)
 
     def _known(self, case_id: UUID) -> CaseAnswer | None:
         if self._answers is None:
@@ -95,25 +97,21 @@ class CaseReads:
 
     async def _latest_version(self, case_id: UUID) -> tuple[int, int | None] | None:
         """(the case's latest version, its translations' latest version or None)."""
+        assert self._engine is not None  # no answers are remembered without it
         try:
-            pool = self._pool or await self._open_pool()
-            async with pool.acquire(timeout=TIMEOUT) as connection:
-                row = await connection.fetchrow(
-                    self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
-                )
-                return None if row is None or row[0] is None else (row[0], row[1])
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            borrowed = await self._engine.raw_connection()
+        except (DBAPIError, PoolTimeout, OSError, TimeoutError) as error:
             log.warning("case version lookup failed (%s); reading through the application", error)
             return None
-
-    async def _open_pool(self) -> asyncpg.Pool:
-        async with self._pool_lock:
-            if self._pool is None:
-                self._pool = await asyncpg.create_pool(
-                    self._dsn,
-                    min_size=1,
-                    max_size=POOL_SIZE,
-                    timeout=TIMEOUT,
-                    statement_cache_size=0 if self._pooled else 100,
-                )
-            return self._pool
+        try:
+            connection: asyncpg.Connection = borrowed.driver_connection
+            row = await connection.fetchrow(
+                self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
+            )
+            return None if row is None or row[0] is None else (row[0], row[1])
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            log.warning("case version lookup failed (%s); reading through the application", error)
+            borrowed.invalidate(error)  # a broken connection is not given back to the pool
+            return None
+        finally:
+            await greenlet_spawn(borrowed.close)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.application import CaseNotFound, Redress
+from services.case_api.audit_reads import AuditReads
 from services.case_api.auth import KeyStore, Principal
 from services.case_api.case_locks import CaseLocks
 from services.case_api.case_reads import CaseReads
@@ -40,6 +41,7 @@ class Services:
     auth_failures: FailureThrottle
     refresh_case_list: Callable[[], int]
     case_reads: CaseReads
+    audit_reads: AuditReads  # history and past states of a case (services.case_api.audit_reads)
     reads: ReadReplica  # case lists, stats, dashboard, feed, delivery logs (services.read_replica)
     case_locks: CaseLocks = field(default_factory=CaseLocks)
 

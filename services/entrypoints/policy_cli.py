@@ -38,7 +38,7 @@ def what_if_command(
     settings = Settings()
     prepare(settings)
     redress = open_redress(settings)
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
     try:
         answer = what_if(redress, engine, new, datetime.now(UTC))
     finally:
@@ -82,7 +82,7 @@ def migrate_command(
     settings = Settings()
     prepare(settings)
     redress = open_redress(settings)
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, redress.connection_pool)
     try:
         chosen = cases or ["open"]
         ids = open_cases(engine, platform) if chosen == ["open"] else [UUID(c) for c in chosen]

@@ -69,13 +69,18 @@ class EventStoreApplication(Application[UUID]):
         self._listeners: list[Callable[[], None]] = []
         self._group_commit = GroupCommit(super().save)
 
+    @property
+    def connection_pool(self) -> ConnectionPool | None:
+        """The event store's psycopg pool (PostgreSQL), for SQLAlchemy to borrow from."""
+        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
+        return pool if isinstance(pool, ConnectionPool) else None
+
     def _reconnect_soon(self) -> None:
         """After an outage, get back to PostgreSQL within seconds of its return. The pool
         retries a lost connection with exponential backoff for 5 minutes: after 30 s away its
         next try could be 30 s off. Giving up after a few seconds lets the next request start
         a fresh try at once."""
-        pool = getattr(getattr(self.factory, "datastore", None), "pool", None)
-        if isinstance(pool, ConnectionPool):
+        if (pool := self.connection_pool) is not None:
             pool.reconnect_timeout = RECONNECT_SECONDS
 
     def save(

@@ -70,7 +70,8 @@ class Notifier:
         self.clock = in_utc(clock)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:6]}"
         self.app = open_redress(settings)
-        self.engine, self.async_engine = sync_engine(settings), async_engine(settings)
+        self.engine = sync_engine(settings, self.app.connection_pool)
+        self.async_engine = async_engine(settings)
         self.sender = Sender(Guard(settings.allowed_hosts, resolver), settings.webhook_timeout)
         schedule = schedule or RetrySchedule()
         self.deliverer = Deliverer(

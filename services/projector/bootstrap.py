@@ -30,7 +30,7 @@ def plumbing(settings: Settings) -> Iterator[Plumbing]:
     # the library's, unchanged).
     # Read models copy no personal text: sealed values are not unsealed (no key lookups).
     app = open_redress(settings, {"TRANSCODER_TOPIC": TRANSCODER, SUBJECT_KEYS_UNSEAL: "no"})
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, app.connection_pool)
     try:
         yield Plumbing(app, engine)
     finally:

@@ -10,6 +10,7 @@ from projections.projector import Projector
 from projections.registry import PROJECTIONS
 from services.projector.bootstrap import plumbing
 from services.projector.settings import ProjectorSettings
+from services.scheduler.bootstrap import wakeup_for
 from services.settings import Settings
 
 APPLIED = Counter("redress_projector_events", "Events the projector applied to the read models")
@@ -38,6 +39,11 @@ class ProjectorRole:
 
     def start(self) -> None:
         self._projector = projector(self.settings, self._stack)
+        # Woken by the NOTIFY each commit of the log sends (PostgreSQL; on SQLite, by this
+        # process's own writes): the lag is a commit's, not a poll interval's.
+        wakeup = wakeup_for(self.settings, self._projector.app)
+        wakeup.start(self._projector.wake)
+        self._stack.callback(wakeup.stop)
         self._projector.start()
 
     def stop(self, timeout: float = 25.0) -> None:

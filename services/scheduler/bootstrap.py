@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.application import Application
 
 from services.application import Redress
 from services.bootstrap import open_redress
 from services.db import sync_engine
+from services.eventstore.application import EventStoreApplication
 from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
+from services.projector.bootstrap import TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, Wakeup
+from services.settings import Settings
 
 
 @contextmanager
 def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
     """A sweeper on the configured database; its connections are closed afterwards."""
     app = open_application(settings, unseal=False)  # deadlines read no personal text
-    engine = sync_engine(settings)
+    engine = sync_engine(settings, app.connection_pool)
     swept = Sweeper(app, engine, batch=settings.scheduler_batch, workers=settings.scheduler_workers)
     try:
         yield swept
@@ -29,19 +35,22 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
 
 
 def open_application(settings: SchedulerSettings, *, unseal: bool = True) -> Redress:
-    """The application, with room in the event store's pool for every firing thread (each
-    reads its cases) beside the group commit's writer; the library's default overflow is 10.
-    `unseal=False`: personal data is not unsealed (no key lookups) for a role that reads none."""
-    env: dict[str, str] = {SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
+    """The application, with room in the process's psycopg pool for every firing thread (each
+    reads its cases), beside the group commit's writer and the claim's transaction (SQLAlchemy
+    borrows it). Events decode with orjson (the stored format is the library's, unchanged): a
+    sweep reads every case it fires and every event the firings wrote. `unseal=False`:
+    personal data is not unsealed (no key lookups) for a role that reads none."""
+    env = {"TRANSCODER_TOPIC": TRANSCODER, SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
     if not settings.is_sqlite:
-        env["POSTGRES_MAX_OVERFLOW"] = str(max(10, settings.scheduler_workers))
+        env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
     return open_redress(settings, env)
 
 
-def wakeup_for(settings: SchedulerSettings, app: Redress) -> Wakeup:
+def wakeup_for(settings: Settings, app: Application[Any]) -> Wakeup:
     """LISTEN/NOTIFY on PostgreSQL, over the session URL (a transaction pooler would hand the
     LISTEN to a server connection another client gets next); on SQLite, the in-process bell."""
-    if (channel := app.notify_channel()) is not None:
+    channel = app.notify_channel() if isinstance(app, EventStoreApplication) else None
+    if channel is not None:
         conninfo = "postgresql://" + settings.session_url.split("://", 1)[1]
         return PostgresWakeup(conninfo, channel)
     return IN_PROCESS

@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, Connection, DateTime, Engine, Integer, String, bindparam, text
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    bindparam,
+    text,
+)
 
 from services.application import Redress
 from services.scheduler import index, metrics
@@ -64,6 +74,12 @@ MARK_DONE_SQL = """
 UPDATE scheduled_deadlines SET done = :done
 WHERE case_id = :case_id AND deadline_id = :deadline_id
 """
+# PostgreSQL: a batch's marks in one statement (one round trip, one plan), not one per row.
+POSTGRES_MARK_DONE_SQL = """
+UPDATE scheduled_deadlines AS d SET done = true
+FROM unnest(:case_ids, :deadline_ids) AS f(case_id, deadline_id)
+WHERE d.case_id = f.case_id AND d.deadline_id = f.deadline_id
+"""
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,12 @@ class Sweeper:
             )
             .columns(due_at=DateTime(timezone=True))
         )
+        self._postgres = engine.dialect.name == "postgresql"
         self._mark_done = text(MARK_DONE_SQL).bindparams(bindparam("done", type_=Boolean))
+        self._mark_all_done = text(POSTGRES_MARK_DONE_SQL).bindparams(
+            bindparam("case_ids", type_=ARRAY(String)),
+            bindparam("deadline_ids", type_=ARRAY(String)),
+        )
 
     def catch_up(self) -> int:
         return index.catch_up(self.engine, self.app)
@@ -141,12 +162,19 @@ class Sweeper:
                     report.fired += 1
                 else:
                     report.ignored += 1
-                acted.append(
-                    {"done": True, "case_id": deadline.case_id, "deadline_id": deadline.deadline_id}
-                )
+                acted.append(deadline)
             if acted:
-                connection.execute(self._mark_done, acted)
+                self._mark(connection, acted)
         return len(claimed)
+
+    def _mark(self, connection: Connection, acted: list[Claimed]) -> None:
+        if self._postgres:
+            ids = {"case_ids": [d.case_id for d in acted]}
+            ids["deadline_ids"] = [d.deadline_id for d in acted]
+            connection.execute(self._mark_all_done, ids)
+            return
+        rows = [{"done": True, "case_id": d.case_id, "deadline_id": d.deadline_id} for d in acted]
+        connection.execute(self._mark_done, rows)
 
     def _claim_due(self, connection: Connection, now: datetime, skipped: set[str]) -> list[Claimed]:
         rows = connection.execute(

@@ -71,7 +71,7 @@ class TranslatorRole:
         shared = SchedulerSettings(**self.settings.model_dump())
         app = open_application(shared)
         self._stack.callback(app.close)
-        db = sync_engine(self.settings)
+        db = sync_engine(self.settings, app.connection_pool)
         self._stack.callback(db.dispose)
         self.translator = translator(self.settings, app, db, self.engine)
         wakeup = wakeup_for(shared, app)

@@ -57,6 +57,10 @@ from support.processes import REDRESS, ApiService, Fleet
 from support.webhook_receiver import Receiver
 
 COMMANDS = 5000
+# The seven processes' connections at once, LISTEN sessions included: each holds one pool per
+# driver (REDRESS_DB_POOL_SIZE each, a scheduler its workers + 2), well inside the server's
+# max_connections (100) that other clients share.
+MOST_CONNECTIONS = 40
 
 
 # -- the fleet and the webhook receiver --------------------------------------------------------
@@ -176,6 +180,7 @@ def test_a_fleet_on_one_postgresql_takes_5000_commands_and_loses_nothing(
         http.close()
         connections = watch.stop()
 
+    assert connections <= MOST_CONNECTIONS, f"the fleet held {connections} connections at once"
     stopped = fleet.stop()  # SIGTERM: each drains and exits
     phases.done("stop")
     events = sum(len(c.events) for c in read.cases)

@@ -297,7 +297,7 @@ class ConnectionWatch:
 
     def _watch(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as db:
-            while not self._stop.wait(0.5):
+            while not self._stop.wait(0.2):
                 row = db.execute(
                     "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
                 ).fetchone()

@@ -10,7 +10,8 @@ test (`reset`): a fresh PostgreSQL database and its migrations cost far more tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -191,3 +192,11 @@ def module_harness() -> tuple[Any, Any]:
         return shared.reset()
 
     return shared, h
+
+
+def eventually(condition: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait (bounded) for `condition`: a process's loop gets there in its own time."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "the scheduler did not get there"
+        time.sleep(0.02)

@@ -171,6 +171,8 @@ async def get_case(
     language = display_language(lang, accept_language)
     if version is None and at is None and language is None:
         return versioned_response(current.body, current.version)
+    if version is not None and at is None and language is None:
+        return versioned_response(*await svc.audit_reads.past_state(uuid, version))
     when = parse_instant("at", at) if at is not None else None
     state = await run_in_threadpool(lambda: svc.redress.get_case(uuid, version=version, at=when))
     return case_response(with_display(state, language) if language else state)
@@ -209,9 +211,9 @@ def display_language(lang: str | None, accept_language: str | None) -> str | Non
 async def history(case_id: str, principal: CurrentPrincipal, svc: Svc) -> Response:
     """Every event of the case, with its hash and the previous hash."""
     uuid = parse_case_id(case_id)
-    parties, events = await run_in_threadpool(svc.redress.history_with_parties, uuid)
+    parties, body = await svc.audit_reads.history(uuid)
     require_scope(principal, *parties, case_id)
-    return json_response({"case_id": str(uuid), "events": events})
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -4,12 +4,11 @@ Nothing is timed: each test waits (boundedly) for the outcome."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from support.scheduler_harness import BACKENDS, Harness, local
+from support.scheduler_harness import BACKENDS, Harness, eventually, local
 
 from services.scheduler import bootstrap
 from services.scheduler.role import SchedulerRole
@@ -35,13 +34,6 @@ def shared(
 def h(shared: Harness) -> Harness:
     shared.reset().store("biggrey")
     return shared
-
-
-def eventually(condition: Callable[[], bool], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "the scheduler did not get there"
-        time.sleep(0.02)
 
 
 def test_a_case_whose_deadline_is_already_due_wakes_the_scheduler(h: Harness) -> None:
