@@ -32,6 +32,7 @@ from projections.rebuild import rebuild
 from projections.registry import NAMES, PROJECTIONS, named
 from services.application import Redress
 from services.db import migrate
+from services.entrypoints import projector_cli
 from services.entrypoints.cli import app as cli
 from services.settings import Settings
 from services.tables import metadata
@@ -172,6 +173,9 @@ def test_the_rebuild_command_shows_progress_and_swaps(
     app, engine = open_app(database_url), open_engine(database_url)
     try:
         busy_workload(app, cases=5)
+        # The progress bar's width is the console's, fixed when it was made (COLUMNS set at
+        # invoke time is not read again): wide enough for every column to be whole.
+        monkeypatch.setattr(projector_cli.console, "width", 150)
         wide = {"COLUMNS": "150"}
         answer = CliRunner().invoke(cli, ["projections", "rebuild", "--workers", "2"], env=wide)
         assert answer.exit_code == 0, answer.output

@@ -15,6 +15,7 @@ from eventsourcing.cryptography import AESCipher
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
+from services.db import migrate
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 2, 10, tzinfo=UTC)
@@ -23,6 +24,7 @@ CONSUMER = By.at(Actor("consumer", "c-9"), NOW)
 
 def _app(database_url: str, key: str | None) -> Redress:
     settings = Settings(database_url=database_url, encryption_key=key, encrypt_events=False)
+    migrate(settings)
     return Redress(env=settings.eventsourcing_env())
 
 
