@@ -29,6 +29,8 @@ from benchmarks.harness import Figure, fresh_database
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
+from services.bootstrap import open_redress
+from services.db import migrate
 from services.settings import Settings
 
 SECTION = "sealing"
@@ -44,7 +46,9 @@ def _no_sealing(*_args: Any, **_kwargs: Any) -> Iterator[list[Any]]:
 
 
 def _app(url: str) -> Redress:
-    return Redress(env=Settings(database_url=url, db_pool_size=10).eventsourcing_env())
+    settings = Settings(database_url=url, db_pool_size=10)
+    migrate(settings)  # no process creates tables: migrations own them (0008, 0010)
+    return open_redress(settings)
 
 
 def _filing() -> NewCase:
