@@ -113,5 +113,11 @@ class CaseReads:
             log.warning("case version lookup failed (%s); reading through the application", error)
             borrowed.invalidate(error)  # a broken connection is not given back to the pool
             return None
+        except BaseException as stopped:
+            # Cancelled mid-query (the client hung up): the connection may still be busy with
+            # the lookup, and the pool is shared with every other query of this process, so
+            # it is dropped, not given back ("another operation is in progress" otherwise).
+            borrowed.invalidate(stopped)
+            raise
         finally:
             await greenlet_spawn(borrowed.close)
