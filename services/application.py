@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as time_of_day
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -72,6 +72,7 @@ class Backoff:
 
 
 CONFLICT_BACKOFF = Backoff()
+T = TypeVar("T")
 
 
 class CaseNotFound(Exception):
@@ -201,15 +202,14 @@ class Redress(EventStoreApplication):
 
     def act_on_store(self, store_id: str, command: Callable[[Store], None]) -> dict[str, Any]:
         """Run a staff command on a store's certificate (warn, revoke, grant)."""
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+
+        def attempt() -> dict[str, Any]:
             store = self._store(store_id)
             command(store)
-            try:
-                self.save(store)
-            except IntegrityError:
-                continue
+            self.save(store)
             return store.as_dict()
-        raise IntegrityError(f"store {store_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+        return self._retried(attempt)
 
     def _store(self, store_id: str, *, copy: bool = True) -> Store:
         """The store (a private copy to change when `copy`; reads share the cached one)."""
@@ -288,8 +288,8 @@ class Redress(EventStoreApplication):
         """Run a command on the current case; retried when a concurrent write won the race,
         unless the caller pinned the version with `If-Match`. `authorize` sees the case first
         and raises if the caller may not act on it; `answer` as for `submit_case`."""
-        waits = CONFLICT_BACKOFF.waits()
-        while True:
+
+        def attempt() -> dict[str, Any]:
             case = self._case(case_id)
             if authorize is not None:
                 authorize(case)
@@ -301,26 +301,38 @@ class Redress(EventStoreApplication):
             try:
                 self._save_with_store(case, outcome_of(answer, state), keys)
             except IntegrityError:
-                if expected_version is not None:
-                    raise VersionMismatch(expected_version, self._case(case_id).version) from None
-                if (wait := next(waits, None)) is None:
-                    raise
-                time.sleep(wait)
-                continue
+                if expected_version is None:
+                    raise  # retried
+                raise VersionMismatch(expected_version, self._case(case_id).version) from None
             return state
+
+        return self._retried(attempt)
 
     def record_timeout(self, case_id: UUID, deadline_id: str, now: datetime) -> bool:
         """Ask a case to act on its expired deadline. False if it was no longer pending."""
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+
+        def attempt() -> bool:
             case = self._case(case_id)
             if not case.time_out(self.policy_of(case), deadline_id, now, self.rates):
                 return False
-            try:
-                self._save_with_store(case)
-            except IntegrityError:
-                continue
+            self._save_with_store(case)
             return True
-        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+        return self._retried(attempt)
+
+    @staticmethod
+    def _retried(attempt: Callable[[], T]) -> T:
+        """Run `attempt` (get → command → save) and, each time its save loses a race to
+        another process's commit, again on a fresh read after a CONFLICT_BACKOFF wait; once
+        the waits run out the conflict is the caller's (409)."""
+        waits = CONFLICT_BACKOFF.waits()
+        while True:
+            try:
+                return attempt()
+            except IntegrityError:
+                if (wait := next(waits, None)) is None:
+                    raise
+                time.sleep(wait)
 
     def record_timeouts(self, timeouts: Sequence[tuple[UUID, str]], now: datetime) -> list[bool]:
         """`record_timeout` for many cases (one deadline each) in one save: one lock and one
@@ -432,7 +444,8 @@ class Redress(EventStoreApplication):
     def change_policy_version(self, case_id: UUID, by: By, version: int) -> dict[str, Any]:
         """Move an open case to another version of its platform's policy, recording which
         pending deadlines move (PolicyVersionChanged); its past stays as it was."""
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+
+        def attempt() -> dict[str, Any]:
             case = self._case(case_id)
             target = self.policy_book.get(case.platform, version)
             events = self._events(case_id)[: case.version]
@@ -450,12 +463,10 @@ class Redress(EventStoreApplication):
                     for m in moves
                 ],
             )
-            try:
-                self.save(case)
-            except IntegrityError:
-                continue
+            self.save(case)
             return case_state(case)
-        raise IntegrityError(f"case {case_id}: gave up after {MAX_CONFLICT_RETRIES} conflicts")
+
+        return self._retried(attempt)
 
     def contact_window(
         self, case_id: UUID, role: str
