@@ -136,3 +136,7 @@ class OrjsonTranscoder(SealingTranscoder):
                 if kind is dict or kind is list:
                     item[index] = self._revive_item(element)
         return item
+
+
+# For TRANSCODER_TOPIC: the roles that read much of the log (projector, scheduler) decode faster.
+ORJSON_TRANSCODER = f"{__name__}:{OrjsonTranscoder.__qualname__}"

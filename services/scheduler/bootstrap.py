@@ -13,7 +13,7 @@ from services.bootstrap import open_redress
 from services.db import sync_engine
 from services.eventstore.application import EventStoreApplication
 from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
-from services.projector.bootstrap import TRANSCODER
+from services.eventstore.transcodings import ORJSON_TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, Wakeup
@@ -40,7 +40,7 @@ def open_application(settings: SchedulerSettings, *, unseal: bool = True) -> Red
     borrows it). Events decode with orjson (the stored format is the library's, unchanged): a
     sweep reads every case it fires and every event the firings wrote. `unseal=False`:
     personal data is not unsealed (no key lookups) for a role that reads none."""
-    env = {"TRANSCODER_TOPIC": TRANSCODER, SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
+    env = {"TRANSCODER_TOPIC": ORJSON_TRANSCODER, SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
     if not settings.is_sqlite:
         env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
     return open_redress(settings, env)
