@@ -11,13 +11,13 @@ Erasure, for each case about the subject (docs/personal-data.md):
    answers, webhook payloads and receivers' answers, e-mails) overwritten with `[erased]`.
 On SQLite the transaction runs with `secure_delete`, and the write-ahead log is truncated
 after, so no freed page keeps the old bytes. Erasing again records nothing new.
+The SQL (the case list's lookup, the transaction) is services.eventstore.subject_erasure's.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,12 +36,10 @@ from domain.sealing import (
     UNAVAILABLE,
     Sealed,
     sealed_values,
-    subject_of,
 )
-from domain.translations import TranslationEvent, translations_uuid
+from domain.translations import TranslationEvent
 from services.application import Redress
-
-MIN_REDACTED = 4  # shorter texts are not replaced inside free text (e-mails): too common
+from services.eventstore.subject_erasure import commit_erasure, listed_cases
 
 
 class UnknownSubject(Exception):
@@ -60,25 +58,7 @@ class _CaseErasure:
 def cases_of(app: Redress, subject_id: str) -> list[UUID]:
     """Every case about the subject: those with a key (sealed since) and, from the case
     list, those filed before personal data was sealed."""
-    found = set(app.keyring.keys_by_case(subject_id))
-    mark = "%s" if "POSTGRES_DBNAME" in app.env else "?"
-    with app.keyring.transaction() as cursor:
-        # The id is not reversible: each consumer's is derived, once per consumer (a scan of
-        # the consumer index; erasures and exports are rare).
-        cursor.execute("SELECT DISTINCT platform, consumer_id FROM case_list")
-        theirs = [
-            (platform, consumer_id)
-            for platform, consumer_id in (
-                _values(r, "platform", "consumer_id") for r in cursor.fetchall()
-            )
-            if subject_of(platform, consumer_id) == subject_id
-        ]
-        for platform, consumer_id in theirs:
-            cursor.execute(
-                f"SELECT case_id FROM case_list WHERE platform = {mark} AND consumer_id = {mark}",
-                [platform, consumer_id],
-            )
-            found.update(_values(row, "case_id")[0] for row in cursor.fetchall())
+    found = set(app.keyring.keys_by_case(subject_id)) | listed_cases(app, subject_id)
     return sorted(UUID(case_id) for case_id in found)
 
 
@@ -105,7 +85,8 @@ def erase_subject(app: Redress, subject_id: str, by: By, reason: str) -> dict[st
         _erase_case(app, case_id, keys.get(str(case_id), []), by, reason) for case_id in case_ids
     ]
     all_keys = [k for ks in keys.values() for k in ks]
-    _commit(app, subject_id, case_ids, erasures)
+    rewritten = [stored for e in erasures for stored in e.rewritten]
+    commit_erasure(app, subject_id, case_ids, rewritten, set().union(*(e.texts for e in erasures)))
     app.keyring.forget(all_keys)
     return {
         "subject_id": subject_id,
@@ -193,131 +174,3 @@ def _texts(event: CaseEvent | TranslationEvent) -> Iterator[str]:
             if isinstance(text, str) and text and text not in (ERASED, UNAVAILABLE):
                 yield str(text)
     yield from (str(s) for s in sealed_values(event.__dict__) if str(s) not in (ERASED,))
-
-
-# -- the one transaction ----------------------------------------------------------------------
-
-
-def _commit(
-    app: Redress, subject_id: str, case_ids: list[UUID], erasures: list[_CaseErasure]
-) -> None:
-    keyring, postgres = app.keyring, "POSTGRES_DBNAME" in app.env
-    mark = "%s" if postgres else "?"
-    texts = set().union(*(e.texts for e in erasures)) - {ERASED, UNAVAILABLE}
-    events_table = app.recorder.events_table_name  # type: ignore[attr-defined]
-    snapshots = app.snapshots
-    with keyring.transaction() as cursor:
-        if not postgres:
-            cursor.execute("PRAGMA secure_delete = ON")
-        for erasure in erasures:
-            for stored in erasure.rewritten:
-                cursor.execute(
-                    f"UPDATE {events_table} SET state = {mark} "
-                    f"WHERE originator_id = {mark} AND originator_version = {mark}",
-                    [stored.state, _id(stored.originator_id, postgres), stored.originator_version],
-                )
-        if snapshots is not None:
-            table = snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-            ids = [i for c in case_ids for i in (c, translations_uuid(c))]
-            for originator in ids:
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE originator_id = {mark}", [_id(originator, postgres)]
-                )
-        keyring.shred(cursor, subject_id)
-        _redact_copies(cursor, mark, [str(c) for c in case_ids], texts, postgres)
-    if not postgres:
-        with keyring.transaction() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    app.forget_cached()
-
-
-def _id(originator: UUID, postgres: bool) -> Any:
-    return originator if postgres else originator.hex
-
-
-def _redact_copies(
-    cursor: Any, mark: str, case_ids: list[str], texts: set[str], postgres: bool
-) -> None:
-    """Overwrite the texts where other tables copied them, in the rows about these cases."""
-    if not texts:
-        return
-    tables = _tables(cursor, postgres)
-    marks = ", ".join(mark for _ in case_ids)
-    mentioned = "(" + " OR ".join(f"body LIKE {mark}" for _ in case_ids) + ")"
-    mailed = "(" + " OR ".join(f"event_id LIKE {mark}" for _ in case_ids) + ")"
-    about = [f"%{c}%" for c in case_ids]
-    events_of = [f"{c}:%" for c in case_ids]
-    delivered = f"SELECT id FROM webhook_deliveries WHERE subject IN ({marks})"
-    rewrites = [
-        ("idempotency_keys", ("scope", "key"), "body", mentioned, about),
-        ("webhook_deliveries", ("id",), "payload", f"subject IN ({marks})", case_ids),
-        ("webhook_attempts", ("id",), "response", f"delivery_id IN ({delivered})", case_ids),
-        ("notifier_emails", ("id",), "body", mailed, events_of),
-        ("notifier_emails", ("id",), "translation", mailed, events_of),  # JSON: the original
-    ]
-    for table, keys, column, where, params in rewrites:
-        if table in tables:
-            _rewrite(cursor, mark, Rewrite(table, keys, column, where, params), texts, postgres)
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    table: str
-    keys: tuple[str, ...]
-    column: str
-    where: str
-    params: list[str]
-
-
-def _tables(cursor: Any, postgres: bool) -> set[str]:
-    if postgres:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-    else:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return {_values(row, "tablename" if postgres else "name")[0] for row in cursor.fetchall()}
-
-
-def _rewrite(cursor: Any, mark: str, r: Rewrite, texts: set[str], postgres: bool) -> None:
-    cursor.execute(
-        f"SELECT {', '.join(r.keys)}, {r.column} FROM {r.table} "
-        f"WHERE {r.column} IS NOT NULL AND {r.where}",
-        r.params,
-    )
-    json_column = postgres and r.column == "translation"  # read back parsed
-    value_mark = f"CAST({mark} AS json)" if json_column else mark
-    match = " AND ".join(f"{k} = {mark}" for k in r.keys)
-    for row in cursor.fetchall():
-        *key, value = _values(row, *r.keys, r.column)
-        text = value if isinstance(value, str) else json.dumps(value)
-        redacted = _redacted(text, texts)
-        if redacted != text:
-            cursor.execute(
-                f"UPDATE {r.table} SET {r.column} = {value_mark} WHERE {match}", [redacted, *key]
-            )
-
-
-def _redacted(value: str, texts: set[str]) -> str:
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, dict | list):
-        return json.dumps(_replace_equal(parsed, texts), separators=(",", ":"))
-    for text in sorted(texts, key=len, reverse=True):
-        if len(text) >= MIN_REDACTED:
-            value = value.replace(text, ERASED)
-    return value
-
-
-def _replace_equal(value: Any, texts: set[str]) -> Any:
-    if isinstance(value, str):
-        return ERASED if value in texts else _redacted(value, texts) if len(value) > 40 else value
-    if isinstance(value, dict):
-        return {k: _replace_equal(v, texts) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_equal(v, texts) for v in value]
-    return value
-
-
-def _values(row: Any, *names: str) -> list[Any]:
-    return [row[n] for n in names] if isinstance(row, dict) else list(row)

@@ -8,11 +8,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-
-def events_table(app: Application[Any]) -> str:
-    """The events table's qualified name (`public.redress_events` on PostgreSQL)."""
-    recorder: Any = app.recorder
-    return f"{getattr(recorder.datastore, 'schema', 'public')}.{recorder.events_table_name}"
+from services.eventstore.tables import events_table
 
 
 def latest_versions_sql(app: Application[Any], parameters: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from psycopg.rows import namedtuple_row
 from psycopg.sql import SQL, Identifier
 from sqlalchemy import Engine, text
 
-from services.eventstore.latest import events_table
+from services.eventstore.tables import events_table
 
 
 class Logged(Protocol):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 # SQLite's names are fixed; PostgreSQL's carry the application's name (services.eventstore
 # .application.EventStoreApplication.name).
@@ -15,3 +16,19 @@ EVENT_TABLES = frozenset(
 def modelled(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
     """Alembic's `include_name` hook: everything but the event store's tables."""
     return not (type_ == "table" and name in EVENT_TABLES)
+
+
+def events_table(app: Any) -> str:
+    """An application's events table as its SQL names it (`public.redress_events` on
+    PostgreSQL, `stored_events` on SQLite)."""
+    return _qualified(app.recorder)
+
+
+def snapshots_table(app: Any) -> str | None:
+    """Its snapshots table, likewise; None when it takes no snapshots."""
+    return None if app.snapshots is None else _qualified(app.snapshots.recorder)
+
+
+def _qualified(recorder: Any) -> str:
+    schema = getattr(recorder.datastore, "schema", None)  # SQLite's datastore has none
+    return f"{schema}.{recorder.events_table_name}" if schema else recorder.events_table_name
