@@ -36,6 +36,8 @@ from services.eventstore.latest import latest_versions_sql
 
 log = logging.getLogger(__name__)
 TIMEOUT = 2.0  # seconds; beyond, the read takes the application's path (and its outage errors)
+# A lookup failing with these is logged and the read goes through the application.
+LOOKUP_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class CaseReads:
 
     async def current(self, case_id: UUID) -> CaseAnswer:
         known = self._known(case_id)
-        latest = await self._latest_version(case_id) if known is not None else None
+        latest = await self.latest_versions(case_id) if known is not None else None
         if known is not None and latest == (known.version, known.translations):
             return known
         # Translations read before the state: the body holds at least these.
@@ -82,11 +84,6 @@ class CaseReads:
             self._answers.put(case_id, answer)
         return answer
 
-    async def latest_versions(self, case_id: UUID) -> tuple[int, int | None] | None:
-        """(the case's latest version, its translations' latest version or None); None when
-        it cannot be asked (SQLite, or the lookup failed) or the case has no event."""
-        return None if self._engine is None else await self._latest_version(case_id)
-
     def _known(self, case_id: UUID) -> CaseAnswer | None:
         if self._answers is None:
             return None
@@ -95,9 +92,13 @@ class CaseReads:
         except KeyError:
             return None
 
-    async def _latest_version(self, case_id: UUID) -> tuple[int, int | None] | None:
-        """(the case's latest version, its translations' latest version or None)."""
-        assert self._engine is not None  # no answers are remembered without it
+    async def latest_versions(self, case_id: UUID) -> tuple[int, int | None] | None:
+        """(the case's latest version, its translations' latest version or None): what a
+        kept answer is compared with, here and in the audit reads (services.case_api.
+        audit_reads). None when it cannot be asked (SQLite, or the lookup failed) or the case
+        has no event."""
+        if self._engine is None:
+            return None
         try:
             borrowed = await self._engine.raw_connection()
         except (DBAPIError, PoolTimeout, OSError, TimeoutError) as error:
@@ -108,16 +109,16 @@ class CaseReads:
             row = await connection.fetchrow(
                 self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
             )
-            return None if row is None or row[0] is None else (row[0], row[1])
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+        except BaseException as error:
+            # Failed, or cancelled mid-query (the client hung up): the connection may be
+            # broken or still busy with the lookup, and the pool is shared with every other
+            # query of this process, so it is dropped, not given back ("another operation is
+            # in progress" otherwise).
+            borrowed.invalidate(error)
+            if not isinstance(error, LOOKUP_ERRORS):
+                raise
             log.warning("case version lookup failed (%s); reading through the application", error)
-            borrowed.invalidate(error)  # a broken connection is not given back to the pool
             return None
-        except BaseException as stopped:
-            # Cancelled mid-query (the client hung up): the connection may still be busy with
-            # the lookup, and the pool is shared with every other query of this process, so
-            # it is dropped, not given back ("another operation is in progress" otherwise).
-            borrowed.invalidate(stopped)
-            raise
         finally:
             await greenlet_spawn(borrowed.close)
+        return None if row is None or row[0] is None else (row[0], row[1])
