@@ -159,8 +159,7 @@ class Case(CaseState, Aggregate):
             raise InvalidField("decision", f"decision must be one of {STORE_CLOSE_DECISIONS}")
         allowed(self.status, "store_close")
         if refund_amount is not None:
-            proposed = self._positive(Money(refund_amount, self.order_amount.currency))
-            check_within_paid(self.order_amount, self.refunds, proposed, rates)
+            self._refund_within_paid(refund_amount, rates)
         self._record(
             ev.StoreClosed,
             policy,
@@ -230,8 +229,8 @@ class Case(CaseState, Aggregate):
         allowed(self.status, "approve")
         proposed = (self.proposal or {}).get("refund_amount")
         if proposed is not None:
-            refund = Money(Decimal(proposed), self.order_amount.currency)
-            check_within_paid(self.order_amount, self.refunds, refund, rates)
+            # Proposals recorded before they were checked may hold any amount: paid as proposed.
+            refund = self._refund_within_paid(proposed, rates, positive=False)
             self._record_refund(policy, by, refund, "store", "agreement", resolution=None)
         self._record(ev.ConsumerApproved, policy, by)
 
@@ -403,10 +402,8 @@ class Case(CaseState, Aggregate):
             payer = payer or "store"
             if payer not in PAYERS:
                 raise InvalidField("payer", f"payer must be one of {PAYERS}")
-            refund = self._positive(Money(refund_amount, self.order_amount.currency))
-            if payer == "platform":
-                self._check_platform_cap(policy, refund, rates)
-            check_within_paid(self.order_amount, self.refunds, refund, rates)
+            platform_pays = policy if payer == "platform" else None
+            refund = self._refund_within_paid(refund_amount, rates, platform_pays=platform_pays)
         elif payer is not None:
             raise InvalidField("payer", "a payer goes with a refund_amount")
         self._record(
@@ -657,6 +654,25 @@ class Case(CaseState, Aggregate):
         asked = self._asked()
         refund = asked if asked.amount <= left.amount else left
         return refund if refund.amount > 0 else None
+
+    def _refund_within_paid(
+        self,
+        amount: Decimal | str,
+        rates: ExchangeRates,
+        *,
+        positive: bool = True,
+        platform_pays: Policy | None = None,
+    ) -> Money:
+        """A refund of `amount` in the order's currency, refused if it would take the refunds
+        past what the consumer paid; and first, if `positive`, unless it is a positive amount
+        and, if `platform_pays` (its policy), beyond the platform's cap."""
+        refund = Money(Decimal(amount), self.order_amount.currency)
+        if positive:
+            self._positive(refund)
+        if platform_pays is not None:
+            self._check_platform_cap(platform_pays, refund, rates)
+        check_within_paid(self.order_amount, self.refunds, refund, rates)
+        return refund
 
     @staticmethod
     def _positive(amount: Money) -> Money:

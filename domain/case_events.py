@@ -16,24 +16,7 @@ from domain.deadlines import Deadline
 from domain.hashchain import chain_hash
 from domain.sealing import PERSONAL_FIELD_KEYS, erased_text, hashed, scrubbed
 from domain.state import CaseState
-from domain.statuses import OPEN as OPEN
-from domain.statuses import RESOLUTIONS as RESOLUTIONS
-from domain.statuses import TERMINAL as TERMINAL
 from domain.statuses import Status
-
-# The statuses, kept here under their old names for the modules that import them from here.
-AWAITING_STORE, IN_PROGRESS, AWAITING_CONSUMER = (
-    Status.AWAITING_STORE,
-    Status.IN_PROGRESS,
-    Status.AWAITING_CONSUMER,
-)
-CLOSED, ESCALATED, WITHDRAWN, SUSPENDED = (
-    Status.CLOSED,
-    Status.ESCALATED,
-    Status.WITHDRAWN,
-    Status.SUSPENDED,
-)
-STATUSES = tuple(s.value for s in Status)  # plain strings: read models key counts by them
 
 # Fields every case event has; the rest of an event's fields are its `data`.
 COMMON_FIELDS = frozenset(

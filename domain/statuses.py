@@ -25,6 +25,7 @@ class Status(StrEnum):
     SUSPENDED = "suspended"
 
 
+STATUSES = tuple(s.value for s in Status)  # plain strings: read models key counts by them
 OPEN = frozenset(
     {Status.AWAITING_STORE, Status.IN_PROGRESS, Status.AWAITING_CONSUMER, Status.ESCALATED}
 )

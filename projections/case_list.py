@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from domain.case_events import AWAITING_STORE, CaseEvent, Escalated, Submitted
+from domain.case_events import CaseEvent, Escalated, Submitted
+from domain.statuses import Status
 from projections.cases import Statuses, case_events, earlier_cases
 from projections.rows import DatabaseRows, Row, RowStore
 from projections.tables import case_list
@@ -64,7 +65,7 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "store_id": event.store_id,
         "consumer_id": event.consumer_id,
         "kind": event.kind,
-        "status": AWAITING_STORE,
+        "status": Status.AWAITING_STORE,
         "resolution": None,
         "escalated": False,
         "version": event.originator_version,

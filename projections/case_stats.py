@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from domain.case_events import (
-    AWAITING_STORE,
     AutoApproved,
     CaseEvent,
     DecisionMade,
@@ -33,6 +32,7 @@ from domain.case_events import (
     Submitted,
     Warned,
 )
+from domain.statuses import Status
 from projections.cases import Statuses, case_events, earlier_cases
 from projections.rows import DatabaseRows, Row, RowStore, utc
 from projections.tables import case_stats, pending_deadlines, refund_totals
@@ -88,7 +88,7 @@ def _submitted(case_id: str, event: Submitted) -> Row:
         "case_id": case_id,
         "platform": event.platform,
         "store_id": event.store_id,
-        "status": AWAITING_STORE,
+        "status": Status.AWAITING_STORE,
         "resolution": None,
         "submitted_at": event.occurred_at,
         "first_response_at": None,

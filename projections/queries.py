@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select, true
 from sqlalchemy import case as when
 
-from domain.case_events import RESOLUTIONS, STATUSES, TERMINAL
+from domain.statuses import RESOLUTIONS, STATUSES, TERMINAL
 from projections import case_stats as stats_projection
 from projections import stores as stores_projection
 from projections.rows import utc

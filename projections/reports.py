@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy import case as when
 
-from domain.case_events import TERMINAL
 from domain.policies import PLATFORMS
+from domain.statuses import TERMINAL
 from projections import queries
 from projections.queries import ALL, Scope
 from projections.tables import case_stats

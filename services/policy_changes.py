@@ -13,8 +13,8 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from domain.case_events import TERMINAL
 from domain.policies.schema import Policy
+from domain.statuses import TERMINAL
 from projections.tables import case_list
 from services.application import Redress
 

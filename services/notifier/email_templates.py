@@ -8,7 +8,7 @@ resolution in words, or None).
 
 from __future__ import annotations
 
-from domain.case_events import RESOLUTIONS
+from domain.statuses import RESOLUTIONS
 
 _FOOTER = """
 Case {{ case_id }} · store {{ store_id }}

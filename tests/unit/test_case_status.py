@@ -19,7 +19,7 @@ from support.builders import (
     submit,
 )
 
-from domain import case_events
+from domain import case_events, statuses
 from domain.case import Case
 from domain.money import Money
 
@@ -29,7 +29,7 @@ LATER = MONDAY + timedelta(hours=4)
 
 
 def test_the_statuses_are_those_of_the_spec() -> None:
-    assert set(case_events.STATUSES) == {
+    assert set(statuses.STATUSES) == {
         "awaiting_store",
         "in_progress",
         "awaiting_consumer",

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from support.builders import CONSUMER, MONDAY, STAFF, STORE, by, order, policy, submit
 
 from domain.case import Case
-from domain.case_events import TERMINAL
 from domain.errors import DomainError
 from domain.money import Money
+from domain.statuses import TERMINAL
 
 PAID = Decimal("100.00")
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("150"), places=2)
