@@ -1443,8 +1443,7 @@ export interface components {
              * @description how the case ended; null while it goes on
              */
             resolution?: ("agreed" | "refunded" | "auto_approved" | "ruled_for_consumer" | "ruled_for_store" | "protection_refund" | "consumer_closed" | "consumer_gave_up" | "withdrawn") | null;
-            /** Status */
-            status: string;
+            status: components["schemas"]["Status"];
             /** Store Id */
             store_id: string;
             /**

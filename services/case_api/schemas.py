@@ -27,7 +27,7 @@ from pydantic import (
 from domain.money import exponent, is_currency
 from domain.policies import PLATFORMS
 from domain.policies.schema import Kind
-from domain.statuses import Resolution
+from domain.statuses import Resolution, Status
 from services.case_view import (
     CasePublic as CasePublic,
 )
@@ -408,7 +408,7 @@ class CaseSummary(BaseModel):
     store_id: str
     consumer_id: str
     kind: str
-    status: str
+    status: Status
     resolution: Resolution | None = Field(
         default=None, description="how the case ended; null while it goes on"
     )

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_summary_resolution_type_0 import CaseSummaryResolutionType0
+from ..models.status import Status
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CaseSummary")
@@ -23,7 +24,7 @@ class CaseSummary:
         kind (str):
         next_due_at (datetime.datetime | None):
         platform (str):
-        status (str):
+        status (Status):
         store_id (str):
         updated_at (datetime.datetime):
         version (int):
@@ -36,7 +37,7 @@ class CaseSummary:
     kind: str
     next_due_at: datetime.datetime | None
     platform: str
-    status: str
+    status: Status
     store_id: str
     updated_at: datetime.datetime
     version: int
@@ -60,7 +61,7 @@ class CaseSummary:
 
         platform = self.platform
 
-        status = self.status
+        status = self.status.value
 
         store_id = self.store_id
 
@@ -125,7 +126,7 @@ class CaseSummary:
 
         platform = d.pop("platform")
 
-        status = d.pop("status")
+        status = Status(d.pop("status"))
 
         store_id = d.pop("store_id")
 
