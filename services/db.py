@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 from alembic import command
 from alembic.config import Config
 from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.eventstore.lent_pool import lent_engine
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK = 0x7265647265737300  # "redress\0": the advisory lock key for migrations
 REPLICA_CONNECT_TIMEOUT = 3  # seconds: a replica that is away must fail fast (reads fall back)
+PING_AFTER_IDLE = 1.0  # seconds in the pool after which a connection is checked before use
+_RETURNED_AT = "redress_returned_at"
 
 
 def sync_engine(settings: Settings, lender: ConnectionPool | None = None) -> Engine:
@@ -43,12 +47,13 @@ def postgres_engine(
     connect_args: dict[str, object] = {"prepare_threshold": None} if pooled else {}
     if connect_timeout is not None:
         connect_args["connect_timeout"] = connect_timeout
-    return create_engine(
-        settings.sqlalchemy_url(driver="psycopg", url=url),
-        pool_pre_ping=True,
-        pool_size=settings.db_pool_size,
-        max_overflow=0,  # bounded: a fleet must fit max_connections
-        connect_args=connect_args,
+    return ping_when_idle(
+        create_engine(
+            settings.sqlalchemy_url(driver="psycopg", url=url),
+            pool_size=settings.db_pool_size,
+            max_overflow=0,  # bounded: a fleet must fit max_connections
+            connect_args=connect_args,
+        )
     )
 
 
@@ -81,13 +86,42 @@ def postgres_async_engine(
             statement_cache_size=0,
             prepared_statement_name_func=lambda: f"__asyncpg_{uuid4().hex}__",
         )
-    return create_async_engine(
+    engine = create_async_engine(
         address,
-        pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=0,  # bounded: a fleet must fit max_connections
         connect_args=connect_args,
     )
+    ping_when_idle(engine.sync_engine)
+    return engine
+
+
+def ping_when_idle(engine: Engine) -> Engine:
+    """Check a connection on checkout only when it has sat in the pool for a while.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout; asyncpg's ping is BEGIN, `;`,
+    ROLLBACK, which cost the GET hot path three round trips for its one lookup (about 110 µs
+    of CPU a read, more than the lookup). A connection given back moments ago has just proved
+    itself; one idle for longer (as all are after the server restarted) is pinged, and a dead
+    one replaced before anyone uses it. A connection that breaks while busy is still
+    recognised by the failure itself (the pool then drops every connection of its age)."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            return  # a new connection, or one just used
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as dead:
+            raise DisconnectionError(f"connection dead after idling: {dead}") from dead
+
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
