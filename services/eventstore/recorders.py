@@ -39,7 +39,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.eventstore.subject_keys import INSERT_KEY
+from services.eventstore.subject_keys import INSERT_KEY, insert_keys
 from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
@@ -69,7 +69,6 @@ ROWS_AT = (
 
 
 _SETTLE_PG = SETTLE.replace("?", "%s")
-_INSERT_KEY_PG = INSERT_KEY.replace("?", "%s")
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
@@ -135,8 +134,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
             with curs.connection.cursor() as more:
                 if outcomes:
                     more.executemany(_SETTLE_PG, [o.row() for o in outcomes])
-                if keys:  # the keys the events are sealed under (services.eventstore.subject_keys)
-                    more.executemany(_INSERT_KEY_PG, keys)
+                for statement, params in insert_keys(keys):  # the keys the events are sealed under
+                    more.execute(statement, params)
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):

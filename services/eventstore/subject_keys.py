@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from uuid import uuid4
 
@@ -53,6 +54,26 @@ INSERT_KEY = (
 
 class KeyRow(tuple[str, str, str, bytes, Any]):
     """(key_id, subject_id, case_id, wrapped, created_at): a new key's row, for INSERT_KEY."""
+
+
+INSERT_CHUNK = 32  # most rows per statement
+
+
+def insert_keys(rows: Sequence[KeyRow]) -> Iterator[tuple[str, list[Any]]]:
+    """PostgreSQL statements inserting `rows`: one multi-row INSERT costs the group commit
+    thread half the client time of an executemany of single rows (a key row per new case).
+    Chunks of 1, 2, 4... rows: six statements to prepare, not one per count."""
+    start = 0
+    while start < len(rows):
+        size = min(INSERT_CHUNK, 1 << ((len(rows) - start).bit_length() - 1))
+        yield _multi_insert(size), [value for row in rows[start : start + size] for value in row]
+        start += size
+
+
+@cache
+def _multi_insert(count: int) -> str:
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * count)
+    return INSERT_KEY.replace("(?, ?, ?, ?, ?)", values)
 
 
 @dataclass
@@ -173,7 +194,7 @@ class Keyring:
         known = self._keys.get(key_id)
         if known is not None and (known[0] == ERASED or now - known[1] < self._ttl):
             return known
-        with self._transaction() as cursor:
+        with self._read() as cursor:
             cursor.execute(self._sql("SELECT wrapped FROM subject_keys WHERE key_id = ?"), [key_id])
             row = cursor.fetchone()
         wrapped = None if row is None else _first(row)
@@ -236,6 +257,17 @@ class Keyring:
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
         with self._datastore.transaction(commit=True) as cursor:
+            yield cursor
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        """A cursor for one read. PostgreSQL: on the pool's autocommit connection, one round
+        trip, not BEGIN, SELECT, COMMIT (the first key a fresh process looks up waits on it)."""
+        if not self._postgres:
+            with self._transaction() as cursor:
+                yield cursor
+            return
+        with self._datastore.get_connection() as conn, conn.cursor() as cursor:
             yield cursor
 
     def transaction(self) -> Any:

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
@@ -23,8 +23,10 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.actors import Actor, By
 from domain.filing import Order
+from domain.sealing import SEALER, subject_of
 from services.application import NewCase, Redress
 from services.db import migrate
+from services.eventstore.subject_keys import INSERT_CHUNK
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -118,6 +120,37 @@ def test_saves_queued_behind_a_commit_share_the_next_transaction(
     if database_url.startswith("postgresql"):
         transactions = _transactions(app, database_url)
         assert len({transactions[UUID(s["id"])] for s in states}) == 1, transactions
+        # The cases' subject keys, one row each, in that same transaction.
+        with psycopg.connect(database_url) as db:
+            keys = db.execute("SELECT case_id, xmin::text FROM subject_keys").fetchall()
+        assert {case: xmin for case, xmin in keys if case in {s["id"] for s in states}} == {
+            s["id"]: transactions[UUID(s["id"])] for s in states
+        }
+
+
+def test_a_commit_stores_every_key_row_it_carries_once(app: Redress) -> None:
+    """More key rows than one statement takes, and one of them twice (two commands of a case
+    in one batch both carry the key they sealed under): each is stored, once."""
+    case_id = UUID(_submit(app, 1)["id"])
+    subject, rows, tokens = subject_of("bigben", "c1"), [], []
+    for _ in range(INSERT_CHUNK + 5):
+        with app.keyring.sealing(subject, str(uuid4())) as sealed_under:
+            seal = SEALER.get()
+            assert seal is not None
+            tokens.append(seal("kept").token)
+        rows.extend(sealed_under)
+    case = app._case(case_id)
+    case.post_message(app.policies["bigben"], BY, "more")
+    app.save(case, keys=[*rows, rows[0]])
+    stored = app.keyring.keys_by_case(subject)
+    assert sorted(k for ks in stored.values() for k in ks) == sorted(
+        [*(row[0] for row in rows), *stored[str(case_id)]]
+    )
+    fresh = Redress(env=app.env)  # nothing cached: every key read from the table
+    try:
+        assert {fresh.keyring.unseal(token) for token in tokens} == {"kept"}
+    finally:
+        fresh.close()
 
 
 def test_a_stale_save_in_a_batch_fails_alone(app: HeldWriter, database_url: str) -> None:
