@@ -13,9 +13,10 @@ order as the route, built into the same JSON with the same functions.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from eventsourcing.application import LRUCache
@@ -26,6 +27,7 @@ from projections import case_list as projection
 from services.case_api.auth import Principal
 from services.case_api.case_list import SUMMARY_COLUMNS, decode_cursor, encode_cursor, summary
 
+T = TypeVar("T")
 TIMEOUT = 2.0  # seconds; beyond, the request goes to the route
 PAGES = 512  # pages remembered per process (a 50-item page is about 20 kB)
 COLUMNS = ", ".join(SUMMARY_COLUMNS)
@@ -58,25 +60,30 @@ class CaseListReads:
             "SELECT (SELECT position FROM projection_positions WHERE name = $1),"
             f" (SELECT max(notification_id) FROM {events_table})"
         )
+        self._positions = Coalesced(lambda: self._borrowing(self._look_up))
 
     async def page(self, principal: Principal, query: ListQuery) -> bytes:
         """The page's JSON, as the route answers it (its refusals raise, as the route's do)."""
         key = (_scope_key(principal), *_fields(query))
+        sql, arguments = page_sql(principal, query)  # a cursor not given out fails here
+        position, head = await self._positions()
+        if position < head:  # the route catches up first, too
+            await self._catch_up()
+            position, head = await self._positions()
+        try:
+            at, body = self._pages.get(key)
+        except KeyError:
+            at, body = -1, b""
+        if at != position:
+            body = await self._borrowing(lambda c: self._read(c, sql, arguments, query))
+            self._pages.put(key, (position, body))
+        return body
+
+    async def _borrowing(self, use: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """`use` on a connection of the process's asyncpg pool."""
         borrowed = await self._engine.raw_connection()
         try:
-            connection: asyncpg.Connection = borrowed.driver_connection
-            position, head = await self._positions(connection)
-            if position < head:  # the route catches up first, too
-                await self._catch_up()
-                position, head = await self._positions(connection)
-            try:
-                at, body = self._pages.get(key)
-            except KeyError:
-                at, body = -1, b""
-            if at != position:
-                body = await self._read(connection, principal, query)
-                self._pages.put(key, (position, body))
-            return body
+            return await use(borrowed.driver_connection)
         except BaseException as failed:
             # A failed or cancelled query may leave the connection busy: it is dropped, not
             # given back to the pool every query of this process shares.
@@ -85,21 +92,46 @@ class CaseListReads:
         finally:
             await greenlet_spawn(borrowed.close)
 
-    async def _positions(self, connection: asyncpg.Connection) -> tuple[int, int]:
+    async def _look_up(self, connection: asyncpg.Connection) -> tuple[int, int]:
         """(the list's position, the log's head)."""
         at, head = await connection.fetchrow(self._where, projection.NAME, timeout=TIMEOUT)
         return at or 0, head or 0
 
     async def _read(
-        self, connection: asyncpg.Connection, principal: Principal, query: ListQuery
+        self, connection: asyncpg.Connection, sql: str, arguments: list[Any], query: ListQuery
     ) -> bytes:
-        sql, arguments = page_sql(principal, query)
         rows = await connection.fetch(sql, *arguments, timeout=TIMEOUT)
         items = [summary(row) for row in rows[: query.limit]]
         last = rows[query.limit - 1] if len(rows) > query.limit else None
         column = query.sort.lstrip("-")
         cursor = encode_cursor(query.sort, last[column], last["case_id"]) if last else None
         return self._encode({"items": items, "next_cursor": cursor})
+
+
+class Coalesced(Generic[T]):
+    """An async look-up shared by the callers that ask for it before it starts.
+
+    Each caller gets the result of a look-up that began after it asked, so it sees what was
+    committed before (as a look-up of its own would); while one runs, the callers that arrive
+    wait together for the next, so at most one runs and one waits, whatever the request rate.
+    """
+
+    def __init__(self, look_up: Callable[[], Awaitable[T]]) -> None:
+        self._look_up = look_up
+        self._running: asyncio.Task[T] | None = None
+        self._waiting: asyncio.Task[T] | None = None
+
+    async def __call__(self) -> T:
+        if self._waiting is None:
+            self._waiting = asyncio.get_running_loop().create_task(self._next(self._running))
+        # Shielded: a caller that is cancelled (its client hung up) leaves the others' look-up.
+        return await asyncio.shield(self._waiting)
+
+    async def _next(self, before: asyncio.Task[T] | None) -> T:
+        if before is not None:
+            await asyncio.wait([before])
+        self._running, self._waiting = self._waiting, None  # later callers wait for the next
+        return await self._look_up()
 
 
 def page_sql(principal: Principal, query: ListQuery) -> tuple[str, list[Any]]:
