@@ -46,7 +46,7 @@ from services.case_api.routes import (
 from services.case_api.settings import ApiSettings
 from services.case_api.strict_json import RefuseDuplicateKeys
 from services.db import async_engine, sync_engine
-from services.eventstore.latest import events_table
+from services.eventstore.tables import events_table
 from services.observability import RequestLog, configure_logging
 from services.read_replica import read_replica
 from services.scheduler.wakeup import IN_PROCESS
