@@ -2,8 +2,9 @@
 
 The route (services.case_api.case_list) catches the case list up with the log, then reads a
 page on a worker thread: two thread hops and three queries on the synchronous engine. Here one
-query asks for the list's position and the log's head; when the list is behind, the route's
-catch-up runs first, as it does there. A page is keyed by everything that selects it (the
+query asks for the list's position and the log's head, shared by every request that arrived
+before it began (`Coalesced`); when the list is behind, the route's catch-up runs first, as it
+does there. A page is keyed by everything that selects it (the
 caller's scope, the filters, the order, the cursor, the limit) and kept with the position it
 was read at: positions only grow and every change to the list advances its position, so the
 same position means the same rows (a page read after the position was looked up, of rows as
