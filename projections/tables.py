@@ -66,6 +66,10 @@ case_list = Table(
     Index("ix_case_list_store", "store_id", "created_at"),
     Index("ix_case_list_consumer", "consumer_id", "created_at"),
     Index("ix_case_list_platform_status", "platform", "status"),
+    # A store's list by status in either order, and any list by update (migration 0012).
+    Index("ix_case_list_store_status_created", "store_id", "status", "created_at", "case_id"),
+    Index("ix_case_list_store_status_updated", "store_id", "status", "updated_at", "case_id"),
+    Index("ix_case_list_updated", "updated_at", "case_id"),
 )
 
 # The scheduler's deadline index (services/scheduler/index.py): every pending deadline of every

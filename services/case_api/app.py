@@ -10,6 +10,7 @@ from importlib.metadata import version as package_version
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from projections import case_list
 from projections.tracking import catch_up
@@ -17,6 +18,7 @@ from services.bootstrap import open_redress
 from services.case_api import openapi_examples, problems
 from services.case_api.audit_reads import AuditReads
 from services.case_api.auth import KeyStore
+from services.case_api.case_list_reads import CaseListReads
 from services.case_api.case_reads import CaseReads
 from services.case_api.contract import document_problems
 from services.case_api.deps import Services, encode
@@ -44,6 +46,7 @@ from services.case_api.routes import (
 from services.case_api.settings import ApiSettings
 from services.case_api.strict_json import RefuseDuplicateKeys
 from services.db import async_engine, sync_engine
+from services.eventstore.tables import events_table
 from services.observability import RequestLog, configure_logging
 from services.read_replica import read_replica
 from services.scheduler.wakeup import IN_PROCESS
@@ -106,7 +109,7 @@ def create_app(
     internal = built.settings.metrics_port is not None
     app = _routed(lifespan, public_docs=not internal)
     app.state.services = built
-    app.add_middleware(CaseReadHotPath, services=built)
+    app.add_middleware(CaseReadHotPath, services=built, lists=_list_reads(built))
     app.add_middleware(RefuseDuplicateKeys)  # inside RequestBodies: the body is read by then
     app.add_middleware(
         RequestBodies,
@@ -120,6 +123,17 @@ def create_app(
     )
     app.add_middleware(RequestLog)  # outermost: ids and timings cover everything
     return app
+
+
+def _list_reads(svc: Services) -> CaseListReads | None:
+    """The list's reads in front of FastAPI: on PostgreSQL's primary (with a read replica, the
+    route reads where services.read_replica sends it)."""
+    if svc.settings.is_sqlite or svc.reads.configured:
+        return None
+    refresh = svc.refresh_case_list
+    return CaseListReads(
+        svc.engine, events_table(svc.redress), encode, lambda: run_in_threadpool(refresh)
+    )
 
 
 def _routed(lifespan: Any = None, *, public_docs: bool = True) -> FastAPI:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, false, or_, select
+from sqlalchemy import Engine, and_, false, literal, select, tuple_
 
 from projections.tables import case_list
 from services.case_api.auth import Principal
@@ -81,11 +82,11 @@ def list_cases(
         at, case_id = decode_cursor(cursor, sort)
         if engine.dialect.name == "sqlite":
             at = at.astimezone(UTC).replace(tzinfo=None)
-        after = (
-            or_(column < at, and_(column == at, case_list.c.case_id < case_id))
-            if descending
-            else or_(column > at, and_(column == at, case_list.c.case_id > case_id))
-        )
+        # A row comparison: the order's index seeks straight to the cursor (equal to the
+        # `column < at OR column = at AND case_id < id` it means: neither is ever NULL).
+        keys = tuple_(column, case_list.c.case_id)
+        given = tuple_(literal(at, column.type), literal(case_id, case_list.c.case_id.type))
+        after = keys < given if descending else keys > given
         conditions.append(after)
     if conditions:
         query = query.where(and_(*conditions))
@@ -97,26 +98,43 @@ def list_cases(
     query = query.order_by(*order).limit(limit + 1)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    items = [_summary(row) for row in rows[:limit]]
+    items = [summary(row._mapping) for row in rows[:limit]]
     more = len(rows) > limit
     last = rows[limit - 1] if more else None
     next_cursor = encode_cursor(sort, getattr(last, column.name), last.case_id) if last else None
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _summary(row: Any) -> dict[str, Any]:
+# A list item's columns, as `summary` names them (the asyncpg reads select exactly these).
+SUMMARY_COLUMNS = (
+    "case_id",
+    "platform",
+    "store_id",
+    "consumer_id",
+    "kind",
+    "status",
+    "resolution",
+    "version",
+    "created_at",
+    "updated_at",
+    "next_due_at",
+)
+
+
+def summary(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A list item from a row's mapping (SQLAlchemy's `_mapping`, or an asyncpg record)."""
     return {
-        "id": row.case_id,
-        "platform": row.platform,
-        "store_id": row.store_id,
-        "consumer_id": row.consumer_id,
-        "kind": row.kind,
-        "status": row.status,
-        "resolution": row.resolution,
-        "version": row.version,
-        "created_at": _aware(row.created_at),
-        "updated_at": _aware(row.updated_at),
-        "next_due_at": _aware(row.next_due_at),
+        "id": row["case_id"],
+        "platform": row["platform"],
+        "store_id": row["store_id"],
+        "consumer_id": row["consumer_id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "resolution": row["resolution"],
+        "version": row["version"],
+        "created_at": _aware(row["created_at"]),
+        "updated_at": _aware(row["updated_at"]),
+        "next_due_at": _aware(row["next_due_at"]),
     }
 
 
