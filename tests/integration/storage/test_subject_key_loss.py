@@ -43,7 +43,11 @@ def _file(app: Redress) -> dict[str, Any]:
     return state
 
 
-@pytest.mark.parametrize("later_key", [None, AESCipher.create_key(num_bytes=32)])
+@pytest.mark.parametrize(
+    "later_key",
+    [None, AESCipher.create_key(num_bytes=32)],
+    ids=["no-master-key", "another-master-key"],  # fixed ids: every xdist worker collects alike
+)
 def test_without_the_master_key_sealed_fields_read_unavailable(
     database_url: str, later_key: str | None
 ) -> None:
