@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from sqlalchemy import Engine, and_, false, literal, select, tuple_
@@ -18,7 +18,7 @@ from services.case_api.schemas import in_range
 
 
 def encode_cursor(sort: str, at: datetime, case_id: str) -> str:
-    instant = at.replace(tzinfo=UTC) if at.tzinfo is None else at  # SQLite's are naive UTC
+    instant = _utc(at)
     return base64.urlsafe_b64encode(f"{sort}|{instant.isoformat()}|{case_id}".encode()).decode()
 
 
@@ -132,12 +132,20 @@ def summary(row: Mapping[Any, Any]) -> dict[str, Any]:
         "status": row["status"],
         "resolution": row["resolution"],
         "version": row["version"],
-        "created_at": _aware(row["created_at"]),
-        "updated_at": _aware(row["updated_at"]),
-        "next_due_at": _aware(row["next_due_at"]),
+        "created_at": _utc(row["created_at"]),
+        "updated_at": _utc(row["updated_at"]),
+        "next_due_at": _utc(row["next_due_at"]),
     }
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored instant is UTC."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+@overload
+def _utc(value: datetime) -> datetime: ...
+@overload
+def _utc(value: None) -> None: ...
+def _utc(value: datetime | None) -> datetime | None:
+    """The instant in UTC, whoever read it: SQLite hands back naive datetimes (every stored
+    instant is UTC), psycopg gives them in the server's TimeZone, asyncpg in UTC; so the route
+    and the hot path (services.case_api.case_list_reads) write the same bytes."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
