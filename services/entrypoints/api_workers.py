@@ -33,6 +33,11 @@ from services.internal_http import (
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 25  # a worker's drain, as in `redress api` with one process
+# An idle connection is kept this long (uvicorn's default is 5 s). Longer than clients' own
+# idle expiry (httpx 5 s, aiohttp 15 s) and a load balancer's (60 s): the client closes
+# first, so a request never races the server closing the connection it was sent on (the
+# client then sees "Server disconnected without sending a response").
+KEEP_ALIVE_SECONDS = 75
 RESTART_PAUSE = 1.0  # a worker dying at once again is not restarted in a tight loop
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -115,6 +120,7 @@ def _worker(host: str, port: int) -> None:
         log_config=None,
         server_header=False,
         timeout_graceful_shutdown=GRACE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
 

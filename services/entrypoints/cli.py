@@ -121,13 +121,12 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     import uvicorn
 
     from services.case_api.app import create_app
+    from services.entrypoints.api_workers import GRACE_SECONDS, KEEP_ALIVE_SECONDS, serve
     from services.observability import configure_logging
 
     configure_logging(settings.log_level)
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
-        from services.entrypoints.api_workers import serve
-
         serve(host, port, workers, settings.metrics_port)
         return
     app = create_app(settings)
@@ -139,7 +138,8 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
             port=port,
             log_config=None,
             server_header=False,
-            timeout_graceful_shutdown=25,
+            timeout_graceful_shutdown=GRACE_SECONDS,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
     finally:
         if internal is not None:
