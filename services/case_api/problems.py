@@ -245,6 +245,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(sa_exc.DBAPIError)
     async def _driver_error(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
         sqlstate = getattr(exc.orig, "sqlstate", None) or ""
-        if sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+        # `connection_invalidated`: SQLAlchemy recognised the error as the connection lost
+        # (the server restarted under a connection in use), whatever the driver called it.
+        if sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES or exc.connection_invalidated:
             return await _unavailable(request, exc)
         return await _unexpected(request, exc)
