@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from alembic import command
@@ -14,6 +15,7 @@ from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import greenlet_spawn
 
 from services.eventstore.lent_pool import lent_engine
 from services.settings import Settings
@@ -24,6 +26,7 @@ MIGRATION_LOCK = 0x7265647265737300  # "redress\0": the advisory lock key for mi
 REPLICA_CONNECT_TIMEOUT = 3  # seconds: a replica that is away must fail fast (reads fall back)
 PING_AFTER_IDLE = 1.0  # seconds in the pool after which a connection is checked before use
 _RETURNED_AT = "redress_returned_at"
+T = TypeVar("T")
 
 
 def sync_engine(settings: Settings, lender: ConnectionPool | None = None) -> Engine:
@@ -122,6 +125,21 @@ def ping_when_idle(engine: Engine) -> Engine:
             raise DisconnectionError(f"connection dead after idling: {dead}") from dead
 
     return engine
+
+
+async def on_asyncpg(engine: AsyncEngine, use: Callable[[Any], Awaitable[T]]) -> T:
+    """`use` on an asyncpg connection of the engine's pool, from the event loop. A failed or
+    cancelled query (the client hung up) may leave the connection broken or still busy, and
+    the pool is shared with every other query of the process, so it is then dropped, not
+    given back ("another operation is in progress" otherwise)."""
+    borrowed = await engine.raw_connection()
+    try:
+        return await use(borrowed.driver_connection)
+    except BaseException as failed:
+        borrowed.invalidate(failed)
+        raise
+    finally:
+        await greenlet_spawn(borrowed.close)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -22,11 +22,11 @@ from typing import Any, Generic, TypeVar
 import asyncpg
 from eventsourcing.application import LRUCache
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.util import greenlet_spawn
 
 from projections import case_list as projection
 from services.case_api.auth import Principal
 from services.case_api.case_list import SUMMARY_COLUMNS, decode_cursor, encode_cursor, summary
+from services.db import on_asyncpg
 
 T = TypeVar("T")
 TIMEOUT = 2.0  # seconds; beyond, the request goes to the route
@@ -61,7 +61,7 @@ class CaseListReads:
             "SELECT (SELECT position FROM projection_positions WHERE name = $1),"
             f" (SELECT max(notification_id) FROM {events_table})"
         )
-        self._positions = Coalesced(lambda: self._borrowing(self._look_up))
+        self._positions = Coalesced(lambda: on_asyncpg(self._engine, self._look_up))
 
     async def page(self, principal: Principal, query: ListQuery) -> bytes:
         """The page's JSON, as the route answers it (its refusals raise, as the route's do)."""
@@ -76,22 +76,9 @@ class CaseListReads:
         except KeyError:
             at, body = -1, b""
         if at != position:
-            body = await self._borrowing(lambda c: self._read(c, sql, arguments, query))
+            body = await on_asyncpg(self._engine, lambda c: self._read(c, sql, arguments, query))
             self._pages.put(key, (position, body))
         return body
-
-    async def _borrowing(self, use: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-        """`use` on a connection of the process's asyncpg pool."""
-        borrowed = await self._engine.raw_connection()
-        try:
-            return await use(borrowed.driver_connection)
-        except BaseException as failed:
-            # A failed or cancelled query may leave the connection busy: it is dropped, not
-            # given back to the pool every query of this process shares.
-            borrowed.invalidate(failed)
-            raise
-        finally:
-            await greenlet_spawn(borrowed.close)
 
     async def _look_up(self, connection: asyncpg.Connection) -> tuple[int, int]:
         """(the list's position, the log's head)."""

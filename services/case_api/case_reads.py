@@ -28,16 +28,23 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.util import greenlet_spawn
 
 from domain.translations import translations_uuid
 from services.application import Redress
+from services.db import on_asyncpg
 from services.eventstore.latest import latest_versions_sql
 
 log = logging.getLogger(__name__)
 TIMEOUT = 2.0  # seconds; beyond, the read takes the application's path (and its outage errors)
 # A lookup failing with these is logged and the read goes through the application.
-LOOKUP_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+LOOKUP_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    DBAPIError,  # the pool could not connect
+    PoolTimeout,
+    OSError,
+    TimeoutError,
+)
 
 
 @dataclass(frozen=True)
@@ -100,25 +107,13 @@ class CaseReads:
         if self._engine is None:
             return None
         try:
-            borrowed = await self._engine.raw_connection()
-        except (DBAPIError, PoolTimeout, OSError, TimeoutError) as error:
-            log.warning("case version lookup failed (%s); reading through the application", error)
-            return None
-        try:
-            connection: asyncpg.Connection = borrowed.driver_connection
-            row = await connection.fetchrow(
-                self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
+            row = await on_asyncpg(
+                self._engine,
+                lambda c: c.fetchrow(
+                    self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
+                ),
             )
-        except BaseException as error:
-            # Failed, or cancelled mid-query (the client hung up): the connection may be
-            # broken or still busy with the lookup, and the pool is shared with every other
-            # query of this process, so it is dropped, not given back ("another operation is
-            # in progress" otherwise).
-            borrowed.invalidate(error)
-            if not isinstance(error, LOOKUP_ERRORS):
-                raise
+        except LOOKUP_ERRORS as error:
             log.warning("case version lookup failed (%s); reading through the application", error)
             return None
-        finally:
-            await greenlet_spawn(borrowed.close)
         return None if row is None or row[0] is None else (row[0], row[1])
