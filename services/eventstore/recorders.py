@@ -66,6 +66,14 @@ ROWS_AT = (
     "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, version) "
     "JOIN {table} AS e ON e.originator_id = k.id AND e.originator_version = k.version"
 )
+# The events as four arrays in binary. The library sends an array of a composite type as
+# text: each state hex-encoded, then escaped twice by regular expressions, which cost the
+# group commit thread more CPU than all else it does for a filing.
+INSERT_ROWS = (
+    "INSERT INTO {table} (originator_id, originator_version, topic, state) "
+    "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[]) "
+    "RETURNING notification_id"
+)
 
 
 _SETTLE_PG = SETTLE.replace("?", "%s")
@@ -79,6 +87,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
         )
         self._latest_versions = SQL(LATEST_VERSIONS).format(table=table)
         self._rows_at = SQL(ROWS_AT).format(table=table)
+        self._insert_rows = SQL(INSERT_ROWS).format(table=table)
+        self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -115,17 +125,25 @@ class PostgresRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         expected: ReadVersions | None = kwargs.get("read_versions")
+        if expected and any(e.originator_id in expected for e in stored_events):
+            raise StaleRead("an aggregate read is changed in the same commit")
+        # As the library does: the table's lock, so that no reader of the log passes over an
+        # id that commits later, and a notice to listeners.
+        self._lock_table(curs)
+        curs.execute(self._notify)
         if expected:
-            if any(e.originator_id in expected for e in stored_events):
-                raise StaleRead("an aggregate read is changed in the same commit")
-            # The library takes this lock (again, a no-op) before inserting; taking it first
-            # makes the check and the insert one atomic step against other writers. Checked
-            # before the insert: the library's transaction commits whatever was written when
-            # an exception is raised here.
-            self._lock_table(curs)
+            # Under the lock, the check and the insert are one atomic step against other
+            # writers. Checked before the insert: the library's transaction commits whatever
+            # was written when an exception is raised here.
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
-        super()._insert_stored_events(curs, stored_events, **kwargs)
+        rows = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+        )
+        curs.execute(self._insert_rows, rows, prepare=True)  # the library reads the ids from `curs`
         outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
         keys: Sequence[Any] = kwargs.get("subject_keys", ())
         if outcomes or keys:
