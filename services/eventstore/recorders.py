@@ -39,7 +39,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.eventstore.subject_keys import INSERT_KEY, insert_keys
+from services.eventstore.subject_keys import INSERT_KEY, INSERT_KEYS, key_columns
 from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
@@ -152,8 +152,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
             with curs.connection.cursor() as more:
                 if outcomes:
                     more.executemany(_SETTLE_PG, [o.row() for o in outcomes])
-                for statement, params in insert_keys(keys):  # the keys the events are sealed under
-                    more.execute(statement, params)
+                if keys:  # the keys the events are sealed under
+                    more.execute(INSERT_KEYS, key_columns(keys), prepare=True)
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):

@@ -26,7 +26,6 @@ from domain.filing import Order
 from domain.sealing import SEALER, subject_of
 from services.application import NewCase, Redress
 from services.db import migrate
-from services.eventstore.subject_keys import INSERT_CHUNK
 from services.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -129,11 +128,11 @@ def test_saves_queued_behind_a_commit_share_the_next_transaction(
 
 
 def test_a_commit_stores_every_key_row_it_carries_once(app: Redress) -> None:
-    """More key rows than one statement takes, and one of them twice (two commands of a case
-    in one batch both carry the key they sealed under): each is stored, once."""
+    """Many key rows in one statement, and one of them twice (two commands of a case in one
+    batch both carry the key they sealed under): each is stored, once."""
     case_id = UUID(_submit(app, 1)["id"])
     subject, rows, tokens = subject_of("bigben", "c1"), [], []
-    for _ in range(INSERT_CHUNK + 5):
+    for _ in range(37):
         with app.keyring.sealing(subject, str(uuid4())) as sealed_under:
             seal = SEALER.get()
             assert seal is not None
