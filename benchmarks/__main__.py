@@ -35,6 +35,7 @@ EXTRA_SECTIONS = (
     "translation_bench",
     "checkpoints_bench",
     "sealing_bench",
+    "serve_bench",
 )
 
 

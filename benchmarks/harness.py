@@ -96,8 +96,10 @@ def api_server(
     workers: int = 1,
     cores: str | None = None,
     extra_env: dict[str, str] | None = None,
+    embedded: bool = False,
 ) -> Iterator[str]:
-    """`redress api` as its own process (optionally pinned to `cores`); yields its URL."""
+    """`redress api` as its own process (optionally pinned to `cores`); yields its URL.
+    `embedded`: `redress serve` instead, the API with every background role in one process."""
     port = free_port()
     env = {
         **os.environ,
@@ -106,16 +108,10 @@ def api_server(
         "REDRESS_RATE_LIMIT_PER_SECOND": "0",  # one key drives all the load
         **(extra_env or {}),
     }
-    command = [
-        str(VENV_BIN / "redress"),
-        "api",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
+    command = [str(VENV_BIN / "redress"), "serve" if embedded else "api"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    if not embedded:
+        command += ["--workers", str(workers)]
     if cores and shutil.which("taskset"):
         command = ["taskset", "-c", cores, *command]
     log = open(ROOT / "benchmarks" / "results" / f"api-{port}.log", "w")  # noqa: SIM115
