@@ -128,15 +128,15 @@ class PostgresRecorder(PostgresApplicationRecorder):
         if expected and any(e.originator_id in expected for e in stored_events):
             raise StaleRead("an aggregate read is changed in the same commit")
         # As the library does: the table's lock, so that no reader of the log passes over an
-        # id that commits later, and a notice to listeners.
+        # id that commits later.
         self._lock_table(curs)
-        curs.execute(self._notify)
         if expected:
             # Under the lock, the check and the insert are one atomic step against other
-            # writers. Checked before the insert: the library's transaction commits whatever
-            # was written when an exception is raised here.
+            # writers. Checked before anything is written: the library's transaction commits
+            # whatever was written when an exception is raised here.
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
+        curs.execute(self._notify)  # as the library does: a notice to the log's listeners
         rows = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
