@@ -25,17 +25,21 @@ SECTION = "serve"
 P99_MS = 100.0
 
 
-def _post_figure(database_url: str, baseline: float, database: str, share: float) -> Figure:
+def _post_figure(
+    database_url: str, library_url: str, database: str, threads: int, share: float
+) -> Figure:
+    """The figure on `database_url`, beside the library's save from `threads` threads on a
+    database of the same kind (`library_url`), measured first."""
+    baseline = library_save_rate(library_url, threads=threads)
     with api_server(database_url, embedded=True) as url:
         token = _setup(url)
         post = post_cases(url, token)
-    threads = "8 threads" if database == "PostgreSQL" else "one thread"
     return Figure(
         SECTION,
         f"POST /v1/cases, embedded `redress serve` on {database}, {CONNECTIONS} connections",
         post["rps"],
         "req/s",
-        baseline=f"eventsourcing Application.save on {database}, {threads}",
+        baseline=f"eventsourcing Application.save on {database}, threads: {threads}",
         baseline_value=baseline,
         target=f"≥ {share:g}× the library, p99 ≤ {P99_MS:g} ms",
         met=post["rps"] >= share * baseline and post["p99_ms"] <= P99_MS,
@@ -44,16 +48,14 @@ def _post_figure(database_url: str, baseline: float, database: str, share: float
 
 
 def _postgres() -> Figure:
-    with fresh_database("servelib") as url:
-        baseline = library_save_rate(url)
-    with fresh_database("serve") as url:
-        return _post_figure(url, baseline, "PostgreSQL", 1.0)
+    with fresh_database("servelib") as library, fresh_database("serve") as url:
+        return _post_figure(url, library, "PostgreSQL", 8, 1.0)
 
 
 def _sqlite() -> Figure:
     with tempfile.TemporaryDirectory(prefix="redress-serve-bench-") as directory:
-        baseline = library_save_rate(f"sqlite:///{Path(directory) / 'library.db'}", threads=1)
-        return _post_figure(f"sqlite:///{Path(directory) / 'redress.db'}", baseline, "SQLite", 0.5)
+        url, library = (f"sqlite:///{Path(directory) / name}" for name in ("redress.db", "lib.db"))
+        return _post_figure(url, library, "SQLite", 1, 0.5)
 
 
 def run() -> list[Figure]:
