@@ -74,7 +74,7 @@ def verify(
     from services.audit.signing import BadKey
     from services.audit.signing import public_key as load_key
     from services.audit.verify import verify as check
-    from services.bootstrap import open_redress
+    from services.bootstrap import open_for_command
     from services.settings import Settings
 
     try:
@@ -87,7 +87,7 @@ def verify(
         console.print(f"[red]no checkpoint in {checkpoints}[/]")
         raise typer.Exit(2)
     settings = Settings()
-    redress = open_redress(settings)
+    redress = open_for_command(settings)
     try:
         report = check(redress, kept, key)
     finally:

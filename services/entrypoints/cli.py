@@ -322,11 +322,11 @@ def audit(
 ) -> None:
     """Print a case's history and state as of a time, and verify its hash chain."""
     from services.application import CaseNotFound
-    from services.bootstrap import open_redress
+    from services.bootstrap import open_for_command
 
     settings = Settings()
     _prepare(settings)
-    redress = open_redress(settings)
+    redress = open_for_command(settings)
     try:
         uuid = UUID(case_id)
         when = at.replace(tzinfo=UTC) if at and at.tzinfo is None else at

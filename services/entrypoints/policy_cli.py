@@ -26,7 +26,7 @@ def what_if_command(
     nothing."""
     from domain.errors import PolicyError
     from domain.policies import parse_policy
-    from services.bootstrap import open_redress
+    from services.bootstrap import open_for_command
     from services.db import prepare, sync_engine
     from services.policy_changes import what_if
 
@@ -37,7 +37,7 @@ def what_if_command(
         raise typer.Exit(2) from None
     settings = Settings()
     prepare(settings)
-    redress = open_redress(settings)
+    redress = open_for_command(settings)
     engine = sync_engine(settings, redress.connection_pool)
     try:
         answer = what_if(redress, engine, new, datetime.now(UTC))
@@ -75,13 +75,13 @@ def migrate_command(
     from domain.actors import Actor, By
     from domain.errors import DomainError, PolicyError
     from services.application import CaseNotFound
-    from services.bootstrap import open_redress
+    from services.bootstrap import open_for_command
     from services.db import prepare, sync_engine
     from services.policy_changes import open_cases
 
     settings = Settings()
     prepare(settings)
-    redress = open_redress(settings)
+    redress = open_for_command(settings)
     engine = sync_engine(settings, redress.connection_pool)
     try:
         chosen = cases or ["open"]

@@ -74,6 +74,10 @@ INSERT_ROWS = (
     "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[]) "
     "RETURNING notification_id"
 )
+# The same, with the rows of the keys the events are sealed under inserted first, in the one
+# statement (a data-modifying WITH runs once, in full): no second statement to send, in the
+# thread every commit of the process goes through.
+INSERT_ROWS_AND_KEYS = "WITH keys AS (" + INSERT_KEYS + ") " + INSERT_ROWS
 
 
 _SETTLE_PG = SETTLE.replace("?", "%s")
@@ -88,6 +92,7 @@ class PostgresRecorder(PostgresApplicationRecorder):
         self._latest_versions = SQL(LATEST_VERSIONS).format(table=table)
         self._rows_at = SQL(ROWS_AT).format(table=table)
         self._insert_rows = SQL(INSERT_ROWS).format(table=table)
+        self._insert_rows_and_keys = SQL(INSERT_ROWS_AND_KEYS).format(table=table)
         self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
 
     def insert_events(
@@ -137,23 +142,22 @@ class PostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         curs.execute(self._notify)  # as the library does: a notice to the log's listeners
-        rows = (
+        rows = [
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
-        )
-        curs.execute(self._insert_rows, rows, prepare=True)  # the library reads the ids from `curs`
-        outcomes: Sequence[Outcome] = kwargs.get("outcomes", ())
-        keys: Sequence[Any] = kwargs.get("subject_keys", ())
-        if outcomes or keys:
-            # Its own cursor: the library reads the inserted ids from `curs` afterwards. In
-            # the same pipeline and transaction, so a failed insert skips it too.
+        ]
+        # The library reads the inserted ids from `curs`.
+        if keys := kwargs.get("subject_keys"):  # the keys the events are sealed under
+            curs.execute(self._insert_rows_and_keys, key_columns(keys) + rows, prepare=True)
+        else:
+            curs.execute(self._insert_rows, rows, prepare=True)
+        if outcomes := kwargs.get("outcomes"):
+            # Its own cursor, for the same reason. In the same pipeline and transaction, so
+            # a failed insert skips it too.
             with curs.connection.cursor() as more:
-                if outcomes:
-                    more.executemany(_SETTLE_PG, [o.row() for o in outcomes])
-                if keys:  # the keys the events are sealed under
-                    more.execute(INSERT_KEYS, key_columns(keys), prepare=True)
+                more.executemany(_SETTLE_PG, [o.row() for o in outcomes])
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
