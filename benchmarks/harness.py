@@ -99,7 +99,8 @@ def api_server(
     embedded: bool = False,
 ) -> Iterator[str]:
     """`redress api` as its own process (optionally pinned to `cores`); yields its URL.
-    `embedded`: `redress serve` instead, the API with every background role in one process."""
+    `embedded`: `redress serve` instead: with one worker the API with every background role in
+    one process; with more, the API in `workers` processes and the roles in one more."""
     port = free_port()
     env = {
         **os.environ,
@@ -109,9 +110,7 @@ def api_server(
         **(extra_env or {}),
     }
     command = [str(VENV_BIN / "redress"), "serve" if embedded else "api"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    if not embedded:
-        command += ["--workers", str(workers)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if cores and shutil.which("taskset"):
         command = ["taskset", "-c", cores, *command]
     log = open(ROOT / "benchmarks" / "results" / f"api-{port}.log", "w")  # noqa: SIM115

@@ -1,13 +1,16 @@
-"""The embedded default (issue 18): `POST /v1/cases` against `redress serve`, one process with
-the API and every background role (projector, scheduler, notifier, translator, checkpointer),
-each beside the eventsourcing library's own save rate measured in the same section:
+"""The embedded default (issue 18): `POST /v1/cases` against `redress serve`, in one process
+with the API and every background role (projector, scheduler, notifier, translator,
+checkpointer), and as `redress serve --workers 2` (the API in two processes, the roles in a
+third), each beside the eventsourcing library's own save rate measured once per database in the
+same section:
 
 - on PostgreSQL, against `Application.save` from 8 threads (the baseline of `rest`). Target:
   ≥ 1.0× the library, p99 ≤ 100 ms;
 - on SQLite (the default database), against the library's SQLite `Application.save` from one
   thread (SQLite takes one writer at a time). Target: ≥ 0.5× the library, p99 ≤ 100 ms.
 
-64 connections for 10 s, closed loop, from the load generator in its own process.
+64 connections for 10 s, closed loop, from the load generator in its own process; each server
+on a database of its own.
 
 python -m benchmarks --only serve, or python -m benchmarks.serve_bench
 """
@@ -25,41 +28,58 @@ SECTION = "serve"
 P99_MS = 100.0
 
 
+# API processes: the one-process default, and the API in two processes with the roles in a third.
+WORKERS = (1, 2)
+
+
+def _served(workers: int) -> str:
+    return "embedded `redress serve`" if workers == 1 else f"`redress serve --workers {workers}`"
+
+
 def _post_figure(
-    database_url: str, library_url: str, database: str, threads: int, share: float
+    database_url: str, database: str, workers: int, baseline: tuple[float, int], share: float
 ) -> Figure:
-    """The figure on `database_url`, beside the library's save from `threads` threads on a
-    database of the same kind (`library_url`), measured first."""
-    baseline = library_save_rate(library_url, threads=threads)
-    with api_server(database_url, embedded=True) as url:
+    """The figure of `serve` with `workers` on `database_url`, beside `baseline`: the library's
+    save rate from a number of threads, on a database of the same kind."""
+    rate, threads = baseline
+    with api_server(database_url, embedded=True, workers=workers) as url:
         token = _setup(url)
         post = post_cases(url, token)
     return Figure(
         SECTION,
-        f"POST /v1/cases, embedded `redress serve` on {database}, {CONNECTIONS} connections",
+        f"POST /v1/cases, {_served(workers)} on {database}, {CONNECTIONS} connections",
         post["rps"],
         "req/s",
         baseline=f"eventsourcing Application.save on {database}, threads: {threads}",
-        baseline_value=baseline,
+        baseline_value=rate,
         target=f"≥ {share:g}× the library, p99 ≤ {P99_MS:g} ms",
-        met=post["rps"] >= share * baseline and post["p99_ms"] <= P99_MS,
+        met=post["rps"] >= share * rate and post["p99_ms"] <= P99_MS,
         extra=post_extra(post),
     )
 
 
-def _postgres() -> Figure:
-    with fresh_database("servelib") as library, fresh_database("serve") as url:
-        return _post_figure(url, library, "PostgreSQL", 8, 1.0)
+def _postgres() -> list[Figure]:
+    with fresh_database("servelib") as library:
+        baseline = (library_save_rate(library, threads=8), 8)
+    figures = []
+    for workers in WORKERS:
+        with fresh_database("serve") as url:
+            figures.append(_post_figure(url, "PostgreSQL", workers, baseline, 1.0))
+    return figures
 
 
-def _sqlite() -> Figure:
+def _sqlite() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="redress-serve-bench-") as directory:
-        url, library = (f"sqlite:///{Path(directory) / name}" for name in ("redress.db", "lib.db"))
-        return _post_figure(url, library, "SQLite", 1, 0.5)
+        folder = Path(directory)
+        baseline = (library_save_rate(f"sqlite:///{folder / 'lib.db'}", threads=1), 1)
+        return [
+            _post_figure(f"sqlite:///{folder / f'redress-{n}.db'}", "SQLite", n, baseline, 0.5)
+            for n in WORKERS
+        ]
 
 
 def run() -> list[Figure]:
-    return [_postgres(), _sqlite()]
+    return [*_postgres(), *_sqlite()]
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""`redress api --workers N`: N API processes, each listening on its own SO_REUSEPORT socket.
+"""`redress api --workers N`: N API processes, each listening on its own SO_REUSEPORT socket;
+and the supervisor `redress serve --workers N` shares, with one more kind of child.
 
 uvicorn's own supervisor shares one listening socket between its workers, and whichever
 worker is awake first accepts: 64 keep-alive connections opened together were seen to split
 50 to 14, so one worker queued while the other idled. With a socket per worker the kernel
-spreads connections over them by hash. The parent restarts a worker that dies, and on SIGTERM
+spreads connections over them by hash. The parent restarts a child that dies, and on SIGTERM
 or SIGINT passes the signal on: each worker drains its requests (uvicorn's graceful
-shutdown), then the parent exits.
+shutdown), any other child its own work, then the parent exits. Every child ends with the
+parent, even one killed outright (`end_with_parent`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import os
 import signal
 import socket
 import time
-from multiprocessing.context import SpawnProcess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.context import SpawnContext, SpawnProcess
 from types import FrameType
+from typing import Any
 
 from uvicorn.config import STARTUP_FAILURE
 
@@ -42,54 +47,89 @@ RESTART_PAUSE = 1.0  # a worker dying at once again is not restarted in a tight 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def serve(host: str, port: int, workers: int, metrics_port: int | None = None) -> None:
+@dataclass(frozen=True)
+class Child:
+    """A kind of child process the supervisor keeps running: `count` of them, each running
+    `target(*args)` (spawned: a module-level function, picklable arguments)."""
+
+    name: str
+    target: Callable[..., None]
+    args: tuple[Any, ...] = ()
+    count: int = 1
+
+    def start(self, spawn: SpawnContext) -> SpawnProcess:
+        process = spawn.Process(target=self.target, args=self.args, daemon=False)
+        process.start()
+        return process
+
+
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    metrics_port: int | None = None,
+    others: Sequence[Child] = (),
+) -> None:
+    """`workers` API processes, and the `others` beside them, until SIGTERM or SIGINT."""
     # Fail here if anything listens there already: a socket bound with SO_REUSEPORT would
     # quietly share the port with another server of the same user.
     _listening_socket(host, port, shared=False).close()
     from services.case_api.app import api_schema
 
-    # Before any worker starts: each writes its metrics there, and /metrics sums them all.
+    # Before any child starts: each writes its metrics there, and /metrics sums them all.
     made_here = not os.environ.get(MULTIPROCESS_DIR)
     directory = shared_metrics_directory()
     internal = (
         serve_in_thread(internal_app(api_schema), host, metrics_port) if metrics_port else None
     )
     try:
-        _supervise(host, port, workers)
+        _supervise([Child("API worker", _worker, (host, port), workers), *others])
     finally:
         if internal is not None:
             internal.should_exit = True
         remove_metrics_directory(directory, made_here)
 
 
-def _supervise(host: str, port: int, workers: int) -> None:
+def _supervise(kinds: Sequence[Child]) -> None:
     spawn = multiprocessing.get_context("spawn")
-    processes = [_start(spawn, host, port) for _ in range(workers)]
+    children = [(kind, kind.start(spawn)) for kind in kinds for _ in range(kind.count)]
     stopping: list[int] = []
-    failed = False
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         stopping.append(signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    while not stopping:
+    failed = False
+    while not stopping and not failed:
         time.sleep(0.2)
-        for index, process in enumerate(processes):
-            if process.is_alive() or stopping:
-                continue
-            if process.exitcode == STARTUP_FAILURE:  # the app cannot load: so would the next
-                log.error("API worker %s could not start; stopping", process.pid)
-                stopping.append(signal.SIGTERM)
-                failed = True
-                break
-            log.warning(
-                "API worker %s exited (%s); starting another", process.pid, process.exitcode
-            )
-            if process.pid is not None:
-                worker_gone(process.pid)
-            time.sleep(RESTART_PAUSE)
-            processes[index] = _start(spawn, host, port)
+        failed = _restart_the_dead(spawn, children, stopping)
+    _stop_all([process for _, process in children])
+    if failed:
+        raise SystemExit(STARTUP_FAILURE)
+
+
+def _restart_the_dead(
+    spawn: SpawnContext, children: list[tuple[Child, SpawnProcess]], stopping: list[int]
+) -> bool:
+    """Start another child for each that exited; True if one could not start (then neither
+    could the next: the supervisor stops)."""
+    for index, (kind, process) in enumerate(children):
+        if process.is_alive() or stopping:
+            continue
+        if process.exitcode == STARTUP_FAILURE:
+            log.error("%s %s could not start; stopping", kind.name, process.pid)
+            return True
+        log.warning("%s %s exited (%s); starting another", kind.name, process.pid, process.exitcode)
+        if process.pid is not None:
+            worker_gone(process.pid)
+        time.sleep(RESTART_PAUSE)
+        children[index] = (kind, kind.start(spawn))
+    return False
+
+
+def _stop_all(processes: list[SpawnProcess]) -> None:
+    """SIGTERM each child, then wait for them to drain (SIGKILL after the grace period)."""
     for process in processes:
         if process.pid is not None and process.is_alive():
             os.kill(process.pid, signal.SIGTERM)
@@ -98,14 +138,6 @@ def _supervise(host: str, port: int, workers: int) -> None:
         process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
-    if failed:
-        raise SystemExit(STARTUP_FAILURE)
-
-
-def _start(spawn: multiprocessing.context.SpawnContext, host: str, port: int) -> SpawnProcess:
-    process = spawn.Process(target=_worker, args=(host, port), daemon=False)
-    process.start()
-    return process
 
 
 def _worker(host: str, port: int) -> None:
@@ -113,7 +145,7 @@ def _worker(host: str, port: int) -> None:
 
     from services.case_api.app import worker_app
 
-    _end_with_parent()
+    end_with_parent()
     config = uvicorn.Config(
         worker_app,
         factory=True,
@@ -138,8 +170,9 @@ def _listening_socket(host: str, port: int, *, shared: bool = True) -> socket.so
     return listener
 
 
-def _end_with_parent() -> None:
-    """SIGTERM (a drain) when the supervisor dies, even by SIGKILL: no orphan keeps the port."""
+def end_with_parent() -> None:
+    """SIGTERM (a drain) when the supervisor dies, even by SIGKILL: no orphan keeps the port
+    or the roles' work."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

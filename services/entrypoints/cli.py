@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from services.case_api.auth import KeyStore
+    from services.entrypoints.api_workers import Child
 
 T = TypeVar("T")
 
@@ -80,13 +81,26 @@ def migrate() -> None:
     console.print(f"[green]migrated[/] {_safe_url(settings)}")
 
 
+ServeWorkers = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="API processes. 1: the API and every background role in one process (the "
+        "embedded default). N >= 2: the API in N processes and the background roles in one "
+        "more, under one supervisor, for a machine with more cores",
+    ),
+]
+
+
 @app.command()
 def serve(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     demo: Annotated[bool, typer.Option(help="seed realistic cases on every platform")] = False,
+    workers: ServeWorkers = 1,
 ) -> None:
-    """Everything in one process: the embedded default."""
+    """Everything from one command: in one process (the embedded default), or with --workers N
+    the API in N processes and the background roles in one more."""
     from services.entrypoints.roles import background_roles
 
     settings = Settings()
@@ -94,6 +108,12 @@ def serve(
     _announce(settings, host, port)
     if demo:
         _seed_demo(settings, f"http://{host}:{port}")
+    if workers > 1:
+        from services.entrypoints.api_workers import Child
+        from services.entrypoints.roles import roles_process
+
+        _run_api(settings, host, port, workers, [Child("background roles", roles_process)])
+        return
     roles = background_roles(settings)
     for role in roles:
         role.start()
@@ -117,7 +137,14 @@ def api(host: Host = "0.0.0.0", port: Port = 8000, workers: Workers = 1) -> None
     _run_api(settings, host, port, workers)
 
 
-def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def _run_api(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int = 1,
+    others: Sequence[Child] = (),
+) -> None:
+    """The API in this process, or in `workers` processes (with `others` beside them)."""
     import uvicorn
 
     from services.case_api.app import create_app
@@ -127,7 +154,7 @@ def _run_api(settings: Settings, host: str, port: int, workers: int = 1) -> None
     configure_logging(settings.log_level)
     # SIGTERM drains: in-flight requests finish within the grace period, then the process exits.
     if workers > 1:  # each worker process builds its own app from the environment
-        serve(host, port, workers, settings.metrics_port)
+        serve(host, port, workers, settings.metrics_port, others)
         return
     app = create_app(settings)
     internal = _serve_internal(app, host, settings.metrics_port)

@@ -1,4 +1,5 @@
-"""The long-running roles that `redress serve` runs beside the API, in one process.
+"""The long-running roles that `redress serve` runs beside the API: in its one process, or
+with `--workers N` all together in one more process beside the N API processes (`roles_process`).
 
 Each role module provides a `Role`: started before the API serves, stopped (drained) after
 it. In production each role runs as its own process instead (`redress scheduler`, ...).
@@ -6,11 +7,15 @@ it. In production each role runs as its own process instead (`redress scheduler`
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
 import threading
 from typing import Protocol
 
 from services.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Role(Protocol):
@@ -65,12 +70,48 @@ def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:
     configure_logging(settings.log_level)
     if settings.metrics_port:
         serve_in_thread(internal_app(), "0.0.0.0", settings.metrics_port)
+    until_signalled(role, banner)
+
+
+def until_signalled(role: Role, banner: str | None = None) -> None:
+    """Start `role`, then wait for SIGTERM or SIGINT, and drain it."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     role.start()
-    print(banner, flush=True)
+    if banner is not None:
+        print(banner, flush=True)
     try:
         stop.wait()
     finally:
         role.stop()
+
+
+def roles_process() -> None:
+    """The child of `redress serve --workers N` that runs every background role while its
+    siblings serve the API (services.entrypoints.api_workers supervises them all).
+
+    Its settings come from the environment, as the API workers' do. It serves no port: the
+    supervisor serves the internal one, where these roles' metrics are summed with the
+    workers'. SIGTERM drains the roles. On SQLite the API's commits, made in other processes,
+    wake the roles through the file (`ring_on_commits`). Roles that cannot be set up or
+    started end the process with uvicorn's start-up failure code, on which the supervisor
+    stops everything, as it does when an API worker cannot start (and as a one-process
+    `serve` stops): started again, they would fail again. Once they run, only a signal ends
+    the wait, and the supervisor restarts nothing while it stops."""
+    from uvicorn.config import STARTUP_FAILURE
+
+    from services.entrypoints.api_workers import end_with_parent
+    from services.observability import configure_logging
+    from services.scheduler.bootstrap import ring_on_commits
+
+    end_with_parent()
+    settings = Settings()
+    configure_logging(settings.log_level)
+    try:
+        roles = Together(*background_roles(settings))
+        with ring_on_commits(settings):
+            until_signalled(roles, f"background roles ({roles.name}) in process {os.getpid()}")
+    except Exception:
+        log.exception("the background roles could not run")
+        raise SystemExit(STARTUP_FAILURE) from None

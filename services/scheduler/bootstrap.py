@@ -16,7 +16,7 @@ from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
 from services.eventstore.transcodings import ORJSON_TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
-from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, Wakeup
+from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, SqliteWakeup, Wakeup
 from services.settings import Settings
 
 
@@ -48,9 +48,27 @@ def open_application(settings: SchedulerSettings, *, unseal: bool = True) -> Red
 
 def wakeup_for(settings: Settings, app: Application[Any]) -> Wakeup:
     """LISTEN/NOTIFY on PostgreSQL, over the session URL (a transaction pooler would hand the
-    LISTEN to a server connection another client gets next); on SQLite, the in-process bell."""
+    LISTEN to a server connection another client gets next); on SQLite, the in-process bell
+    (rung by this process's writers, or by `ring_on_commits`)."""
     channel = app.notify_channel() if isinstance(app, EventStoreApplication) else None
     if channel is not None:
         conninfo = "postgresql://" + settings.session_url.split("://", 1)[1]
         return PostgresWakeup(conninfo, channel)
     return IN_PROCESS
+
+
+@contextmanager
+def ring_on_commits(settings: Settings) -> Iterator[SqliteWakeup | None]:
+    """For a process whose roles must hear writers of other processes (the roles process of
+    `redress serve --workers N`): on SQLite, while the block runs, every commit to the file
+    rings the in-process bell the roles' `wakeup_for` gives them (yields the watcher); on
+    PostgreSQL nothing is needed, LISTEN hears every process (yields None)."""
+    if not settings.is_sqlite:
+        yield None
+        return
+    watcher = SqliteWakeup(settings.sqlite_path)
+    watcher.start(IN_PROCESS.ring)
+    try:
+        yield watcher
+    finally:
+        watcher.stop()

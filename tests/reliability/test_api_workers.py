@@ -12,39 +12,14 @@ from pathlib import Path
 
 import httpx
 from support.postgres import free_port
-from support.processes import ApiService, Fleet, wait_until
+from support.processes import ApiService, Fleet, sockets_on, spawned_children, wait_until
 
 CONNECTIONS = 40
 
 
 def _workers(api: ApiService) -> set[int]:
     assert api.process is not None
-    children = Path(f"/proc/{api.process.pid}/task/{api.process.pid}/children").read_text()
-    return {
-        pid
-        for pid in map(int, children.split())
-        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    }
-
-
-def _established(pid: int, port: int, state: str = "01") -> int:
-    """How many of this process's sockets are connections accepted on `port` (state 01), or
-    listening there (0A)."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except FileNotFoundError:  # closed since the directory was listed
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    count = 0
-    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local_port = int(fields[1].split(":")[1], 16)
-        if local_port == port and fields[3] == state and fields[9] in inodes:
-            count += 1
-    return count
+    return spawned_children(api.process.pid)
 
 
 def _open_connections(api: ApiService) -> list[socket.socket]:
@@ -65,13 +40,13 @@ def test_workers_share_the_connections_are_replaced_and_drain_on_sigterm(
     wait_until(lambda: len(_workers(api)) == 2, 30, "two workers")
     first, second = sorted(_workers(api))
     wait_until(
-        lambda: all(_established(pid, api.port, "0A") for pid in (first, second)),
+        lambda: all(sockets_on(pid, api.port, "0A") for pid in (first, second)),
         60,
         "both workers listening",
     )
     connections = _open_connections(api)
     try:
-        shares = [_established(pid, api.port) for pid in (first, second)]
+        shares = [sockets_on(pid, api.port) for pid in (first, second)]
         assert sum(shares) == CONNECTIONS
         assert min(shares) >= 6, shares  # one shared socket was seen to split 50 to 14
     finally:
@@ -112,7 +87,7 @@ def _healthz_count(metrics: str) -> float:
 def _spread_over_both(api: ApiService) -> None:
     wait_until(lambda: len(_workers(api)) == 2, 30, "two workers")
     wait_until(
-        lambda: all(_established(pid, api.port, "0A") for pid in _workers(api)),
+        lambda: all(sockets_on(pid, api.port, "0A") for pid in _workers(api)),
         60,
         "both workers listening",
     )

@@ -8,6 +8,9 @@ a log file, killed with SIGKILL (the whole group) or stopped with SIGTERM, and n
         projector.start()                     # the restart, logging to a new file
     # leaving the block kills whatever still runs
 
+`spawned_children(pid)` and `sockets_on(pid, port)` look into a supervisor's process tree
+(`redress api --workers N`, `redress serve --workers N`) through /proc.
+
 `Outages` takes a throwaway PostgreSQL cluster (support.postgres.throwaway_cluster) away and
 brings it back, under a running service.
 """
@@ -174,6 +177,39 @@ class Fleet:
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name}\n{s.logs()}" for s in self.services)
+
+
+# -- a supervisor's children ---------------------------------------------------------------
+
+
+def spawned_children(pid: int) -> set[int]:
+    """The children `pid` started with multiprocessing's spawn (not its resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return {
+        child
+        for child in map(int, children.split())
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    }
+
+
+def sockets_on(pid: int, port: int, state: str = "01") -> int:
+    """How many of this process's sockets are connections accepted on `port` (state 01), or
+    listening there (0A)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:  # closed since the directory was listed
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and fields[3] == state and fields[9] in inodes:
+            count += 1
+    return count
 
 
 # -- a throwaway cluster, taken down and brought back ------------------------------------------
