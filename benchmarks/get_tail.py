@@ -1,0 +1,85 @@
+"""Where the p99 of `GET /v1/cases/{id}` goes as the offered rate rises (issue 18's target: ≤ 5
+ms at 3,000 req/s, open loop), beside what each part of the machine spends meanwhile: the
+API workers, the load generator and PostgreSQL, in CPU seconds a second (1.0 = one core), and
+the machine's idle share. Not part of `make bench`: the experiment behind the README's bound.
+
+`redress api --workers 2` on a fresh database, cases filed for 4 s and 2,000 of them read once
+to build them in each worker, then each rate offered open loop for 8 s, from the lowest up.
+
+    python -m benchmarks.get_tail [RATE ...]
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import api_server, fresh_database, load
+from benchmarks.request_cpu import SECONDS, TICKS, _api_processes, _cpu_seconds
+from benchmarks.rest import CONNECTIONS, _import_body, _listed_ids, _setup
+
+RATES = (1000, 1500, 2000, 2500, 3000)
+
+
+def _postgres_pids() -> list[str]:
+    found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+def _idle_and_total() -> tuple[int, int]:
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait, all
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _offered(url: str, token: str, workers: list[str], reads: list[str], rate: float) -> str:
+    postgres = _postgres_pids()
+    before = (_cpu_seconds(workers), _cpu_seconds(postgres), _children_cpu(), _idle_and_total())
+    started = time.perf_counter()
+    result: dict[str, Any] = load(
+        url,
+        method="GET",
+        path="",
+        paths=reads,
+        token=token,
+        connections=CONNECTIONS,
+        seconds=SECONDS,
+        rate=rate,
+    )
+    wall = time.perf_counter() - started  # the load generator's start and end included
+    idle, total = (a - b for a, b in zip(_idle_and_total(), before[3], strict=True))
+    api = (_cpu_seconds(workers) - before[0]) / wall
+    database = (_cpu_seconds(postgres) - before[1]) / wall
+    generator = (_children_cpu() - before[2]) / wall
+    return (
+        f"{rate:6.0f}/s offered  {result['rps']:6.0f}/s answered  p50 {result['p50_ms']:6.1f} ms"
+        f"  p99 {result['p99_ms']:7.1f} ms  | cores busy: workers {api:.2f}, load generator "
+        f"{generator:.2f}, PostgreSQL {database:.2f}; machine idle {idle / max(total, 1):.0%}"
+        f"  (load {os.getloadavg()[0]:.1f})"
+    )
+
+
+def main() -> None:
+    rates = [float(r) for r in sys.argv[1:]] or list(RATES)
+    with fresh_database() as db, api_server(db, workers=2) as url:
+        workers = _api_processes(url.rsplit(":", 1)[1])
+        token = _setup(url)
+        load(url, method="POST", path="/v1/cases", token=token, body=_import_body(0), seconds=4)
+        reads = [f"/v1/cases/{case_id}" for case_id in _listed_ids(url, token)]
+        load(url, method="GET", path="", paths=reads, token=token, seconds=SECONDS)  # build them
+        print(f"clock ticks a second: {TICKS}; {len(reads)} cases")
+        for rate in rates:
+            print(_offered(url, token, workers, reads, rate), flush=True)
+
+
+if __name__ == "__main__":
+    main()
