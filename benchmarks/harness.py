@@ -189,3 +189,33 @@ def load(
 
 def to_json(figures: list[Figure]) -> list[dict[str, Any]]:
     return [{**asdict(f), "ratio": f.ratio} for f in figures]
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_cpu(path: str) -> float:
+    """User + system CPU seconds from a /proc stat file (fields 14 and 15)."""
+    with open(path) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds process `pid` has used so far (every thread, user and system)."""
+    return _stat_cpu(f"/proc/{pid}/stat")
+
+
+def thread_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of each thread of process `pid`, by thread id (the main thread's is
+    `pid`); threads that have ended are not listed (their time is in `process_cpu`)."""
+    found = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            found[int(tid)] = _stat_cpu(f"/proc/{pid}/task/{tid}/stat")
+    return found
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as `uptime` shows them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())

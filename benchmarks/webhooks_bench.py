@@ -106,6 +106,13 @@ def serve_receiver(port: int, secret: str) -> None:
 def receiver(port: int, secret: str) -> Iterator[str]:
     """The receiver in its own process, pinned to the second core (the notifier, PostgreSQL
     and this process share both)."""
+    with receiver_process(port, secret) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def receiver_process(port: int, secret: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`receiver`, with its process (benchmarks.webhooks_cpu reads its CPU time)."""
     command = [sys.executable, "-m", "benchmarks.webhooks_bench", "receiver", str(port)]
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", "1", *command]
@@ -121,7 +128,7 @@ def receiver(port: int, secret: str) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the receiver did not start")
             time.sleep(0.1)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(30)
@@ -148,7 +155,7 @@ def wait_for(url: str, count: int, timeout: float) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def notifier_process(settings: NotifierSettings) -> Iterator[None]:
+def notifier_process(settings: NotifierSettings) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "REDRESS_DATABASE_URL": settings.database_url,
@@ -159,7 +166,7 @@ def notifier_process(settings: NotifierSettings) -> Iterator[None]:
             [str(VENV_BIN / "redress"), "notifier"], env=env, stdout=log, stderr=log
         )
         try:
-            yield
+            yield process
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(60)
