@@ -1,12 +1,14 @@
-"""Where the p99 of `GET /v1/cases/{id}` goes as the offered rate rises (issue 18's target: ≤ 5
-ms at 3,000 req/s, open loop), beside what each part of the machine spends meanwhile: the
-API workers, the load generator and PostgreSQL, in CPU seconds a second (1.0 = one core), and
-the machine's idle share. Not part of `make bench`: the experiment behind the README's bound.
+"""Where the p99 of `GET /v1/cases/{id}` or of `POST /v1/cases` goes as the offered rate rises
+(issue 18's targets: GET ≤ 5 ms at 3,000 req/s; POST ≤ 25 ms at half the library's rate; both
+open loop), beside what each part of the machine spends meanwhile: the API workers, the load
+generator and PostgreSQL, in CPU seconds a second (1.0 = one core), and the machine's idle
+share. Not part of `make bench`: the experiment behind the README's bounds.
 
 `redress api --workers 2` on a fresh database, cases filed for 4 s and 2,000 of them read once
 to build them in each worker, then each rate offered open loop for 8 s, from the lowest up.
 
-    python -m benchmarks.get_tail [RATE ...]
+    python -m benchmarks.tails get [RATE ...]
+    python -m benchmarks.tails post [RATE ...]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from benchmarks.harness import api_server, fresh_database, load
 from benchmarks.request_cpu import SECONDS, TICKS, _api_processes, _cpu_seconds
 from benchmarks.rest import CONNECTIONS, _import_body, _listed_ids, _setup
 
-RATES = (1000, 1500, 2000, 2500, 3000)
+RATES = {"get": (1000, 1500, 2000, 2500, 3000), "post": (50, 100, 200, 300, 420)}
 
 
 def _postgres_pids() -> list[str]:
@@ -41,19 +43,18 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _offered(url: str, token: str, workers: list[str], reads: list[str], rate: float) -> str:
+def _offered(url: str, token: str, workers: list[str], reads: list[str] | None, rate: float) -> str:
+    """One rate offered: reads of `reads`, or filings when None."""
     postgres = _postgres_pids()
     before = (_cpu_seconds(workers), _cpu_seconds(postgres), _children_cpu(), _idle_and_total())
     started = time.perf_counter()
+    request: dict[str, Any] = (
+        {"method": "GET", "path": "", "paths": reads}
+        if reads is not None
+        else {"method": "POST", "path": "/v1/cases", "body": _import_body(int(rate))}
+    )
     result: dict[str, Any] = load(
-        url,
-        method="GET",
-        path="",
-        paths=reads,
-        token=token,
-        connections=CONNECTIONS,
-        seconds=SECONDS,
-        rate=rate,
+        url, token=token, connections=CONNECTIONS, seconds=SECONDS, rate=rate, **request
     )
     wall = time.perf_counter() - started  # the load generator's start and end included
     idle, total = (a - b for a, b in zip(_idle_and_total(), before[3], strict=True))
@@ -69,7 +70,8 @@ def _offered(url: str, token: str, workers: list[str], reads: list[str], rate: f
 
 
 def main() -> None:
-    rates = [float(r) for r in sys.argv[1:]] or list(RATES)
+    kind = sys.argv[1] if len(sys.argv) > 1 else "get"
+    rates = [float(r) for r in sys.argv[2:]] or list(RATES[kind])
     with fresh_database() as db, api_server(db, workers=2) as url:
         workers = _api_processes(url.rsplit(":", 1)[1])
         token = _setup(url)
@@ -78,7 +80,7 @@ def main() -> None:
         load(url, method="GET", path="", paths=reads, token=token, seconds=SECONDS)  # build them
         print(f"clock ticks a second: {TICKS}; {len(reads)} cases")
         for rate in rates:
-            print(_offered(url, token, workers, reads, rate), flush=True)
+            print(_offered(url, token, workers, reads if kind == "get" else None, rate), flush=True)
 
 
 if __name__ == "__main__":
