@@ -142,25 +142,29 @@ async def test_a_failing_delivery_holds_back_later_ones_of_its_case_only(
     assert versions(receiver.events(), failing) == [1, 1, 2, 3]
 
 
-async def test_claims_are_planned_for_the_rows_due_when_they_run(
-    world: World, settings: NotifierSettings
-) -> None:
+@pytest.mark.postgres
+async def test_claims_are_planned_for_the_rows_due_when_they_run(postgres_database: str) -> None:
     """An idle notifier claims from an empty due set again and again. PostgreSQL would then
     switch the claim's prepared statement to a generic plan made for no rows, which stays
     when a burst arrives (in the webhooks bench, deliveries fell from about 1,600/s to 72/s
-    until autovacuum analysed the table). Each claim is planned afresh."""
-    if settings.is_sqlite:
-        pytest.skip("PostgreSQL's plan cache")
-    deliverer = world.notifier.deliverer
-    for _ in range(12):
-        assert await deliverer.claim(world.clock()) == []
-    async with deliverer.engine.connect() as connection:
-        plans = (
-            await connection.exec_driver_sql(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-                "WHERE statement LIKE 'UPDATE webhook_deliveries SET claimed_by%'"
-            )
-        ).all()
+    until autovacuum analysed the table). Each claim is planned afresh. (PostgreSQL's plan
+    cache: SQLite has none to go wrong.)"""
+    settings = NotifierSettings(database_url=postgres_database)
+    migrate(settings)
+    notifier = Notifier(settings, clock=Clock())
+    try:
+        deliverer = notifier.deliverer
+        for _ in range(12):  # one after another: each borrows the pool's one connection
+            assert await deliverer.claim(datetime.now(UTC)) == []
+        async with deliverer.engine.connect() as connection:
+            plans = (
+                await connection.exec_driver_sql(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE 'UPDATE webhook_deliveries SET claimed_by%'"
+                )
+            ).all()
+    finally:
+        await notifier.aclose()
     assert plans, "the claim ran on this connection as a prepared statement"
     assert [generic for generic, _ in plans] == [0] * len(plans)
 
