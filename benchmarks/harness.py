@@ -187,6 +187,11 @@ def load(
     return summary
 
 
+def libpq_url(database_url: str) -> str:
+    """A Redress database URL (any PostgreSQL scheme the settings accept) as psycopg takes it."""
+    return "postgresql://" + database_url.split("://", 1)[1]
+
+
 def to_json(figures: list[Figure]) -> list[dict[str, Any]]:
     return [{**asdict(f), "ratio": f.ratio} for f in figures]
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import psycopg
 
-from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, percentile
+from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, libpq_url, percentile
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
 from domain.case import Case
@@ -211,8 +211,7 @@ def offer(
 
 
 def observe(settings: Settings, seen: list[tuple[int, float]], stop: threading.Event) -> None:
-    url = "postgresql://" + settings.database_url.split("://", 1)[1]
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(libpq_url(settings.database_url), autocommit=True) as connection:
         while not stop.is_set():
             row = connection.execute("SELECT min(position) FROM projection_positions").fetchone()
             seen.append((int(row[0] or 0) if row else 0, time.perf_counter()))

@@ -14,27 +14,25 @@ two trees, run it from each alternately: the worker processes are the tree's own
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import api_server, fresh_database, load
+from benchmarks.harness import api_server, fresh_database, load, process_cpu
 from benchmarks.rest import CONNECTIONS, _import_body, _listed_ids, _setup
 
 SECONDS = 8.0
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_seconds(pids: list[str]) -> float:
-    total = 0
+    """The CPU seconds these processes have used so far (those gone count nothing)."""
+    total = 0.0
     for pid in pids:
-        stat = Path(f"/proc/{pid}/stat")
-        if stat.exists():
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            total += process_cpu(int(pid))
+    return total
 
 
 def _api_processes(port: str) -> list[str]:

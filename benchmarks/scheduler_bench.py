@@ -30,7 +30,7 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, percentile
+from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, libpq_url, percentile
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
 from domain.case import Case
@@ -152,7 +152,7 @@ def clear_due_at_once(count: int = 10_000) -> Figure:
 def pad_index(settings: SchedulerSettings, count: int) -> None:
     """Pending deadlines far in the future, written straight into the index (fast to make;
     the scheduler reads them exactly as if the log had put them there)."""
-    url = "postgresql://" + settings.database_url.split("://", 1)[1]
+    url = libpq_url(settings.database_url)
     with psycopg.connect(url) as db, db.cursor() as cursor:
         due = datetime(2100, 1, 1, tzinfo=UTC)
         with cursor.copy(
@@ -222,7 +222,7 @@ def lateness_at_100_per_second(seconds: int = 20, rate: int = 100) -> Figure:
     due = [first + timedelta(seconds=i / rate) for i in range(seconds * rate)]
     with database() as settings:
         seed(settings, due)
-        url = "postgresql://" + settings.database_url.split("://", 1)[1]
+        url = libpq_url(settings.database_url)
         env = {**os.environ, "REDRESS_DATABASE_URL": settings.database_url}
         with open(ROOT / "benchmarks" / "results" / "scheduler.log", "wb") as log:
             scheduler = subprocess.Popen(

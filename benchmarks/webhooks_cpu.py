@@ -45,7 +45,7 @@ from typing import Any
 import aiohttp
 import psycopg
 
-from benchmarks.harness import free_port, load_average, process_cpu, thread_cpu
+from benchmarks.harness import free_port, libpq_url, load_average, process_cpu, thread_cpu
 from benchmarks.webhooks_bench import (
     RESULTS,
     _signed_post_rate,
@@ -116,15 +116,11 @@ def split(raw: Path) -> dict[str, int]:
     return dict(found.most_common())
 
 
-def postgres_url(settings: NotifierSettings) -> str:
-    return "postgresql://" + settings.database_url.split("://", 1)[1]
-
-
 @contextlib.contextmanager
 def fan_out_held(settings: NotifierSettings) -> Iterator[psycopg.Connection[Any]]:
     """The notifier's tracked position locked in an open transaction: its fan-out waits at
     its first step until the transaction ends (`release`)."""
-    with psycopg.connect(postgres_url(settings)) as connection:
+    with psycopg.connect(libpq_url(settings.database_url)) as connection:
         connection.execute(
             "INSERT INTO projection_positions (name, position) VALUES ('notifier', 0) "
             "ON CONFLICT DO NOTHING"
@@ -138,7 +134,7 @@ def fan_out_held(settings: NotifierSettings) -> Iterator[psycopg.Connection[Any]
 def wait_for_count(settings: NotifierSettings, query: str, count: int, timeout: float) -> None:
     """Until `query` (one count) reaches `count`; RuntimeError after `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    with psycopg.connect(postgres_url(settings), autocommit=True) as connection:
+    with psycopg.connect(libpq_url(settings.database_url), autocommit=True) as connection:
         while True:
             row = connection.execute(query).fetchone()
             found = row[0] if row else 0
@@ -195,7 +191,7 @@ def sampled(pid: int, out: Path, enabled: bool) -> Iterator[None]:
 
 
 def attempt_summary(settings: NotifierSettings) -> dict[str, Any]:
-    with psycopg.connect(postgres_url(settings), autocommit=True) as connection:
+    with psycopg.connect(libpq_url(settings.database_url), autocommit=True) as connection:
         rows = connection.execute(
             "SELECT coalesce(error, 'ok'), count(*), min(at), max(at) FROM webhook_attempts "
             "GROUP BY 1"
@@ -249,7 +245,7 @@ def one_run(n: int, profile: bool, custom_plans: bool = False) -> dict[str, Any]
     expected = CASES * (MESSAGES + 1)
     with world() as (settings, app):
         if custom_plans:
-            with psycopg.connect(postgres_url(settings), autocommit=True) as connection:
+            with psycopg.connect(libpq_url(settings.database_url), autocommit=True) as connection:
                 connection.execute(
                     "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = "
                     "force_custom_plan', current_database()); END $$"
