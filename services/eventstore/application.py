@@ -34,7 +34,12 @@ from services.eventstore import bulk_get
 from services.eventstore.group_commit import GroupCommit
 from services.eventstore.recorders import ReadVersions
 from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL, Keyring, KeyRow
-from services.eventstore.transcodings import CalendarAsDict, DeadlineAsDict, SealedAsToken
+from services.eventstore.transcodings import (
+    ORJSON_TRANSCODER,
+    CalendarAsDict,
+    DeadlineAsDict,
+    SealedAsToken,
+)
 from services.idempotent_outcomes import Outcome
 
 SNAPSHOT_INTERVAL = 100
@@ -58,8 +63,8 @@ class EventStoreApplication(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         env = {
             "IS_SNAPSHOTTING_ENABLED": "y",
-            # Writes sealed personal data as its ciphertext (domain.sealing).
-            "TRANSCODER_TOPIC": "services.eventstore.transcodings:SealingTranscoder",
+            # Writes sealed personal data as its ciphertext (domain.sealing); reads with orjson.
+            "TRANSCODER_TOPIC": ORJSON_TRANSCODER,
             **(env or {}),
         }
         super().__init__(env=env)

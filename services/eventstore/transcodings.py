@@ -87,8 +87,10 @@ class OrjsonTranscoder(SealingTranscoder):
     `{"_type_": name, "_data_": data}` objects back into values, innermost first, as the
     standard decoder's object hook does. Encoding, and so the stored format, is unchanged.
 
-    JSON that orjson refuses but the standard module reads (NaN, integers beyond 64 bits) is
-    handed to the standard decoder.
+    JSON that orjson refuses but the standard module reads (NaN, Infinity) is handed to the
+    standard decoder, and so is JSON with an integer beyond 64 bits, which orjson does not
+    refuse but reads as a float: any float of that size sends the document there (a float
+    written as such reads the same either way).
     """
 
     def __init__(self) -> None:
@@ -102,9 +104,9 @@ class OrjsonTranscoder(SealingTranscoder):
     def decode(self, data: bytes) -> Any:
         try:
             parsed = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            return self._revive(parsed) if type(parsed) is dict else self._revive_item(parsed)
+        except (orjson.JSONDecodeError, _MaybeBigInteger):
             return super().decode(data)
-        return self._revive(parsed) if type(parsed) is dict else self._revive_item(parsed)
 
     def _revive(self, obj: dict[str, Any]) -> Any:
         """`obj` with its typed values revived, or the value it stands for."""
@@ -114,6 +116,8 @@ class OrjsonTranscoder(SealingTranscoder):
                 obj[key] = self._revive_leaf(item) if len(item) == 2 else self._revive(item)
             elif kind is list:
                 obj[key] = self._revive_item(item)
+            elif kind is float and not -_BIG < item < _BIG:
+                raise _MaybeBigInteger
         if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
             return self._decode_obj(obj)
         return obj
@@ -135,8 +139,22 @@ class OrjsonTranscoder(SealingTranscoder):
                 kind = type(element)
                 if kind is dict or kind is list:
                     item[index] = self._revive_item(element)
+                elif kind is float and not -_BIG < element < _BIG:
+                    raise _MaybeBigInteger
+        elif type(item) is float and not -_BIG < item < _BIG:
+            raise _MaybeBigInteger
         return item
 
 
-# For TRANSCODER_TOPIC: the roles that read much of the log (projector, scheduler) decode faster.
+# orjson reads integers in [-2**63, 2**64) as int, and any other as the nearest float, whose
+# magnitude is then at least 2**63.
+_BIG = float(2**63)
+
+
+class _MaybeBigInteger(Exception):
+    """A float that may have been written as an integer beyond 64 bits."""
+
+
+# For TRANSCODER_TOPIC: every process's (services.eventstore.application). Reading a case's
+# history, a sweep's cases or the log for the projector is mostly decoding.
 ORJSON_TRANSCODER = f"{__name__}:{OrjsonTranscoder.__qualname__}"

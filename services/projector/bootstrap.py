@@ -12,7 +12,6 @@ from services.application import Redress
 from services.bootstrap import open_redress
 from services.db import sync_engine
 from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
-from services.eventstore.transcodings import ORJSON_TRANSCODER
 from services.settings import Settings
 
 
@@ -25,10 +24,8 @@ class Plumbing:
 @contextmanager
 def plumbing(settings: Settings) -> Iterator[Plumbing]:
     """The log and the read-model database; their connections are closed afterwards."""
-    # The projector only reads the log: its events decode with orjson (the stored format is
-    # the library's, unchanged).
     # Read models copy no personal text: sealed values are not unsealed (no key lookups).
-    app = open_redress(settings, {"TRANSCODER_TOPIC": ORJSON_TRANSCODER, SUBJECT_KEYS_UNSEAL: "no"})
+    app = open_redress(settings, {SUBJECT_KEYS_UNSEAL: "no"})
     engine = sync_engine(settings, app.connection_pool)
     try:
         yield Plumbing(app, engine)

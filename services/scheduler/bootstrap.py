@@ -13,7 +13,6 @@ from services.bootstrap import open_redress
 from services.db import sync_engine
 from services.eventstore.application import EventStoreApplication
 from services.eventstore.subject_keys import SUBJECT_KEYS_UNSEAL
-from services.eventstore.transcodings import ORJSON_TRANSCODER
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.sweeper import Sweeper
 from services.scheduler.wakeup import IN_PROCESS, PostgresWakeup, SqliteWakeup, Wakeup
@@ -37,10 +36,9 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
 def open_application(settings: SchedulerSettings, *, unseal: bool = True) -> Redress:
     """The application, with room in the process's psycopg pool for every firing thread (each
     reads its cases), beside the group commit's writer and the claim's transaction (SQLAlchemy
-    borrows it). Events decode with orjson (the stored format is the library's, unchanged): a
-    sweep reads every case it fires and every event the firings wrote. `unseal=False`:
-    personal data is not unsealed (no key lookups) for a role that reads none."""
-    env = {"TRANSCODER_TOPIC": ORJSON_TRANSCODER, SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
+    borrows it). `unseal=False`: personal data is not unsealed (no key lookups) for a role
+    that reads none."""
+    env = {SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
     if not settings.is_sqlite:
         env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
     return open_redress(settings, env)
