@@ -45,6 +45,7 @@ from services.case_api.routes import (
 )
 from services.case_api.settings import ApiSettings
 from services.case_api.strict_json import RefuseDuplicateKeys
+from services.collector import freeze_startup
 from services.db import async_engine, sync_engine
 from services.eventstore.tables import events_table
 from services.observability import RequestLog, configure_logging
@@ -208,4 +209,6 @@ def worker_app() -> FastAPI:
     """The app in a worker process of `redress api --workers N` (settings from the env)."""
     settings = ApiSettings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    freeze_startup()
+    return app

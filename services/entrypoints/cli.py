@@ -148,6 +148,7 @@ def _run_api(
     import uvicorn
 
     from services.case_api.app import create_app
+    from services.collector import freeze_startup
     from services.entrypoints.api_workers import GRACE_SECONDS, KEEP_ALIVE_SECONDS, serve
     from services.observability import configure_logging
 
@@ -158,6 +159,7 @@ def _run_api(
         return
     app = create_app(settings)
     internal = _serve_internal(app, host, settings.metrics_port)
+    freeze_startup()  # `serve`: the roles started before the API was built
     try:
         uvicorn.run(
             app,

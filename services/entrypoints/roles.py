@@ -13,6 +13,7 @@ import signal
 import threading
 from typing import Protocol
 
+from services.collector import freeze_startup
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def until_signalled(role: Role, banner: str | None = None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     role.start()
+    freeze_startup()
     if banner is not None:
         print(banner, flush=True)
     try:
