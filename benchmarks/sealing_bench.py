@@ -8,6 +8,9 @@
   check) on a 300-event case, from a fresh application opened as that command opens it
   (`open_for_command`: nothing cached, the key looked up), a sealed case vs one filed with
   sealing off; median of 15. Target: ≤ 1.10× unsealed.
+- audit through the API, as the rest section's audit figure is measured (the history, then
+  the state at half the case's versions, median of 20 from one client), on the same two
+  cases, read by `redress api` in turn. Target: ≤ 1.10× unsealed.
 
 On PostgreSQL (REDRESS_BENCH_POSTGRES). python -m benchmarks --only sealing, or
 python -m benchmarks.sealing_bench
@@ -26,7 +29,9 @@ from itertools import count
 from typing import Any
 from uuid import UUID
 
-from benchmarks.harness import Figure, fresh_database
+import httpx
+
+from benchmarks.harness import Figure, admin_post, api_server, fresh_database
 from domain.actors import Actor, By
 from domain.filing import Order
 from services.application import NewCase, Redress
@@ -37,6 +42,7 @@ from services.settings import Settings
 SECTION = "sealing"
 THREADS, FILINGS, ROUNDS = 8, 400, 5
 AUDIT_EVENTS, AUDITS = 300, 15
+FIRST_READS = 6  # pairs of cases read once each through the API
 ADMIN = Actor("admin", "bench")
 _consumers = count()
 
@@ -122,10 +128,7 @@ def _audit_seconds(url: str, case_id: UUID) -> float:
     return elapsed
 
 
-def _audit_figure(url: str) -> Figure:
-    app = _app(url)
-    sealed_case, plain_case = _long_case(app, sealed=True), _long_case(app, sealed=False)
-    app.close()
+def _audit_figure(url: str, sealed_case: UUID, plain_case: UUID) -> Figure:
     sealed: list[float] = []
     plain: list[float] = []
     for run in range(AUDITS):
@@ -146,9 +149,64 @@ def _audit_figure(url: str) -> Figure:
     )
 
 
+def _api_audit_seconds(client: httpx.Client, case_id: UUID) -> float:
+    started = time.perf_counter()
+    history = client.get(f"/v1/cases/{case_id}/history")
+    past = client.get(f"/v1/cases/{case_id}", params={"version": AUDIT_EVENTS // 2})
+    elapsed = time.perf_counter() - started
+    assert history.status_code == past.status_code == 200
+    return elapsed
+
+
+def _api_audit_figure(url: str, pair: tuple[UUID, UUID], fresh: list[tuple[UUID, UUID]]) -> Figure:
+    """Repeated reads of `pair` (sealed, unsealed), as the rest section measures; and the
+    first read of each case of `fresh`, which nothing was cached for (median of each kind)."""
+    repeated: dict[UUID, list[float]] = {pair[0]: [], pair[1]: []}
+    first: dict[bool, list[float]] = {True: [], False: []}  # sealed?
+    with api_server(url) as api:
+        token = admin_post(api, "/v1/api-keys", {"role": "staff", "subject": "bench"})["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=api, headers=headers, timeout=60) as client:
+            for n, (sealed_case, plain_case) in enumerate(fresh):
+                order = [(True, sealed_case), (False, plain_case)]
+                for sealed, case_id in order if n % 2 else order[::-1]:  # each first as often
+                    first[sealed].append(_api_audit_seconds(client, case_id))
+            for run in range(AUDITS + 5):  # the first five rounds are not counted
+                for case_id in pair if run % 2 else pair[::-1]:
+                    seconds = _api_audit_seconds(client, case_id)
+                    if run >= 5:
+                        repeated[case_id].append(seconds)
+    value, baseline = (statistics.median(repeated[case_id]) for case_id in pair)
+    cold = {sealed: round(statistics.median(first[sealed]) * 1000, 1) for sealed in first}
+    return Figure(
+        SECTION,
+        f"audit of a {AUDIT_EVENTS}-event case through the API (history, state at a version), "
+        "sealed",
+        round(value * 1000, 2),
+        "ms",
+        baseline="the same case, unsealed",
+        baseline_value=round(baseline * 1000, 2),
+        target="≤ 1.10× unsealed",
+        met=value <= 1.10 * baseline,
+        extra={
+            "runs": AUDITS,
+            "first read of a case, sealed (ms)": cold[True],
+            "first read of a case, unsealed (ms)": cold[False],
+            "first reads": len(fresh),
+        },
+    )
+
+
 def run() -> list[Figure]:
     with fresh_database("sealing") as url:
-        return [_filing_figure(url), _audit_figure(url)]
+        filings = _filing_figure(url)
+        app = _app(url)
+        pairs = [
+            (_long_case(app, sealed=True), _long_case(app, sealed=False))
+            for _ in range(1 + FIRST_READS)
+        ]
+        app.close()
+        return [filings, _audit_figure(url, *pairs[0]), _api_audit_figure(url, pairs[0], pairs[1:])]
 
 
 if __name__ == "__main__":
@@ -156,5 +214,6 @@ if __name__ == "__main__":
         ratio = figure.value / figure.baseline_value if figure.baseline_value else None
         print(
             f"{figure.name}: {figure.value} {figure.unit} vs {figure.baseline_value} "
-            f"({figure.baseline}) = {ratio:.3f}× target {figure.target} met={figure.met}"
+            f"({figure.baseline}) = {ratio:.3f}× target {figure.target} met={figure.met} "
+            f"{figure.extra}"
         )
