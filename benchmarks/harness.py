@@ -8,6 +8,7 @@ share the server's interpreter.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -81,6 +82,22 @@ def fresh_database(prefix: str = "bench") -> Iterator[str]:
     finally:
         with psycopg.connect(SERVER_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def collector_of_a_role() -> Iterator[None]:
+    """The garbage collector as a long-running role sets it once started (services.collector:
+    what the process holds frozen, the young collected less often), for a role measured in
+    the bench's own process; the bench's settings come back afterwards."""
+    from services.collector import freeze_startup
+
+    threshold = gc.get_threshold()
+    freeze_startup()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def free_port() -> int:

@@ -30,7 +30,15 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from benchmarks.harness import ROOT, VENV_BIN, Figure, fresh_database, libpq_url, percentile
+from benchmarks.harness import (
+    ROOT,
+    VENV_BIN,
+    Figure,
+    collector_of_a_role,
+    fresh_database,
+    libpq_url,
+    percentile,
+)
 from domain.actors import Actor, By
 from domain.calendar import BusinessCalendar
 from domain.case import Case
@@ -127,7 +135,7 @@ def clear_due_at_once(count: int = 10_000) -> Figure:
     now = datetime.now(UTC)
     with database() as settings:
         seed(settings, [now - timedelta(minutes=5)] * count)
-        with bootstrap.sweeper(settings) as sweeper:
+        with bootstrap.sweeper(settings) as sweeper, collector_of_a_role():
             started = time.perf_counter()
             report = sweeper.run_due(now)
             elapsed = time.perf_counter() - started
