@@ -8,6 +8,15 @@ same transaction, after taking the events table's lock, so no store event can co
 the check and the case's own commit. A mismatch records nothing and raises `StaleRead`; the
 caller reads again and retries. Installed through the library's APPLICATION_RECORDER_TOPIC.
 
+On PostgreSQL the whole commit is one statement: a call of the events table's function
+(migrations/versions/0013_commit_function.py) that takes the library's lock, checks the
+versions, notifies the log's listeners and writes the events, their keys and their answers.
+On the pool's autocommit connection the call is its own transaction, in one round trip;
+through the library's pipeline (BEGIN, lock, check, NOTIFY, inserts, updates, COMMIT) the
+writer thread waited on the socket about 16 times a commit, and must win the GIL back after
+each wait from the busy request threads. A table without such a function (another
+application's, or a database not yet migrated) still commits through the pipeline.
+
 The PostgreSQL recorder also recognises its own commit. The library retries an insert whose
 connection broke; if the break came after the commit but before its acknowledgement (the
 server stopped at that moment), the retry meets its own rows and fails as a conflict. Those
@@ -30,16 +39,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing import postgres
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from eventsourcing.utils import Environment, EnvType, strtobool
+from eventsourcing.utils import Environment, EnvType, retry, strtobool
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.eventstore.subject_keys import INSERT_KEY, INSERT_KEYS, key_columns
+from services.eventstore.subject_keys import INSERT_KEY, INSERT_KEYS, KeyRow, key_columns
 from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
@@ -53,6 +68,16 @@ class StaleRead(IntegrityError):
 def _check(expected: ReadVersions, current: Mapping[UUID, int]) -> None:
     if stale := [str(k) for k, version in expected.items() if current.get(k, 0) != version]:
         raise StaleRead(f"changed since read: {', '.join(stale)}")
+
+
+def _refuse_own_reads(expected: ReadVersions, stored_events: Sequence[StoredEvent]) -> None:
+    if any(e.originator_id in expected for e in stored_events):
+        raise StaleRead("an aggregate read is changed in the same commit")
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    """`rows` as `width` lists, one per column (empty ones when there is no row)."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
 
 
 # The latest version of each of these aggregates.
@@ -82,6 +107,16 @@ INSERT_ROWS_AND_KEYS = "WITH keys AS (" + INSERT_KEYS + ") " + INSERT_ROWS
 
 _SETTLE_PG = SETTLE.replace("?", "%s")
 
+# The whole commit in one statement: the function migration 0013_commit_function makes for the
+# events table (`{table}_commit`), called with every row as columns of binary arrays.
+COMMIT = (
+    "SELECT id FROM {function}(%b::int, %b::uuid[], %b::bigint[], "
+    "%b::uuid[], %b::bigint[], %b::text[], %b::bytea[], "
+    "%b::text[], %b::text[], %b::text[], %b::bytea[], %b::timestamptz[], "
+    "%b::int[], %b::text[], %b::text[], %b::text[], %b::text[]) AS id"
+)
+STALE_READ_SQLSTATE = "RD001"  # what the function raises when a version read has moved
+
 
 class PostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -94,12 +129,22 @@ class PostgresRecorder(PostgresApplicationRecorder):
         self._insert_rows = SQL(INSERT_ROWS).format(table=table)
         self._insert_rows_and_keys = SQL(INSERT_ROWS_AND_KEYS).format(table=table)
         self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+        self._function_name = f"{self.datastore.schema}.{self.events_table_name}_commit"
+        function = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(f"{self.events_table_name}_commit")
+        )
+        self._commit = SQL(COMMIT).format(function=function)
+        self._has_function: bool | None = None  # looked up on the first insert
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         try:
-            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            ids: Sequence[int] | None
+            if stored_events and self._commits_in_one_statement():
+                ids = self._insert_in_one_statement(stored_events, **kwargs)
+            else:
+                ids = super().insert_events(stored_events, **kwargs)
             return ids
         except StaleRead:
             raise
@@ -108,6 +153,52 @@ class PostgresRecorder(PostgresApplicationRecorder):
                 raise
             log.warning("an insert retried after a lost acknowledgement had been recorded")
             return ids
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _commits_in_one_statement(self) -> bool:
+        """Whether the database has this table's commit function. Redress's events table has
+        it once migrated; any other table (a benchmark's library application) commits through
+        the library's pipeline, as does a database not yet migrated."""
+        if self._has_function is None:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute("SELECT to_regproc(%s) IS NOT NULL AS found", (self._function_name,))
+                row = curs.fetchone()
+            self._has_function = bool(row and row["found"])
+            if not self._has_function:
+                log.info("no %s: commits go through the pipeline", self._function_name)
+        return self._has_function
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_in_one_statement(
+        self,
+        stored_events: Sequence[StoredEvent],
+        read_versions: ReadVersions | None = None,
+        subject_keys: Sequence[KeyRow] = (),
+        outcomes: Sequence[Outcome] = (),
+        **_: Any,
+    ) -> list[int]:
+        """The commit function's call, on the pool's autocommit connection: its own
+        transaction, in one round trip. A stale read raises StaleRead, a taken (aggregate,
+        version) the library's IntegrityError; either way nothing is recorded."""
+        expected = read_versions or {}
+        _refuse_own_reads(expected, stored_events)
+        events = [(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
+        params = [
+            self.datastore.lock_timeout,
+            list(expected),
+            list(expected.values()),
+            *_columns(events, 4),
+            *_columns(subject_keys, 5),
+            *_columns([o.row() for o in outcomes], 5),
+        ]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            try:
+                curs.execute(self._commit, params, prepare=True)
+            except psycopg.Error as failure:
+                if failure.sqlstate == STALE_READ_SQLSTATE:
+                    raise StaleRead(failure.diag.message_primary) from None
+                raise
+            return [row["id"] for row in curs.fetchall()]
 
     def _recorded_already(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The notification ids of these very events if they are stored already, else None."""
@@ -130,8 +221,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         expected: ReadVersions | None = kwargs.get("read_versions")
-        if expected and any(e.originator_id in expected for e in stored_events):
-            raise StaleRead("an aggregate read is changed in the same commit")
+        if expected:
+            _refuse_own_reads(expected, stored_events)
         # As the library does: the table's lock, so that no reader of the log passes over an
         # id that commits later.
         self._lock_table(curs)
