@@ -9,6 +9,7 @@ on the crashing process's PYTHONPATH wraps the service layer's use cases.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,10 @@ def test_a_retry_after_a_crash_between_commit_and_reply_gets_the_original_answer
     store_id = next(s for s, platform in world.stores if platform == "biggrey")
 
     def crash_then_retry(path: str, body: dict[str, Any], key: str) -> httpx.Response:
-        crashing = processes.api(PYTHONPATH=str(tmp_path / "crash"))
+        # Before, not instead of, the inherited path: a checkout run with PYTHONPATH (a git
+        # worktree beside an editable install) must crash its own code.
+        inherited = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+        crashing = processes.api(PYTHONPATH=os.pathsep.join([str(tmp_path / "crash"), *inherited]))
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
         with pytest.raises(httpx.TransportError):  # the process died before it answered
             httpx.post(f"{crashing.url}{path}", json=body, headers=headers, timeout=60)
