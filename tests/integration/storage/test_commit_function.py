@@ -6,7 +6,6 @@ nothing on SQLite)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,7 +17,6 @@ from alembic.config import Config
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from sqlalchemy import create_engine, text
 
-from services.bootstrap import open_redress
 from services.db import MIGRATIONS, migrate
 from services.eventstore.recorders import PostgresRecorder, StaleRead
 from services.eventstore.subject_keys import KeyRow
@@ -27,16 +25,6 @@ from services.settings import Settings
 
 NOW = datetime(2026, 12, 6, 9, tzinfo=UTC)
 FUNCTION = "public.redress_events_commit"
-
-
-@pytest.fixture
-def recorder(postgres_database: str) -> Iterator[PostgresRecorder]:
-    settings = Settings(database_url=postgres_database)
-    migrate(settings)
-    app = open_redress(settings)
-    assert isinstance(app.recorder, PostgresRecorder)
-    yield app.recorder
-    app.close()
 
 
 def _query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -5,26 +5,12 @@ attempt would have, and a different event at the same version is still a conflic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from services.bootstrap import open_redress
-from services.db import migrate
 from services.eventstore.recorders import PostgresRecorder
-from services.settings import Settings
-
-
-@pytest.fixture
-def recorder(postgres_database: str) -> Iterator[PostgresRecorder]:
-    settings = Settings(database_url=postgres_database)
-    migrate(settings)
-    app = open_redress(settings)
-    assert isinstance(app.recorder, PostgresRecorder)
-    yield app.recorder
-    app.close()
 
 
 def _events(originator: object, *states: bytes) -> list[StoredEvent]:
