@@ -6,7 +6,8 @@ object, so each one stalls every request of its worker.
 `redress api --workers 2` on a fresh database, set up as `benchmarks.tails` does; each worker
 logs each full collection (`gc.callbacks`, installed by a sitecustomize module on the
 workers' PYTHONPATH, ahead of the tree under test). For each rate: the tails line, then the
-full collections the workers ran while it was offered, with their durations.
+full collections the workers ran while it was offered, with their durations; at the end,
+each process's peak memory.
 
     python -m benchmarks.gc_pauses [RATE ...]      (default: 420 560)
 
@@ -62,6 +63,16 @@ def _full_collections(folder: Path, pids: list[str], since: float, until: float)
     return durations
 
 
+def _peak_memory_mb(pids: list[str]) -> list[int]:
+    """Each process's peak resident memory so far (VmHWM), in MB."""
+    peaks = []
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) // 1024)
+    return peaks
+
+
 def main() -> None:
     rates = [float(r) for r in sys.argv[1:]] or list(RATES)
     with tempfile.TemporaryDirectory() as scratch:
@@ -82,6 +93,8 @@ def main() -> None:
                 pauses = _full_collections(folder, workers, since, time.time())
                 shown = ", ".join(f"{ms:.0f} ms" for ms in sorted(pauses, reverse=True))
                 print(f"    full collections in the workers meanwhile: {len(pauses)} {shown}")
+            peaks = ", ".join(f"{mb} MB" for mb in _peak_memory_mb(workers))
+            print(f"    peak memory of each process: {peaks}")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,17 @@
 A full collection walks every object that may be in a reference cycle, holding the
 interpreter lock, so every request in the process waits for it. An API worker holds about
 190,000 such objects made at start-up (modules, routes, pydantic's schemas): walking them
-took 50 ms idle and 90 to 270 ms under load. At the default thresholds each worker ran five
-to nine of them in 25 s at 420 to 560 filings/s, because collecting every 700 new objects
+took 50 ms idle and about 100 ms under load. At the default thresholds a worker ran one
+about every 8 s at 420 filings/s, because collecting the young every 700 new objects
 promotes the objects of requests still in flight, which later die in the oldest generation
-and so count toward its next full collection. The POST p99 was 36 ms at 420/s and 122 ms at
-560/s (`python -m benchmarks.tails post 420 560`, 2026-12-06).
+and so count toward its next full collection.
 
 So once a process is set up, what it holds is frozen (`gc.freeze`: collections no longer walk
 it, as the gc module's documentation advises for servers), and the youngest generation is
-collected every 50,000 new objects instead of 700: a request's objects die young. In the same
-run no full collection happened after start-up, the p99 was 14 ms and 20 ms, and each worker's
-peak memory was 136 MB against 176 to 185 MB. Cycles are still collected, as before, in the
-young generations where they form.
+collected every 50,000 new objects instead of 700: a request's objects die young. Cycles are
+still collected, as before, in the young generations where they form. The figures, before
+and after (no full collection while serving, the POST p99 at 420/s from 37 to 67 ms down to
+7 ms): the README's fifth pass, `python -m benchmarks.gc_pauses`.
 """
 
 from __future__ import annotations
