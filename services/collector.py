@@ -12,7 +12,7 @@ So once a process is set up, what it holds is frozen (`gc.freeze`: collections n
 it, as the gc module's documentation advises for servers), and the youngest generation is
 collected every 50,000 new objects instead of 700: a request's objects die young. Cycles are
 still collected, as before, in the young generations where they form. The figures, before
-and after (no full collection while serving, the POST p99 at 420/s from 37 to 67 ms down to
+and after (no full collection while serving, the POST p99 at 420/s from 11 to 67 ms down to
 7 ms): the README's fifth pass, `python -m benchmarks.gc_pauses`.
 """
 
