@@ -54,7 +54,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.eventstore.subject_keys import INSERT_KEY, INSERT_KEYS, KeyRow, key_columns
+from services.eventstore.subject_keys import INSERT_KEY, INSERT_KEYS, KeyRow
 from services.idempotent_outcomes import SETTLE, Outcome
 
 ReadVersions = Mapping[UUID, int]
@@ -76,8 +76,15 @@ def _refuse_own_reads(expected: ReadVersions, stored_events: Sequence[StoredEven
 
 
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
-    """`rows` as `width` lists, one per column (empty ones when there is no row)."""
+    """`rows` as `width` lists, one per column (empty ones when there is no row): the
+    parameters of a statement that inserts from `unnest` of arrays."""
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+
+
+def _event_columns(stored_events: Sequence[StoredEvent]) -> list[list[Any]]:
+    """The events as INSERT_ROWS's four columns (id, version, topic, state)."""
+    rows = [(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
+    return _columns(rows, 4)
 
 
 # The latest version of each of these aggregates.
@@ -182,12 +189,11 @@ class PostgresRecorder(PostgresApplicationRecorder):
         version) the library's IntegrityError; either way nothing is recorded."""
         expected = read_versions or {}
         _refuse_own_reads(expected, stored_events)
-        events = [(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
         params = [
             self.datastore.lock_timeout,
             list(expected),
             list(expected.values()),
-            *_columns(events, 4),
+            *_event_columns(stored_events),
             *_columns(subject_keys, 5),
             *_columns([o.row() for o in outcomes], 5),
         ]
@@ -233,15 +239,10 @@ class PostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self._latest_versions, (list(expected),), prepare=True)
             _check(expected, {row["originator_id"]: row["version"] for row in curs.fetchall()})
         curs.execute(self._notify)  # as the library does: a notice to the log's listeners
-        rows = [
-            [e.originator_id for e in stored_events],
-            [e.originator_version for e in stored_events],
-            [e.topic for e in stored_events],
-            [e.state for e in stored_events],
-        ]
+        rows = _event_columns(stored_events)
         # The library reads the inserted ids from `curs`.
         if keys := kwargs.get("subject_keys"):  # the keys the events are sealed under
-            curs.execute(self._insert_rows_and_keys, key_columns(keys) + rows, prepare=True)
+            curs.execute(self._insert_rows_and_keys, _columns(keys, 5) + rows, prepare=True)
         else:
             curs.execute(self._insert_rows, rows, prepare=True)
         if outcomes := kwargs.get("outcomes"):

@@ -65,11 +65,6 @@ INSERT_KEYS = (
 )
 
 
-def key_columns(rows: Sequence[KeyRow]) -> list[list[Any]]:
-    """INSERT_KEYS's parameters: `rows` as columns."""
-    return [list(column) for column in zip(*rows, strict=True)]
-
-
 class _RandomPool(threading.local):
     """This thread's unused bytes of one `os.urandom` call."""
 
