@@ -74,6 +74,11 @@ class _WatchingThread:
         if self._thread is not None:
             self._thread.join()
 
+    def wait_ready(self, timeout: float) -> bool:
+        """True once writes from then on wake (PostgreSQL: LISTEN is in place; SQLite: the
+        first version is read). Tests wait for it before writing."""
+        return self._ready.wait(timeout)
+
     def _run(self, on_wake: OnWake) -> None:
         raise NotImplementedError
 
@@ -86,10 +91,6 @@ class PostgresWakeup(_WatchingThread):
     def __init__(self, conninfo: str, channel: str, backoff: Backoff = Backoff()) -> None:
         super().__init__()
         self.conninfo, self.channel, self.backoff = conninfo, channel, backoff
-
-    def wait_listening(self, timeout: float) -> bool:
-        """True once LISTEN is in place (tests wait for it before writing)."""
-        return self._ready.wait(timeout)
 
     def _run(self, on_wake: OnWake) -> None:
         attempt = 0
@@ -129,10 +130,6 @@ class SqliteWakeup(_WatchingThread):
     def __init__(self, path: Path, every: float = 0.02) -> None:
         super().__init__()
         self.path, self.every = path, every
-
-    def wait_watching(self, timeout: float) -> bool:
-        """True once the first version is read: commits from then on wake (for tests)."""
-        return self._ready.wait(timeout)
 
     def _run(self, on_wake: OnWake) -> None:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)

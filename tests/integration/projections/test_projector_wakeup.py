@@ -42,7 +42,7 @@ def test_a_committed_event_wakes_the_projector_before_its_next_poll(h: Harness) 
     try:
         eventually(lambda: not behind(engine, h.app, PROJECTIONS))  # the first pass
         if isinstance(wakeup, PostgresWakeup):
-            assert wakeup.wait_listening(30)
+            assert wakeup.wait_ready(30)
         h.submit("biggrey", "warranty_claim", local("2025-03-03 10:00", "Europe/London"))
         eventually(lambda: not behind(engine, h.app, PROJECTIONS))
     finally:

@@ -48,7 +48,7 @@ def test_a_case_whose_deadline_is_already_due_wakes_the_scheduler(h: Harness) ->
     try:
         eventually(lambda: runner.sweeps >= 1)
         if isinstance(wakeup, PostgresWakeup):
-            assert wakeup.wait_listening(30)
+            assert wakeup.wait_ready(30)
         case_id = h.submit("biggrey", "warranty_claim", SUBMITTED)
         eventually(lambda: len(h.events(case_id)) == 2)
     finally:

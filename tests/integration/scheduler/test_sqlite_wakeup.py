@@ -59,7 +59,7 @@ def test_a_commit_through_another_connection_wakes_it_and_a_read_does_not(
     wakeup = SqliteWakeup(database)
     wakeup.start(wakes.release)
     try:
-        assert wakeup.wait_watching(30)
+        assert wakeup.wait_ready(30)
         _read(database)
         commit(database)
         assert wakes.acquire(timeout=30)
@@ -73,7 +73,7 @@ def test_ring_on_commits_rings_the_in_process_bell_on_sqlite(database: Path) -> 
     IN_PROCESS.start(woken.set)
     try:
         with ring_on_commits(Settings(database_url=f"sqlite:///{database}")) as watcher:
-            assert watcher is not None and watcher.wait_watching(30)
+            assert watcher is not None and watcher.wait_ready(30)
             _commit_in_another_process(database)
             assert woken.wait(30)
     finally:
