@@ -184,42 +184,6 @@ def case_state(case: Case) -> dict[str, Any]:
     """The case as `CasePublic` defines it (plain data: serialised without pydantic, whose
     validation would double the cost of the hottest read)."""
     return {name: read(case) for name, read in _READERS}
-    return {
-        "id": str(case.id),
-        "platform": case.platform,
-        "policy_version": case.policy_version,
-        "store_id": case.store_id,
-        "consumer_id": case.consumer_id,
-        "subject_id": case.subject_id,
-        "kind": case.kind,
-        "status": case.status,
-        "version": case.version,
-        "order": case.order,
-        "description": case.description,
-        "language": case.language,
-        "fields": case.fields,
-        "certified_store": case.certified,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "deadlines": [d.as_dict() for d in case.deadlines],
-        "paused_deadlines": case.paused_deadlines,
-        "refunds": case.refunds,
-        "messages": [{**m, "id": m["id"], "translations": []} for m in case.messages],
-        "text_translations": {},
-        "reminders": case.reminders,
-        "warnings": case.warnings,
-        "consumer_may_close": case.consumer_may_close,
-        "last_decision": case.last_decision,
-        "refund_without_return": case.refund_without_return,
-        "return_shipment": case.return_shipment,
-        "return_received": case.return_received,
-        "resolution": case.resolution,
-        "escalated": case.escalated,
-        "proposal": case.proposal,
-        "ruling": case.ruling,
-        "settlement": case.settlement,
-        "head_hash": case.head_hash,
-    }
 
 
 def erased_keys(events: list[CaseEvent]) -> frozenset[str]:

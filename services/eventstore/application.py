@@ -76,6 +76,10 @@ class EventStoreApplication(Application[UUID]):
             ttl=float(env.get("SUBJECT_KEYS_TTL", "5")),
             unseal=env.get(SUBJECT_KEYS_UNSEAL, "yes") != "no",
         )
+        # Here, not in register_transcodings: the keyring needs the event store, which the
+        # library makes after the transcoder.
+        if isinstance(transcoder := self.mapper.transcoder, JSONTranscoder):
+            transcoder.register(SealedAsToken(self.keyring.unseal))
         self._listeners: list[Callable[[], None]] = []
         self._group_commit = GroupCommit(self._save_events)
 
@@ -199,8 +203,6 @@ class EventStoreApplication(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DeadlineAsDict())
         transcoder.register(CalendarAsDict())
-        # Bound late: the keyring needs the event store, made after the transcoder.
-        transcoder.register(SealedAsToken(lambda token: self.keyring.unseal(token)))
 
     def close(self) -> None:
         self._group_commit.close()

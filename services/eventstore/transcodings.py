@@ -54,13 +54,13 @@ class SealedAsToken(Transcoding):
     name = "sealed"
 
     def __init__(self, unseal: Callable[[str], Sealed]) -> None:
-        self._unseal = unseal
+        self.unseal = unseal
 
     def encode(self, obj: TokenBox) -> str:
         return obj.token
 
     def decode(self, data: str) -> Sealed:
-        return self._unseal(data)
+        return self.unseal(data)
 
 
 def _tokens(obj: Any) -> Any:
@@ -99,7 +99,10 @@ class OrjsonTranscoder(SealingTranscoder):
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
-        self._decoders[transcoding.name] = transcoding.decode
+        # A sealed value is read straight through the keyring: an audit decodes each of a
+        # case's sealed values several times over (services.application's reads).
+        decode = transcoding.unseal if isinstance(transcoding, SealedAsToken) else None
+        self._decoders[transcoding.name] = decode or transcoding.decode
 
     def decode(self, data: bytes) -> Any:
         try:
@@ -110,10 +113,18 @@ class OrjsonTranscoder(SealingTranscoder):
 
     def _revive(self, obj: dict[str, Any]) -> Any:
         """`obj` with its typed values revived, or the value it stands for."""
+        decoders = self._decoders
         for key, item in obj.items():  # assigning to existing keys is safe while iterating
             kind = type(item)
             if kind is dict:
-                obj[key] = self._revive_leaf(item) if len(item) == 2 else self._revive(item)
+                # The common case in short, with no call of its own: a typed value whose
+                # data is text (a time, an amount, a sealed value).
+                if len(item) == 2 and type(data := item.get("_data_")) is str:
+                    decoder = decoders.get(item.get("_type_"))
+                    if decoder is not None:
+                        obj[key] = decoder(data)
+                        continue
+                obj[key] = self._revive(item)
             elif kind is list:
                 obj[key] = self._revive_item(item)
             elif kind is float and not -_BIG < item < _BIG:
@@ -121,15 +132,6 @@ class OrjsonTranscoder(SealingTranscoder):
         if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
             return self._decode_obj(obj)
         return obj
-
-    def _revive_leaf(self, obj: dict[str, Any]) -> Any:
-        """The common case in short: a typed value whose data is text (a time, an amount)."""
-        data = obj.get("_data_")
-        if type(data) is str and "_type_" in obj:
-            decoder = self._decoders.get(obj["_type_"])
-            if decoder is not None:
-                return decoder(data)
-        return self._revive(obj)
 
     def _revive_item(self, item: Any) -> Any:
         if type(item) is dict:
