@@ -9,23 +9,37 @@ to build them in each worker, then each rate offered open loop for 8 s, from the
 
     python -m benchmarks.tails get [RATE ...]
     python -m benchmarks.tails post [RATE ...]
+    python -m benchmarks.tails floor [RATE ...]
+
+`floor`: each rate offered first to `benchmarks.floor_server` (the same HTTP stack in the same
+two processes, answering every request with one case's bytes and doing nothing else), then as
+`get` to the API: the tail of the machine, the load generator and the stack beside the API's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import api_server, fresh_database, load
+import httpx
+
+from benchmarks.harness import api_server, free_port, fresh_database, load
 from benchmarks.request_cpu import SECONDS, _api_processes, _cpu_seconds
 from benchmarks.rest import CONNECTIONS, _import_body, _listed_ids, _setup
 
-RATES = {"get": (1000, 1500, 2000, 2500, 3000), "post": (50, 100, 200, 300, 420)}
+RATES = {
+    "get": (1000, 1500, 2000, 2500, 3000),
+    "floor": (1500, 3000),
+    "post": (50, 100, 200, 300, 420),
+}
 
 
 def _postgres_pids() -> list[str]:
@@ -69,6 +83,31 @@ def _offered(url: str, token: str, workers: list[str], reads: list[str] | None, 
     )
 
 
+@contextlib.contextmanager
+def _floor_server(body: bytes) -> Iterator[tuple[str, list[str]]]:
+    """benchmarks.floor_server answering with `body`: its URL and its processes."""
+    port = free_port()
+    with tempfile.NamedTemporaryFile(suffix=".json") as file:
+        file.write(body)
+        file.flush()
+        command = [sys.executable, "-m", "benchmarks.floor_server", str(port), file.name]
+        server = subprocess.Popen(command, cwd=Path(__file__).parent.parent)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(url, timeout=1).status_code == 200:
+                        break
+                time.sleep(0.1)
+            children = subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+            ).stdout.split()
+            yield url, [str(server.pid), *children]
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
 def main() -> None:
     kind = sys.argv[1] if len(sys.argv) > 1 else "get"
     rates = [float(r) for r in sys.argv[2:]] or list(RATES[kind])
@@ -79,8 +118,18 @@ def main() -> None:
         reads = [f"/v1/cases/{case_id}" for case_id in _listed_ids(url, token)]
         load(url, method="GET", path="", paths=reads, token=token, seconds=SECONDS)  # build them
         print(f"{len(reads)} cases")
-        for rate in rates:
-            print(_offered(url, token, workers, reads if kind == "get" else None, rate), flush=True)
+        if kind != "floor":
+            for rate in rates:
+                offered = _offered(url, token, workers, reads if kind == "get" else None, rate)
+                print(offered, flush=True)
+            return
+        auth = {"Authorization": f"Bearer {token}"}
+        body = httpx.get(f"{url}{reads[0]}", headers=auth).content  # a case's answer, as is
+        with _floor_server(body) as (floor, floor_processes):
+            load(floor, method="GET", path="", paths=reads, token=token, seconds=2)  # warm up
+            for rate in rates:
+                print("floor " + _offered(floor, token, floor_processes, reads, rate), flush=True)
+                print("api   " + _offered(url, token, workers, reads, rate), flush=True)
 
 
 if __name__ == "__main__":
