@@ -169,6 +169,30 @@ def test_replicas_sign_each_position_once(world: World) -> None:
     assert signed == [EVERY * n for n in range(1, 6)]
 
 
+def test_a_step_worked_out_before_another_replica_stepped_is_worked_out_again(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step worked out without the lock (the batch folded, a checkpoint signed) is dropped
+    once another replica has moved the follower meanwhile: nothing is signed twice or from
+    stale heads."""
+    world.log_until(EVERY - 1)
+    world.checkpointer.run()  # the follower's row, with nothing to sign yet
+    world.log_until(2 * EVERY + 3)
+    late, first = world.signer(), world.signer()
+    stale = late._ahead()
+    assert stale is not None and [c["position"] for c in stale.checkpoints] == [EVERY, 2 * EVERY]
+
+    first.run()
+    world.log_until(3 * EVERY + 1)
+    monkeypatch.setattr(late, "_ahead", lambda: stale)  # as if worked out before first.run()
+    signed = late.run()
+
+    assert [c["position"] for c in signed] == [3 * EVERY]
+    assert [c["position"] for c in world.checkpoints()] == [EVERY, 2 * EVERY, 3 * EVERY]
+    result = world.audit_verify(world.keep(tmp_path / "kept.jsonl"))
+    assert result.exit_code == 0, result.output
+
+
 def test_the_file_gets_every_checkpoint_once_in_order(world: World, tmp_path: Path) -> None:
     path = tmp_path / "kept" / "checkpoints.jsonl"
     world.log_until(2 * EVERY)
