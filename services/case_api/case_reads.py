@@ -4,10 +4,12 @@ Each API process keeps the answer it last built for a case: its version, its par
 the scope check) and its JSON body. A read asks PostgreSQL only for the case's latest version
 (and its translations' latest version: a translation landing changes the body, not the case),
 a primary-key lookup on asyncpg from the event loop (no thread hop), on a connection of the
-process's one asyncpg pool (SQLAlchemy's, shared with the API's other reads), and answers from
-memory when that is the version it holds, so a read still sees every write committed, by any
-process, before it began. Otherwise (or on SQLite, or if the lookup fails) the application
-builds the state again on a worker thread, fast-forwarding its cached aggregate.
+process's one asyncpg pool (SQLAlchemy's, shared with the API's other reads), shared by the
+reads that ask in the same turn of the event loop (services.case_api.version_lookups); it
+answers from memory when that is the version it holds, so a read still sees every write
+committed, by any process, before it began. Otherwise (or on SQLite, or if the lookup fails)
+the application builds the state again on a worker thread, fast-forwarding its cached
+aggregate.
 
 Behind a transaction pooler, the engine's asyncpg connections cache no statement
 (services.db): the lookup is then parsed again with each run, in the same round of messages
@@ -16,35 +18,18 @@ as its execution, on one server connection.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from eventsourcing.application import LRUCache
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.translations import translations_uuid
 from services.application import Redress
-from services.db import on_asyncpg
+from services.case_api.version_lookups import VersionLookups
 from services.eventstore.latest import latest_versions_sql
-
-log = logging.getLogger(__name__)
-TIMEOUT = 2.0  # seconds; beyond, the read takes the application's path (and its outage errors)
-# A lookup failing with these is logged and the read goes through the application.
-LOOKUP_ERRORS = (
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    DBAPIError,  # the pool could not connect
-    PoolTimeout,
-    OSError,
-    TimeoutError,
-)
 
 
 @dataclass(frozen=True)
@@ -66,11 +51,13 @@ class CaseReads:
     ) -> None:
         """`engine`: PostgreSQL's asyncpg engine, whose pool the lookups borrow from (None on
         SQLite: every read goes through the application)."""
-        self._redress, self._encode, self._engine = redress, encode, engine
+        self._redress, self._encode = redress, encode
         self._answers: LRUCache[UUID, CaseAnswer] | None = (
             LRUCache(maxsize=remember) if remember and engine is not None else None
         )
-        self._latest = latest_versions_sql(redress, ("$1", "$2"))
+        self._lookups = (
+            None if engine is None else VersionLookups(engine, latest_versions_sql(redress))
+        )
 
     async def current(self, case_id: UUID) -> CaseAnswer:
         known = self._known(case_id)
@@ -104,16 +91,4 @@ class CaseReads:
         kept answer is compared with, here and in the audit reads (services.case_api.
         audit_reads). None when it cannot be asked (SQLite, or the lookup failed) or the case
         has no event."""
-        if self._engine is None:
-            return None
-        try:
-            row = await on_asyncpg(
-                self._engine,
-                lambda c: c.fetchrow(
-                    self._latest, case_id, translations_uuid(case_id), timeout=TIMEOUT
-                ),
-            )
-        except LOOKUP_ERRORS as error:
-            log.warning("case version lookup failed (%s); reading through the application", error)
-            return None
-        return None if row is None or row[0] is None else (row[0], row[1])
+        return None if self._lookups is None else await self._lookups.latest(case_id)

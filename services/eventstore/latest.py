@@ -3,7 +3,6 @@ memory (services.case_api.case_reads), written against the library's events tabl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.application import Application
@@ -11,8 +10,13 @@ from eventsourcing.application import Application
 from services.eventstore.tables import events_table
 
 
-def latest_versions_sql(app: Application[Any], parameters: Sequence[str]) -> str:
-    """One row: the latest version of each aggregate whose id is in `parameters` (`$1`, `$2`
-    for asyncpg), NULL for one with no events; each a primary-key lookup."""
+def latest_versions_sql(app: Application[Any]) -> str:
+    """For asyncpg: a row per case id of `$1` (an array), in order, with its latest version
+    and that of the id at the same place in `$2` (its translations), NULL for one with no
+    events. Each a primary-key lookup of the last version, not a scan of every version."""
     latest = f"SELECT max(originator_version) FROM {events_table(app)} WHERE originator_id = "
-    return "SELECT " + ", ".join(f"({latest}{p})" for p in parameters)
+    return (
+        f"SELECT ({latest}ids.case_id), ({latest}ids.other_id) "
+        "FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS ids(case_id, other_id, n) "
+        "ORDER BY ids.n"
+    )

@@ -3,6 +3,8 @@ another API process is seen by the very next read (services.case_api.case_reads)
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from support.api_server import Api, case_body, running_api
 
 from services.case_api.settings import ApiSettings
@@ -30,6 +32,38 @@ def test_a_read_sees_a_write_made_through_another_process_at_once(api: Api) -> N
             assert seen.headers["ETag"] == f'"{n}"'
             assert seen.json()["version"] == n
             assert seen.json() == there.get(path).json()
+
+
+def test_reads_arriving_together_each_see_their_own_case_as_last_written(api: Api) -> None:
+    """Reads that ask in one turn of the event loop share one version lookup
+    (services.case_api.version_lookups): each still answers its own case, at the version
+    another process wrote last."""
+    settings = ApiSettings.of(api.settings)
+    store_id = api.store("biggrey")
+    consumer = api.key("consumer", "together-consumer")
+    staff = api.key("staff", "together-staff")
+    body = case_body("biggrey", store_id, "warranty_claim")
+    paths = [
+        f"/v1/cases/{api.client(consumer).post('/v1/cases', json=body).json()['id']}"
+        for _ in range(6)
+    ]
+    here = api.client(staff)
+    assert all(here.get(path).json()["version"] == 1 for path in paths)  # held in memory
+    with running_api(settings) as other:
+        there = other.client(staff)
+        for n, path in enumerate(paths):
+            for _ in range(n % 3):
+                assert there.post(f"{path}/messages", json={"body": "more"}).status_code == 200
+    expected = {path: 1 + n % 3 for n, path in enumerate(paths)}
+
+    with ThreadPoolExecutor(24) as pool:
+        answers = list(pool.map(lambda path: (path, here.get(path)), paths * 4))
+
+    for path, answer in answers:
+        assert answer.status_code == 200
+        assert f"/v1/cases/{answer.json()['id']}" == path
+        assert answer.json()["version"] == expected[path]
+        assert answer.headers["ETag"] == f'"{expected[path]}"'
 
 
 def test_a_remembered_case_is_still_scoped_to_its_parties(api: Api) -> None:
