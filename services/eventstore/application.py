@@ -25,7 +25,7 @@ from eventsourcing.application import (
     LRUCache,
     ProcessingEvent,
 )
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from prometheus_client import Counter
 from psycopg_pool import ConnectionPool
@@ -38,6 +38,7 @@ from services.eventstore.transcodings import (
     ORJSON_TRANSCODER,
     CalendarAsDict,
     DeadlineAsDict,
+    OutageAwareMapper,
     SealedAsToken,
 )
 from services.idempotent_outcomes import Outcome
@@ -198,6 +199,11 @@ class EventStoreApplication(Application[UUID]):
                 cache.full = False
         elif cache is not None:
             cache.cache.clear()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=OutageAwareMapper
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

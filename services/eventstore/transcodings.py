@@ -1,13 +1,23 @@
-"""How domain values that are not plain JSON are stored in snapshots, and a faster way to
-read stored JSON back."""
+"""How domain values that are not plain JSON are stored in snapshots, a faster way to read
+stored JSON back, and the mapper that reads it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import (
+    InterfaceError,
+    JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
+    OperationalError,
+    StoredEvent,
+    Transcoding,
+)
 
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Deadline
@@ -155,6 +165,23 @@ _BIG = float(2**63)
 
 class _MaybeBigInteger(Exception):
     """A float that may have been written as an integer beyond 64 bits."""
+
+
+class OutageAwareMapper(Mapper[UUID]):
+    """The library's mapper, except that a database error met while decoding is raised as
+    such, not as a decoding failure: a sealed value's key is looked up in `subject_keys` as
+    it is read, and the database may go away meanwhile. Every caller knows what to do with a
+    database that went away (the API answers 503, a role retries); none would with the
+    library's MapperDeserialisationError, which the API answered as a 500."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        try:
+            return super().to_domain_event(stored_event)
+        except MapperDeserialisationError as failure:
+            cause = failure.__cause__
+            if isinstance(cause, OperationalError | InterfaceError):
+                raise type(cause)(str(failure)) from cause
+            raise
 
 
 # For TRANSCODER_TOPIC: every process's (services.eventstore.application). Reading a case's

@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
 from eventsourcing.cryptography import AESCipher
+from eventsourcing.persistence import OperationalError
 
 from domain.actors import Actor, By
 from domain.filing import Order
@@ -65,3 +67,27 @@ def test_without_the_master_key_sealed_fields_read_unavailable(
     after = app.act(case_id, CONSUMER, lambda case, p: case.post_message(p, CONSUMER, "new"))
     assert after["messages"][-1]["body"] == "new"
     app.close()
+
+
+def test_the_database_going_away_while_a_key_is_looked_up_is_an_outage_not_bad_data(
+    postgres_database: str,
+) -> None:
+    """A sealed value's key is looked up as the event is decoded: the database going away
+    then is raised as the database error it is (the API answers 503, a role retries), not as
+    the library's failure to decode the event (which the API answered 500)."""
+    written = _app(postgres_database, None)
+    case_id = UUID(_file(written)["id"])
+    written.close()
+    app = _app(postgres_database, None)  # nothing cached: each key is looked up
+    try:
+        [submitted, *_] = app.recorder.select_events(case_id)
+        with psycopg.connect(postgres_database, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        with pytest.raises(OperationalError):
+            app.mapper.to_domain_event(submitted)
+        assert app.get_case(case_id)["description"] == "my address is 1 Rue X"  # back
+    finally:
+        app.close()
