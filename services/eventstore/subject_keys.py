@@ -172,7 +172,7 @@ class Keyring:
         aead = AESGCM(key)
         wrapped = self._wrap(key_id, key)
         self._sealing[case_id] = (key_id, aead, wrapped, now)
-        self._keys[key_id] = (aead, now)
+        self._remember(key_id, aead, now)
         return key_id, aead, wrapped
 
     def _wrap(self, key_id: str, key: bytes) -> bytes:
@@ -221,10 +221,15 @@ class Keyring:
         wrapped = None if row is None else _first(row)
         key = ERASED if wrapped is None else self._unwrap(key_id, bytes(wrapped))
         with self._lock:
-            if len(self._keys) >= CACHE_LIMIT:
-                self._keys.clear()
-            self._keys[key_id] = (key, now)
+            self._remember(key_id, key, now)
         return key, now
+
+    def _remember(self, key_id: str, key: AESGCM | str, now: float) -> None:
+        """Keep a key (or why there is none), bounded like every cache here: an API process
+        makes a key for each case it files."""
+        if len(self._keys) >= CACHE_LIMIT:
+            self._keys.clear()
+        self._keys[key_id] = (key, now)
 
     def _unwrap(self, key_id: str, wrapped: bytes) -> AESGCM | str:
         if wrapped[:1] == RAW:
