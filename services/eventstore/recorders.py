@@ -122,6 +122,7 @@ COMMIT = (
     "%b::text[], %b::text[], %b::text[], %b::bytea[], %b::timestamptz[], "
     "%b::int[], %b::text[], %b::text[], %b::text[], %b::text[]) AS id"
 )
+COMMIT_CURSORS = 64  # more than any pool's connections
 STALE_READ_SQLSTATE = "RD001"  # what the function raises when a version read has moved
 
 
@@ -142,6 +143,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
         )
         self._commit = SQL(COMMIT).format(function=function)
         self._has_function: bool | None = None  # looked up on the first insert
+        # A commit's cursor, kept per connection (by id: a cursor holds its connection):
+        # psycopg finds the dumper of each of the call's 16 arrays by looking into it, and
+        # keeps what it found in the cursor. A fresh cursor a commit found them all again
+        # (about 48 µs for the five arrays of one key row, against 16 µs in a cursor used
+        # before). Bounded: the pool replaces connections now and then.
+        self._commit_cursors: dict[int, Cursor[Any]] = {}
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -197,7 +204,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
             *_columns(subject_keys, 5),
             *_columns([o.row() for o in outcomes], 5),
         ]
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn:
+            curs = self._commit_cursors.get(id(conn))
+            if curs is None or curs.connection is not conn or curs.closed:
+                if len(self._commit_cursors) >= COMMIT_CURSORS:
+                    self._commit_cursors.clear()
+                curs = self._commit_cursors[id(conn)] = conn.cursor()
             try:
                 curs.execute(self._commit, params, prepare=True)
             except psycopg.Error as failure:
