@@ -7,7 +7,7 @@ worker's CPU a read, beside 200 to 300 µs for the rest of it. Reads that arrive
 (several connections' requests parsed in one turn, a burst, a closed loop) now share the
 borrowing and the round trip. Each read's query is still sent after the read began, so it
 sees every write committed before then, by any process. Nothing waits for company: a read
-alone is looked up on the next turn, as soon as it would have been.
+alone is looked up on the next turn of the loop, microseconds later.
 """
 
 from __future__ import annotations
