@@ -103,13 +103,19 @@ def _filings_per_second(app: Redress) -> float:
     return FILINGS / (time.perf_counter() - started)
 
 
-def _filing_figure(url: str) -> Figure:
+def _app_with_shop(url: str) -> Redress:
+    """The application with the store every `_filing` is filed at."""
     app = _app(url)
-    sealing = app.keyring.sealing
     app.register_store(
         By.at(ADMIN, datetime.now(UTC)), store_id="shop", platform="biggrey", name="Shop",
         certified=False, country="GB", timezone="Europe/London",
     )  # fmt: skip
+    return app
+
+
+def _filing_figure(url: str) -> Figure:
+    app = _app_with_shop(url)
+    sealing = app.keyring.sealing
     _filings_per_second(app)  # warm up: connections, caches
     sealed: list[float] = []
     plain: list[float] = []

@@ -20,7 +20,7 @@ import threading
 from datetime import UTC, datetime
 
 from benchmarks.harness import fresh_database, thread_cpu
-from benchmarks.sealing_bench import ADMIN, _app, _filing, _no_sealing
+from benchmarks.sealing_bench import _app_with_shop, _filing, _no_sealing
 from domain.actors import Actor, By
 
 FILINGS = 600
@@ -29,12 +29,8 @@ FILINGS = 600
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     with fresh_database("writer") as url:
-        app = _app(url)
+        app = _app_with_shop(url)
         sealing = app.keyring.sealing
-        app.register_store(
-            By.at(ADMIN, datetime.now(UTC)), store_id="shop", platform="biggrey", name="Shop",
-            certified=False, country="GB", timezone="Europe/London",
-        )  # fmt: skip
         by = By.at(Actor("consumer", "bench"), datetime.now(UTC))
         for _ in range(200):  # warm up: connections, caches, the writer thread
             app.submit_case(by, _filing())
