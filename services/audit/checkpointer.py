@@ -136,8 +136,7 @@ class Checkpointer:
             if state.events - state.since_events >= self.every:
                 sign()
         read = len(batch.ids) if batch else 0
-        due = self.clock() - state.since_at >= self.interval
-        if read < self.batch and due and state.position > state.since_position:
+        if read < self.batch and self._interval_due(state):
             sign()
         return _Step(begun, read, state, pending, made)
 
@@ -161,19 +160,17 @@ class Checkpointer:
     def _idle(self) -> bool:
         """Nothing to read and nothing due, seen without a lock: an idle poll takes no write
         lock (SQLite has one for the whole database)."""
-        f, c = audit_follower.c, audit_checkpoints.c
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(f.position, f.started_at).where(f.name == FOLLOWER)
-            ).first()
-            last = connection.execute(
-                select(c.position, c.at).order_by(c.position.desc()).limit(1)
-            ).first()
-        if row is None or head(self.app) > row.position:
+            state = self._state(connection)
+        if state is None or head(self.app) > state.position:
             return False
-        since_position, since_at = (last.position, last.at) if last else (0, row.started_at)
-        unsigned = row.position > since_position
-        return not unsigned or self.clock() - _aware(since_at) < self.interval
+        return not self._interval_due(state)
+
+    def _interval_due(self, state: Follower) -> bool:
+        """Events logged since the last checkpoint, and the interval passed since it."""
+        return (
+            state.position > state.since_position and self.clock() - state.since_at >= self.interval
+        )
 
     def _follower(self, connection: Connection) -> Follower:
         """The follower's state, its row made if missing and locked until commit."""

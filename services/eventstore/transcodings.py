@@ -64,13 +64,13 @@ class SealedAsToken(Transcoding):
     name = "sealed"
 
     def __init__(self, unseal: Callable[[str], Sealed]) -> None:
-        self.unseal = unseal
+        self._unseal = unseal
 
     def encode(self, obj: TokenBox) -> str:
         return obj.token
 
     def decode(self, data: str) -> Sealed:
-        return self.unseal(data)
+        return self._unseal(data)
 
 
 def _tokens(obj: Any) -> Any:
@@ -109,10 +109,7 @@ class OrjsonTranscoder(SealingTranscoder):
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
-        # A sealed value is read straight through the keyring: an audit decodes each of a
-        # case's sealed values several times over (services.application's reads).
-        decode = transcoding.unseal if isinstance(transcoding, SealedAsToken) else None
-        self._decoders[transcoding.name] = decode or transcoding.decode
+        self._decoders[transcoding.name] = transcoding.decode
 
     def decode(self, data: bytes) -> Any:
         try:
