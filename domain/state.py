@@ -5,6 +5,7 @@ import it: the aggregate imports its events, never the other way round."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +48,16 @@ class CaseState:
         self.diagnosis: str | None = None
         self.head_hash = GENESIS
         self.erased_keys: list[str] = []  # subject keys shredded (SubjectErased)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """A copy to change (a command copies the cached case). Its messages are shared: a
+        message is written once and never changed in place (`SubjectErased` replaces the
+        whole list), and copying each one cost a command 2.7 ms on a 300-message case."""
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        for name, value in vars(self).items():
+            copied.__dict__[name] = list(value) if name == "messages" else deepcopy(value, memo)
+        return copied
 
     @property
     def subject_id(self) -> str:
