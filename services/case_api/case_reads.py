@@ -9,7 +9,9 @@ reads that ask in the same turn of the event loop (services.case_api.version_loo
 answers from memory when that is the version it holds, so a read still sees every write
 committed, by any process, before it began. Otherwise (or on SQLite, or if the lookup fails)
 the application builds the state again on a worker thread, fast-forwarding its cached
-aggregate.
+aggregate (`redress_case_reads_built` counts those). A filing keeps the answer it gave: its
+body is the read's body at that version, so the process that filed a case answers the first
+read of it (the consumer's, the merchant's after the webhook) from memory too.
 
 Behind a transaction pooler, the engine's asyncpg connections cache no statement
 (services.db): the lookup is then parsed again with each run, in the same round of messages
@@ -25,11 +27,18 @@ from uuid import UUID
 
 from eventsourcing.application import LRUCache
 from fastapi.concurrency import run_in_threadpool
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.application import Redress
 from services.case_api.version_lookups import VersionLookups
 from services.eventstore.latest import latest_versions_sql
+
+BUILT = Counter(
+    "redress_case_reads_built",
+    "Case reads the application built (the first in this process, or the case had moved), "
+    "not answered from memory",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class CaseReads:
             return known
         # Translations read before the state: the body holds at least these.
         translations = latest[1] if latest is not None else None
+        BUILT.inc()
         state = await run_in_threadpool(self._redress.get_case, case_id)
         answer = CaseAnswer(
             state["version"],
@@ -77,6 +87,15 @@ class CaseReads:
         if self._answers is not None:
             self._answers.put(case_id, answer)
         return answer
+
+    def filed(self, state: dict[str, Any], body: bytes) -> None:
+        """Keep the answer a filing gave (`body`, the encoded `state`). A case just filed
+        has no translations: the read's body at this version is the same bytes."""
+        if self._answers is not None:
+            answer = CaseAnswer(
+                state["version"], None, state["store_id"], state["consumer_id"], body
+            )
+            self._answers.put(UUID(state["id"]), answer)
 
     def _known(self, case_id: UUID) -> CaseAnswer | None:
         if self._answers is None:

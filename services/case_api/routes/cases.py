@@ -91,7 +91,9 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
     state = await run_in_threadpool(
         svc.redress.submit_case, by, new, lambda s: remembered(case_response(s, 201))
     )
-    return case_response(state, 201)
+    response = case_response(state, 201)
+    svc.case_reads.filed(state, response.body)
+    return response
 
 
 def _check_import_time(submitted_at: datetime, now: datetime, horizon_days: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from prometheus_client import REGISTRY
 from support.api_server import Api, case_body, running_api
 
 from services.case_api.settings import ApiSettings
@@ -113,3 +114,24 @@ def test_refusals_on_the_hot_path_come_from_the_route(api: Api) -> None:
     missing = owner.get("/v1/cases/00000000-0000-4000-8000-000000000000")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_the_process_that_filed_a_case_answers_its_first_read_from_memory(api: Api) -> None:
+    """A filing keeps the answer it gave: the first read is those very bytes, with no build
+    (on PostgreSQL: on SQLite every read is built, there being no version lookup)."""
+    store_id = api.store("biggrey")
+    consumer = api.client(api.key("consumer", "reader-filer"))
+    filed = consumer.post("/v1/cases", json=case_body("biggrey", store_id, "warranty_claim"))
+    assert filed.status_code == 201, filed.text
+    built = _built()
+
+    read = consumer.get(f"/v1/cases/{filed.json()['id']}")
+
+    assert read.status_code == 200
+    assert read.content == filed.content and read.headers["ETag"] == filed.headers["ETag"]
+    assert _built() == built + (1 if api.settings.is_sqlite else 0)
+
+
+def _built() -> float:
+    """Case reads built so far by the API in this process (services.case_api.case_reads)."""
+    return REGISTRY.get_sample_value("redress_case_reads_built_total") or 0.0
