@@ -92,7 +92,7 @@ async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -
         svc.redress.submit_case, by, new, lambda s: remembered(case_response(s, 201))
     )
     response = case_response(state, 201)
-    svc.case_reads.filed(state, response.body)
+    svc.case_reads.filed(state, bytes(response.body))
     return response
 
 
