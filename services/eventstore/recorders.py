@@ -9,8 +9,10 @@ the check and the case's own commit. A mismatch records nothing and raises `Stal
 caller reads again and retries. Installed through the library's APPLICATION_RECORDER_TOPIC.
 
 On PostgreSQL the whole commit is one statement: a call of the events table's function
-(migrations/versions/0013_commit_function.py) that takes the library's lock, checks the
-versions, notifies the log's listeners and writes the events, their keys and their answers.
+(migrations/versions/0013_commit_function.py) that writes the rows of the keys the events
+are sealed under, takes the library's lock (the keys go first since 0014_commit_keys_before_lock:
+they need no ordering, and every statement under the lock lengthens the other writers' wait),
+checks the versions, notifies the log's listeners and writes the events and their answers.
 On the pool's autocommit connection the call is its own transaction, in one round trip;
 through the library's pipeline (BEGIN, lock, check, NOTIFY, inserts, updates, COMMIT) the
 writer thread waited on the socket about 16 times a commit, and must win the GIL back after

@@ -6,6 +6,8 @@ nothing on SQLite)."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -147,3 +149,64 @@ def test_the_migration_adds_the_function_and_its_downgrade_removes_it(database_u
     assert not _has_function(database_url)
     _alembic(database_url, "upgrade", "heads")
     assert _has_function(database_url) is database_url.startswith("postgresql")
+
+
+def test_the_key_rows_go_in_before_the_lock_and_a_downgrade_puts_them_back(
+    database_url: str,
+) -> None:
+    """0014_commit_keys_before_lock: the lock is held for the ordered part alone."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no commit function")
+    migrate(Settings(database_url=database_url))
+    assert _statements_before_lock(database_url) == ["INSERT INTO public.subject_keys"]
+    _alembic(database_url, "downgrade", "0013_commit_function")
+    assert _statements_before_lock(database_url) == []
+    _alembic(database_url, "upgrade", "heads")
+    assert _statements_before_lock(database_url) == ["INSERT INTO public.subject_keys"]
+
+
+def _statements_before_lock(url: str) -> list[str]:
+    """The data-changing statements of the function's body ahead of its LOCK TABLE."""
+    [(body,)] = _query(url, "SELECT prosrc FROM pg_proc WHERE oid = to_regproc(%s)", FUNCTION)
+    ahead = body.split("LOCK TABLE public.redress_events", 1)[0]
+    return [
+        line.strip()[: len("INSERT INTO public.subject_keys")]
+        for line in ahead.splitlines()
+        if line.strip().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_two_commits_carrying_one_key_row_both_commit_and_store_it_once(
+    recorder: PostgresRecorder, postgres_database: str
+) -> None:
+    """Two commands on one case in one process seal under one key, and each carries its row.
+    The first, its transaction still open, holds the key's row and the table's lock; the
+    second waits on the row, then inserts nothing and commits its events."""
+    case, key_id = uuid4(), uuid4().hex
+    key = [KeyRow((key_id, "subject", str(case), b"wrapped", NOW))]
+    with psycopg.connect(postgres_database) as first:  # a transaction, left open
+        first.execute(OPEN_COMMIT, [5, [], [], [case], [1], ["t:Filed"], [b"{}"], *_keys(key)])
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(
+                recorder.insert_events,
+                [StoredEvent(case, 2, "t:Messaged", b"{}")],
+                subject_keys=key,
+            )
+            time.sleep(0.3)
+            assert not second.done()  # waiting on the first
+            first.commit()
+            assert len(second.result(timeout=30)) == 1
+    assert _query(postgres_database, "SELECT count(*) FROM subject_keys") == [(1,)]
+    assert _query(postgres_database, "SELECT count(*) FROM redress_events") == [(2,)]
+
+
+# The function's call, its key rows and no answers, on a connection in a transaction.
+OPEN_COMMIT = (
+    f"SELECT * FROM {FUNCTION}(%s::int, %s::uuid[], %s::bigint[], %s::uuid[], %s::bigint[], "
+    "%s::text[], %s::bytea[], %s::text[], %s::text[], %s::text[], %s::bytea[], "
+    "%s::timestamptz[], '{}'::int[], '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[])"
+)
+
+
+def _keys(rows: list[KeyRow]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]
