@@ -196,7 +196,12 @@ def sockets_on(pid: int, port: int, state: str = "01") -> int:
     """How many of this process's sockets are connections accepted on `port` (state 01), or
     listening there (0A)."""
     inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        table = Path(f"/proc/{pid}/net/tcp").read_text()
+    except FileNotFoundError:  # the process has ended (a killed child not yet reaped)
+        return 0
+    for fd in fds:
         try:
             target = os.readlink(fd)
         except FileNotFoundError:  # closed since the directory was listed
@@ -204,7 +209,7 @@ def sockets_on(pid: int, port: int, state: str = "01") -> int:
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
     count = 0
-    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+    for line in table.splitlines()[1:]:
         fields = line.split()
         local_port = int(fields[1].split(":")[1], 16)
         if local_port == port and fields[3] == state and fields[9] in inodes:
