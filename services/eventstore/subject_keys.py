@@ -166,13 +166,11 @@ class Keyring:
         known = self._sealing.get(case_id)
         if known is not None and now - known[3] < SEAL_KEY_SECONDS:
             return known[0], known[1], known[2]
-        if len(self._sealing) >= CACHE_LIMIT:
-            self._sealing.clear()
         key, key_id = random_bytes(32), random_bytes(16).hex()  # AES-256; 32 hex digits
         aead = AESGCM(key)
         wrapped = self._wrap(key_id, key)
-        self._sealing[case_id] = (key_id, aead, wrapped, now)
-        self._remember(key_id, aead, now)
+        _keep(self._sealing, case_id, (key_id, aead, wrapped, now))
+        _keep(self._keys, key_id, (aead, now))  # a key for each case this process files
         return key_id, aead, wrapped
 
     def _wrap(self, key_id: str, key: bytes) -> bytes:
@@ -205,9 +203,7 @@ class Keyring:
         except (InvalidTag, ValueError):
             return Sealed(UNAVAILABLE, token)
         sealed = Sealed(text, token)
-        if len(self._opened) >= CACHE_LIMIT:
-            self._opened.clear()
-        self._opened[token] = (sealed, fetched_at)
+        _keep(self._opened, token, (sealed, fetched_at))
         return sealed
 
     def _key(self, key_id: str, now: float) -> tuple[AESGCM | str, float]:
@@ -221,15 +217,8 @@ class Keyring:
         wrapped = None if row is None else _first(row)
         key = ERASED if wrapped is None else self._unwrap(key_id, bytes(wrapped))
         with self._lock:
-            self._remember(key_id, key, now)
+            _keep(self._keys, key_id, (key, now))
         return key, now
-
-    def _remember(self, key_id: str, key: AESGCM | str, now: float) -> None:
-        """Keep a key (or why there is none), bounded like every cache here: an API process
-        makes a key for each case it files."""
-        if len(self._keys) >= CACHE_LIMIT:
-            self._keys.clear()
-        self._keys[key_id] = (key, now)
 
     def _unwrap(self, key_id: str, wrapped: bytes) -> AESGCM | str:
         if wrapped[:1] == RAW:
@@ -311,6 +300,14 @@ class Keyring:
     @property
     def insert_key(self) -> str:
         return self._sql(INSERT_KEY)
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Put `value` in one of the keyring's caches, each bounded by CACHE_LIMIT: a full one is
+    emptied first (an API process makes a key for each case it files)."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _first(row: Any) -> Any:
