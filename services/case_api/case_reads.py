@@ -77,25 +77,20 @@ class CaseReads:
         translations = latest[1] if latest is not None else None
         BUILT.inc()
         state = await run_in_threadpool(self._redress.get_case, case_id)
-        answer = CaseAnswer(
-            state["version"],
-            translations,
-            state["store_id"],
-            state["consumer_id"],
-            self._encode(state),
-        )
-        if self._answers is not None:
-            self._answers.put(case_id, answer)
-        return answer
+        return self._keep(state, translations, self._encode(state))
 
     def filed(self, state: dict[str, Any], body: bytes) -> None:
         """Keep the answer a filing gave (`body`, the encoded `state`). A case just filed
         has no translations: the read's body at this version is the same bytes."""
+        self._keep(state, None, body)
+
+    def _keep(self, state: dict[str, Any], translations: int | None, body: bytes) -> CaseAnswer:
+        answer = CaseAnswer(
+            state["version"], translations, state["store_id"], state["consumer_id"], body
+        )
         if self._answers is not None:
-            answer = CaseAnswer(
-                state["version"], None, state["store_id"], state["consumer_id"], body
-            )
             self._answers.put(UUID(state["id"]), answer)
+        return answer
 
     def _known(self, case_id: UUID) -> CaseAnswer | None:
         if self._answers is None:
