@@ -20,7 +20,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from sqlalchemy import create_engine, text
 
 from services.db import MIGRATIONS, migrate
-from services.eventstore.recorders import PostgresRecorder, StaleRead
+from services.eventstore.recorders import PostgresRecorder, StaleRead, _columns
 from services.eventstore.subject_keys import KeyRow
 from services.idempotent_outcomes import Claim, Outcome
 from services.settings import Settings
@@ -185,7 +185,9 @@ def test_two_commits_carrying_one_key_row_both_commit_and_store_it_once(
     case, key_id = uuid4(), uuid4().hex
     key = [KeyRow((key_id, "subject", str(case), b"wrapped", NOW))]
     with psycopg.connect(postgres_database) as first:  # a transaction, left open
-        first.execute(OPEN_COMMIT, [5, [], [], [case], [1], ["t:Filed"], [b"{}"], *_keys(key)])
+        first.execute(
+            OPEN_COMMIT, [5, [], [], [case], [1], ["t:Filed"], [b"{}"], *_columns(key, 5)]
+        )
         with ThreadPoolExecutor(1) as pool:
             second = pool.submit(
                 recorder.insert_events,
@@ -206,7 +208,3 @@ OPEN_COMMIT = (
     "%s::text[], %s::bytea[], %s::text[], %s::text[], %s::text[], %s::bytea[], "
     "%s::timestamptz[], '{}'::int[], '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[])"
 )
-
-
-def _keys(rows: list[KeyRow]) -> list[list[Any]]:
-    return [list(column) for column in zip(*rows, strict=True)]
