@@ -92,9 +92,10 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
     with psycopg.connect(postgres_database) as gate:
         gate.execute("LOCK TABLE redress_events IN EXCLUSIVE MODE")
         doomed = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        waiting: set[int] = set()
         try:
             while True:
-                _wait_for_a_lock_wait(postgres_database, doomed)
+                waiting = _wait_for_a_lock_wait(postgres_database, doomed)
                 if sum(timeout_events(postgres_database).values()) >= 100:
                     break
                 gate.commit()  # one transaction through...
@@ -106,6 +107,9 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
             doomed.stdout.close()  # type: ignore[union-attr]
             doomed.stderr.close()  # type: ignore[union-attr]
     assert doomed.returncode == -signal.SIGKILL
+    # The commit that waited is one statement in its own transaction: its backend, not yet
+    # aware that its client is gone, may still commit it once the lock is free. Count after.
+    _wait_for_backends_to_end(postgres_database, waiting)
     before_restart = sum(timeout_events(postgres_database).values())
     assert 100 <= before_restart < 60 * 11
 
@@ -118,14 +122,32 @@ def test_a_scheduler_killed_mid_sweep_and_restarted_loses_nothing_and_doubles_no
         assert h.events(case_id) == expected  # same times, no duplicate, no gap
 
 
-def _wait_for_a_lock_wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    """Until a session of this database waits for a lock (the scheduler, for the test's)."""
+def _wait_for_a_lock_wait(url: str, process: subprocess.Popen[bytes]) -> set[int]:
+    """Until a session of this database waits for a lock (the scheduler, for the test's): the
+    backend pids that wait."""
     deadline = time.monotonic() + 120
     with psycopg.connect(url, autocommit=True) as db:
-        while not db.execute(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE NOT l.granted AND a.datname = current_database()"
-        ).fetchone()[0]:  # type: ignore[index]
+        while not (
+            waiting := {
+                pid
+                for (pid,) in db.execute(
+                    "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE NOT l.granted AND a.datname = current_database()"
+                )
+            }
+        ):
             assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
             assert time.monotonic() < deadline, "the scheduler never waited for the lock"
+            time.sleep(0.01)
+    return waiting
+
+
+def _wait_for_backends_to_end(url: str, pids: set[int]) -> None:
+    """Until none of these backends is left (each ends once it finds its client gone)."""
+    deadline = time.monotonic() + 60
+    with psycopg.connect(url, autocommit=True) as db:
+        while db.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)]
+        ).fetchone()[0]:  # type: ignore[index]
+            assert time.monotonic() < deadline, f"backends {pids} outlived their client"
             time.sleep(0.01)
