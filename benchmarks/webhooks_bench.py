@@ -1,6 +1,7 @@
-"""Notifier quality bars (issue 6), each beside a baseline measured in the same run:
+"""Notifier quality bars (issues 6 and 18), each beside a baseline measured in the same run:
 
-- >= 500 deliveries/s to a local receiver, by one `redress notifier` process on PostgreSQL
+- >= 5,000 deliveries/s to a local receiver, by one `redress notifier` process on PostgreSQL
+  (issue 18's target; issue 6 asked for 500/s)
   (baseline: the same receiver fed signed POSTs by a plain aiohttp client, 64 in flight, from one
   process: what the receiver itself takes on this machine; the same with httpx, the notifier's
   client until it capped deliveries near 300/s, is kept beside it);
@@ -326,8 +327,8 @@ def throughput(cases: int = 1000, messages: int = 4) -> Figure:
         "/s",
         baseline="plain aiohttp signed POSTs, 64 in flight",
         baseline_value=baseline,
-        target=">= 500/s",
-        met=rate >= 500 and not unverified,
+        target=">= 5,000/s",
+        met=rate >= 5000 and not unverified,
         extra={"repeats": repeats, "unverified": unverified, "httpx_baseline": with_httpx},
     )
 
