@@ -22,6 +22,7 @@ from services.case_api.case_list_reads import CaseListReads
 from services.case_api.case_reads import CaseReads
 from services.case_api.contract import document_problems
 from services.case_api.deps import Services, encode
+from services.case_api.filing_hot_path import CaseFilingHotPath
 from services.case_api.hot_path import CaseReadHotPath
 from services.case_api.idempotency import RequestBodies
 from services.case_api.rate_limit import FailureThrottle, RateLimiter
@@ -111,6 +112,7 @@ def create_app(
     app = _routed(lifespan, public_docs=not internal)
     app.state.services = built
     app.add_middleware(CaseReadHotPath, services=built, lists=_list_reads(built))
+    app.add_middleware(CaseFilingHotPath, services=built, handlers=app.exception_handlers)
     app.add_middleware(RefuseDuplicateKeys)  # inside RequestBodies: the body is read by then
     app.add_middleware(
         RequestBodies,

@@ -41,13 +41,13 @@ log = logging.getLogger(__name__)
 PREFIX = "/v1/cases/"
 
 
-class _Route(NamedTuple):
+class RouteLabel(NamedTuple):
     path: str  # what RequestLog labels the request's metrics with
 
 
-ROUTE = _Route("/v1/cases/{case_id}")
+ROUTE = RouteLabel("/v1/cases/{case_id}")
 LIST_PATH = "/v1/cases"
-LIST_ROUTE = _Route(LIST_PATH)
+LIST_ROUTE = RouteLabel(LIST_PATH)
 LIST_READERS = ("staff", "ops", "store", "consumer")
 SORTS = ("-created_at", "created_at", "-updated_at", "updated_at")
 IDENTIFIER = re.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}")  # schemas.Identifier

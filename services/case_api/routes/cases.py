@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from domain.actors import Actor, By
 from domain.explain import DeadlineUnknown
-from domain.filing import Order
 from domain.languages import is_language_tag
 from domain.statuses import Resolution
-from services.application import NewCase
+from services.case_api.case_filing import file_case
 from services.case_api.case_list import list_cases
 from services.case_api.deps import (
     CurrentPrincipal,
@@ -28,8 +24,7 @@ from services.case_api.deps import (
     scoped_case,
     versioned_response,
 )
-from services.case_api.idempotency import remembered
-from services.case_api.problems import Problem, forbidden
+from services.case_api.problems import Problem
 from services.case_api.routes import problems
 from services.case_api.schemas import (
     CaseCreate,
@@ -41,7 +36,6 @@ from services.case_api.schemas import (
     Verification,
     parse_instant,
 )
-from services.case_api.settings import ApiSettings
 from services.case_view import with_display
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -50,68 +44,7 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 @router.post("", status_code=201, response_model=CasePublic, responses=problems(403, 409, 422))
 async def submit_case(body: CaseCreate, principal: CurrentPrincipal, svc: Svc) -> Response:
     """File a case (consumer), or import an open case from an earlier system (staff)."""
-    require_role(principal, "consumer", "staff")
-    now = svc.clock()
-    if principal.role == "consumer":
-        if body.consumer_id is not None or body.submitted_at is not None:
-            raise forbidden("consumer_id and submitted_at are for staff imports only")
-        consumer_id, by = principal.subject, By.at(principal.actor, now)
-    else:
-        if body.consumer_id is None:
-            raise Problem(
-                422,
-                "Invalid Request",
-                "a staff import names the consumer_id",
-                slug="validation",
-                errors=[{"field": "consumer_id", "message": "required for staff"}],
-            )
-        consumer_id = body.consumer_id
-        occurred = body.submitted_at or now
-        _check_import_time(occurred, now, ApiSettings.of(svc.settings).import_horizon_days)
-        by = By(Actor("staff", principal.subject), occurred, now)
-    order = Order(
-        body.order.reference,
-        Decimal(body.order.amount),
-        body.order.currency,
-        body.order.completed_at,
-        body.order.delivered_at,
-        body.order.warehouse_arrived_at,
-        body.order.registered_at,
-    )
-    new = NewCase(
-        platform=body.platform,
-        store_id=body.store_id,
-        consumer_id=consumer_id,
-        kind=body.kind,
-        order=order,
-        description=body.description,
-        language=body.language,
-        fields=body.platform_fields(),
-    )
-    state = await run_in_threadpool(
-        svc.redress.submit_case, by, new, lambda s: remembered(case_response(s, 201))
-    )
-    response = case_response(state, 201)
-    svc.case_reads.filed(state, bytes(response.body))
-    return response
-
-
-def _check_import_time(submitted_at: datetime, now: datetime, horizon_days: int) -> None:
-    """An import is an open case from an earlier system: not from the future, and not older
-    than the horizon (an ancient submitted_at would fire years of deadlines at once)."""
-    problem = None
-    if submitted_at > now:
-        problem = "must not be in the future"
-    elif submitted_at < now - timedelta(days=horizon_days):
-        problem = f"must be within {horizon_days} days (REDRESS_IMPORT_HORIZON_DAYS)"
-    if problem is not None:
-        raise Problem(
-            422,
-            "Invalid Request",
-            f"submitted_at {problem}",
-            slug="validation",
-            errors=[{"field": "submitted_at", "message": problem}],
-        )
+    return await file_case(body, principal, svc)
 
 
 @router.get("", response_model=CaseList, responses=problems(403, 422))
