@@ -78,7 +78,7 @@ class RequestBodies:
                 ),
             )
             return
-        replay = replaying(body, receive)
+        replay = _replaying(body, receive)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = headers.get("idempotency-key")
         if scope["method"] != "POST" or key is None:
@@ -292,7 +292,7 @@ class RequestBodies:
             await connection.execute(delete(idempotency_keys).where(_matches(ident)))
 
     async def _answer(self, scope: Scope, send: Send, problem: Problem) -> None:
-        await problem_response(problem)(scope, replaying(b"", None), send)
+        await problem_response(problem)(scope, _replaying(b"", None), send)
 
 
 def remembered(response: Response) -> tuple[int, dict[str, str], str]:
@@ -313,7 +313,7 @@ def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)  # SQLite drops zones
 
 
-def replaying(body: bytes, then: Receive | None) -> Receive:
+def _replaying(body: bytes, then: Receive | None) -> Receive:
     """Hand the buffered body to the app once, then the client's own messages (disconnect)."""
     sent = False
 
