@@ -25,13 +25,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.case_api.auth import Principal
 from services.case_api.case_filing import file_case
-from services.case_api.deps import PRINCIPAL, Services, client_address, key_holder
-from services.case_api.hot_path import RouteLabel
+from services.case_api.deps import PRINCIPAL, Services
+from services.case_api.hot_path import RouteLabel, caller
 from services.case_api.schemas import CaseCreate
+from services.case_api.strict_json import body_of, buffered, replaying
 
 log = logging.getLogger(__name__)
 PATH = "/v1/cases"
@@ -50,10 +51,10 @@ class CaseFilingHotPath:
         if not _plain_filing(scope):
             await self.app(scope, receive, send)
             return
-        messages = await _request_messages(receive)
-        replay = _replaying(messages, receive)
+        messages = await buffered(receive)  # read already by RefuseDuplicateKeys, outside
+        replay = replaying(messages, receive)
         try:
-            filing = await self._filing(scope, b"".join(m.get("body", b"") for m in messages))
+            filing = await self._filing(scope, body_of(messages))
         except Exception as failure:  # the route meets it again and answers it
             # The type only: a validation error's text holds the body, personal data included.
             log.debug("hot path handed over POST %s: %s", PATH, type(failure).__name__)
@@ -72,13 +73,7 @@ class CaseFilingHotPath:
         """The body and the caller, when the route would take both as they are; else None."""
         principal = scope.get("state", {}).get(PRINCIPAL)  # services.case_api.idempotency
         if principal is None:
-            header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
-            principal = await key_holder(
-                self.services,
-                header.decode("latin-1") if header else None,
-                client_address(scope),
-                count_failure=False,  # the route counts it
-            )
+            principal = await caller(self.services, scope)
         if principal is None:
             return None
         document = json.loads(body)  # as FastAPI reads a JSON body
@@ -116,24 +111,3 @@ def _plain_filing(scope: Scope) -> bool:
         return False
     kind = next((v for k, v in scope["headers"] if k == b"content-type"), None)
     return kind is None or kind.split(b";", 1)[0].strip().lower() == b"application/json"
-
-
-async def _request_messages(receive: Receive) -> list[Message]:
-    """The request's messages up to its last body part (services.case_api.idempotency has
-    already read the body into memory, within its size limit)."""
-    messages = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            return messages
-
-
-def _replaying(messages: list[Message], then: Receive) -> Receive:
-    """The messages read already, once each, then the client's own."""
-    pending = list(messages)
-
-    async def receive() -> Message:
-        return pending.pop(0) if pending else await then()
-
-    return receive

@@ -85,7 +85,7 @@ class CaseReadHotPath:
         await self.app(scope, receive, send)
 
     async def _list(self, scope: Scope, lists: CaseListReads, query: ListQuery) -> Response | None:
-        principal = await self._principal(scope)
+        principal = await caller(self.services, scope)
         if principal is None or principal.role not in LIST_READERS:
             return None
         body = await lists.page(principal, query)
@@ -93,18 +93,9 @@ class CaseReadHotPath:
             return None  # the route answers 429 (a limited key takes no token)
         return Response(body, media_type="application/json")
 
-    async def _principal(self, scope: Scope) -> Principal | None:
-        header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
-        return await key_holder(
-            self.services,
-            header.decode("latin-1") if header else None,
-            client_address(scope),
-            count_failure=False,  # the route counts it
-        )
-
     async def _answer(self, scope: Scope, case_id: UUID) -> Response | None:
         svc = self.services
-        principal = await self._principal(scope)
+        principal = await caller(self.services, scope)
         if principal is None:
             return None
         current = await svc.case_reads.current(case_id)
@@ -113,6 +104,18 @@ class CaseReadHotPath:
         if svc.limiter.retry_after(principal.key_id) is not None:
             return None  # the route answers 429 (a limited key takes no token)
         return versioned_response(current.body, current.version)
+
+
+async def caller(services: Services, scope: Scope) -> Principal | None:
+    """Whose valid key the request carries, for a path in front of FastAPI; None (or a
+    throttled address's Problem) hands the request to the route, which answers and counts."""
+    header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+    return await key_holder(
+        services,
+        header.decode("latin-1") if header else None,
+        client_address(scope),
+        count_failure=False,  # the route counts it
+    )
 
 
 def _current_state_read(scope: Scope) -> UUID | None:

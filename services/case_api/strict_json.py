@@ -50,16 +50,8 @@ class RefuseDuplicateKeys:
         if scope["type"] != "http" or scope["method"] not in WRITES:
             await self.app(scope, receive, send)
             return
-        messages: list[Message] = []
-        body = b""
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
+        messages = await buffered(receive)
+        body = body_of(messages)
         if body and (key := duplicate_key(body)) is not None:
             key = key[:100]
             errors = [{"field": key, "message": "given more than once", "type": "duplicate_key"}]
@@ -72,8 +64,29 @@ class RefuseDuplicateKeys:
             )
             await problem_response(refusal)(scope, receive, send)
             return
+        await self.app(scope, replaying(messages, receive), send)
 
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
 
-        await self.app(scope, replay, send)
+async def buffered(receive: Receive) -> list[Message]:
+    """A request's messages up to its last body part (or a disconnect); the body is already in
+    memory, within its size limit (services.case_api.idempotency)."""
+    messages = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return messages
+
+
+def body_of(messages: list[Message]) -> bytes:
+    return b"".join(m.get("body", b"") for m in messages)
+
+
+def replaying(messages: list[Message], then: Receive) -> Receive:
+    """The messages `buffered` read, once each, then the client's own."""
+    pending = list(messages)
+
+    async def receive() -> Message:
+        return pending.pop(0) if pending else await then()
+
+    return receive
