@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -16,7 +17,7 @@ from services.application import NewCase
 from services.case_api.auth import Principal
 from services.case_api.deps import Services, case_response, require_role
 from services.case_api.idempotency import remembered
-from services.case_api.problems import Problem, forbidden
+from services.case_api.problems import forbidden, invalid
 from services.case_api.schemas import CaseCreate
 from services.case_api.settings import ApiSettings
 
@@ -32,12 +33,9 @@ async def file_case(body: CaseCreate, principal: Principal, svc: Services) -> Re
         consumer_id, by = principal.subject, By.at(principal.actor, now)
     else:
         if body.consumer_id is None:
-            raise Problem(
-                422,
-                "Invalid Request",
+            raise invalid(
                 "a staff import names the consumer_id",
-                slug="validation",
-                errors=[{"field": "consumer_id", "message": "required for staff"}],
+                [{"field": "consumer_id", "message": "required for staff"}],
             )
         consumer_id = body.consumer_id
         occurred = body.submitted_at or now
@@ -62,10 +60,17 @@ async def file_case(body: CaseCreate, principal: Principal, svc: Services) -> Re
         language=body.language,
         fields=body.platform_fields(),
     )
-    state = await run_in_threadpool(
-        svc.redress.submit_case, by, new, lambda s: remembered(case_response(s, 201))
-    )
-    response = case_response(state, 201)
+    built: dict[str, Any] = {}  # the last answer built for the commit, with its state
+
+    def answer(state: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+        """The answer committed with an idempotent request's events (a retry after a conflict
+        files another state, and builds its own)."""
+        built.update(state=state, response=case_response(state, 201))
+        return remembered(built["response"])
+
+    state = await run_in_threadpool(svc.redress.submit_case, by, new, answer)
+    # An idempotent filing built its answer for the commit: the case is encoded once.
+    response = built["response"] if built.get("state") is state else case_response(state, 201)
     svc.case_reads.filed(state, bytes(response.body))
     return response
 
@@ -79,10 +84,4 @@ def _check_import_time(submitted_at: datetime, now: datetime, horizon_days: int)
     elif submitted_at < now - timedelta(days=horizon_days):
         problem = f"must be within {horizon_days} days (REDRESS_IMPORT_HORIZON_DAYS)"
     if problem is not None:
-        raise Problem(
-            422,
-            "Invalid Request",
-            f"submitted_at {problem}",
-            slug="validation",
-            errors=[{"field": "submitted_at", "message": problem}],
-        )
+        raise invalid(f"submitted_at {problem}", [{"field": "submitted_at", "message": problem}])

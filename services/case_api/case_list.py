@@ -13,7 +13,7 @@ from sqlalchemy import Engine, and_, false, literal, select, tuple_
 
 from projections.tables import case_list
 from services.case_api.auth import Principal
-from services.case_api.problems import Problem
+from services.case_api.problems import invalid
 from services.case_api.schemas import in_range
 
 
@@ -34,12 +34,9 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime, str]:
             raise ValueError(at)
         return in_range(when), str(UUID(case_id))
     except (ValueError, binascii.Error, UnicodeError):
-        raise Problem(
-            422,
-            "Invalid Request",
+        raise invalid(
             "the cursor is not one this API gave out for this sort order",
-            slug="validation",
-            errors=[{"field": "cursor", "message": "invalid"}],
+            [{"field": "cursor", "message": "invalid"}],
         ) from None
 
 

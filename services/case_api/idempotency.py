@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.case_api.auth import Principal
 from services.case_api.deps import PRINCIPAL, Services, client_address, key_holder
-from services.case_api.problems import DATABASE_UNAVAILABLE, Problem, problem_response
+from services.case_api.problems import DATABASE_UNAVAILABLE, Problem, invalid, problem_response
 from services.idempotent_outcomes import CLAIM, KEEP_FOR, Claim
 from services.tables import idempotency_keys
 
@@ -121,12 +121,9 @@ class RequestBodies:
             await self._answer(
                 scope,
                 send,
-                Problem(
-                    422,
-                    "Invalid Request",
+                invalid(
                     "Idempotency-Key must be 1 to 255 characters",
-                    slug="validation",
-                    errors=[{"field": "Idempotency-Key", "message": "1 to 255 characters"}],
+                    [{"field": "Idempotency-Key", "message": "1 to 255 characters"}],
                 ),
             )
             return

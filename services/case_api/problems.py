@@ -92,6 +92,12 @@ class Problem(Exception):
         self.extra = extra
 
 
+def invalid(detail: str, errors: list[dict[str, Any]]) -> Problem:
+    """The 422 for a request whose fields are at fault: `errors` names each one (its `field`
+    and `message`), as FastAPI's own validation answers do."""
+    return Problem(422, "Invalid Request", detail, slug="validation", errors=errors)
+
+
 def problem_response(problem: Problem) -> JSONResponse:
     body = {
         "type": type_uri(problem.slug),
@@ -145,22 +151,12 @@ def install(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         fields = ", ".join(e["field"] for e in errors)
-        return problem_response(
-            Problem(
-                422,
-                "Invalid Request",
-                f"invalid fields: {fields}",
-                slug="validation",
-                errors=errors,
-            )
-        )
+        return problem_response(invalid(f"invalid fields: {fields}", errors))
 
     @app.exception_handler(InvalidField)
     async def _invalid_field(_: Request, exc: InvalidField) -> JSONResponse:
         errors = [{"field": exc.field, "message": exc.detail, "type": exc.rule}]
-        return problem_response(
-            Problem(422, "Invalid Request", exc.detail, slug="validation", errors=errors)
-        )
+        return problem_response(invalid(exc.detail, errors))
 
     @app.exception_handler(DomainError)
     async def _refused(_: Request, exc: DomainError) -> JSONResponse:

@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.case_api.problems import Problem, problem_response
+from services.case_api.problems import invalid, problem_response
 
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 
@@ -55,13 +55,7 @@ class RefuseDuplicateKeys:
         if body and (key := duplicate_key(body)) is not None:
             key = key[:100]
             errors = [{"field": key, "message": "given more than once", "type": "duplicate_key"}]
-            refusal = Problem(
-                422,
-                "Invalid Request",
-                f"the JSON body gives the key {key!r} more than once",
-                slug="validation",
-                errors=errors,
-            )
+            refusal = invalid(f"the JSON body gives the key {key!r} more than once", errors)
             await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, replaying(messages, receive), send)

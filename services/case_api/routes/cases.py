@@ -24,7 +24,7 @@ from services.case_api.deps import (
     scoped_case,
     versioned_response,
 )
-from services.case_api.problems import Problem
+from services.case_api.problems import Problem, invalid
 from services.case_api.routes import problems
 from services.case_api.schemas import (
     CaseCreate,
@@ -118,12 +118,9 @@ def display_language(lang: str | None, accept_language: str | None) -> str | Non
     weight that is well formed (`*` and malformed entries are passed over, as HTTP allows)."""
     if lang is not None:
         if not is_language_tag(lang):
-            raise Problem(
-                422,
-                "Invalid Request",
+            raise invalid(
                 f"{lang!r} is not a BCP 47 language tag",
-                slug="validation",
-                errors=[{"field": "lang", "message": "a BCP 47 language tag, e.g. fr or de-CH"}],
+                [{"field": "lang", "message": "a BCP 47 language tag, e.g. fr or de-CH"}],
             )
         return lang
     if not accept_language:

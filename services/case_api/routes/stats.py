@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine
 from projections import reports
 from projections.tracking import head
 from services.case_api.deps import CurrentPrincipal, Services, Svc, json_response, require_role
-from services.case_api.problems import Problem
+from services.case_api.problems import invalid
 from services.case_api.routes import problems
 from services.case_api.schemas import Platform
 
@@ -172,12 +172,9 @@ async def stores(
         try:
             return reports.stores(connection, platform, limit, cursor)
         except reports.BadCursor:
-            raise Problem(
-                422,
-                "Invalid Request",
+            raise invalid(
                 "the cursor is not one this API gave out",
-                slug="validation",
-                errors=[{"field": "cursor", "message": "invalid"}],
+                [{"field": "cursor", "message": "invalid"}],
             ) from None
 
     return await answer(svc, read)

@@ -14,7 +14,7 @@ from domain.actors import By
 from domain.store import Store
 from services.application import StoreNotFound
 from services.case_api.deps import CurrentPrincipal, Svc, json_response, require_role
-from services.case_api.problems import Problem
+from services.case_api.problems import Problem, invalid
 from services.case_api.routes import problems
 from services.case_api.schemas import (
     Certification,
@@ -32,7 +32,7 @@ CALENDARS: dict[str, list[str]] = holidays.list_supported_countries()
 
 def _invalid(field: str, message: str) -> Problem:
     errors = [{"field": field, "message": message}]
-    return Problem(422, "Invalid Request", message, slug="validation", errors=errors)
+    return invalid(message, errors)
 
 
 def _check_calendar(body: StoreCreate) -> None:

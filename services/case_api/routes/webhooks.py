@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 from services.case_api.auth import Principal
 from services.case_api.deps import CurrentPrincipal, Services, Svc, json_response, require_role
 from services.case_api.idempotency import SHOWN_ONCE
-from services.case_api.problems import Problem, forbidden, not_found
+from services.case_api.problems import Problem, forbidden, invalid, not_found
 from services.case_api.routes import problems
 from services.case_api.schemas import Identifier, In, Instant
 from services.notifier.envelope import known_types
@@ -131,7 +131,7 @@ class Recovery(BaseModel):
 
 def _invalid(field: str, message: str) -> Problem:
     errors = [{"field": field, "message": message, "type": "value_error"}]
-    return Problem(422, "Invalid Request", message, slug="validation", errors=errors)
+    return invalid(message, errors)
 
 
 def _store_scope(principal: Principal, wanted: list[str] | None) -> list[str] | None:

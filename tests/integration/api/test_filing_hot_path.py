@@ -15,6 +15,7 @@ import pytest
 from support.api_server import Api, case_body
 
 from services.application import Redress
+from services.case_api import case_filing
 from services.case_api.routes import cases as case_routes
 
 ROUTED = {"via": "route"}
@@ -153,3 +154,31 @@ def test_a_filing_that_fails_once_begun_is_answered_and_not_run_again(
     routed = api.client(key).post("/v1/cases", params=ROUTED, json=body)
     assert routed.status_code == answer.status_code
     assert _problem(routed.json()) == _problem(answer.json())
+
+
+def test_an_idempotent_filing_encodes_its_case_once_and_replays_those_bytes(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer committed with an idempotent filing's events is the answer sent: the case is
+    encoded once, and a retry with the same key gets the same bytes."""
+    store_id = api.store("biggrey")
+    client = api.client(api.key("consumer", "hot-path-idempotent"))
+    built: list[int] = []
+    real = case_filing.case_response
+
+    def counted(*args: Any) -> Any:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(case_filing, "case_response", counted)
+    body, headers = case_body("biggrey", store_id, "warranty_claim"), {"Idempotency-Key": "once"}
+    first = client.post("/v1/cases", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert built == [1]
+    again = client.post("/v1/cases", json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.content == first.content
+    assert built == [1]
+    plain = client.post("/v1/cases", json=body)  # no key: nothing committed with it, built once
+    assert plain.status_code == 201
+    assert built == [1, 1]
