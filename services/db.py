@@ -6,19 +6,19 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import uuid4
 
-from alembic import command
-from alembic.config import Config
 from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
 from services.eventstore.lent_pool import lent_engine
 from services.settings import Settings
+
+if TYPE_CHECKING:  # imported where an engine is made: SQLAlchemy's asyncio part loads its ORM
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -61,6 +61,8 @@ def postgres_engine(
 
 
 def async_engine(settings: Settings) -> AsyncEngine:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     if settings.is_sqlite:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
@@ -79,6 +81,8 @@ def postgres_async_engine(
     """An asyncpg engine on `url`. Behind a transaction pooler neither asyncpg nor SQLAlchemy
     caches a statement, and each statement gets a name of its own (SQLAlchemy's advice for
     PgBouncer): it is prepared and run in one transaction, on one server connection."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     address = settings.sqlalchemy_url(driver="asyncpg", url=url)
     connect_args: dict[str, object] = {}
     if connect_timeout is not None:
@@ -178,6 +182,11 @@ def prepare(settings: Settings) -> None:
 
 def migrate(settings: Settings) -> None:
     """Apply every Alembic migration (idempotent)."""
+    # Imported here: Alembic (with Mako and Pygments) takes about 0.13 s to import, and the
+    # processes a command spawns to work beside it (a rebuild's parts) never migrate.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     # DDL and the advisory lock go over a session of their own, past any transaction pooler.
