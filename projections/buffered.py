@@ -5,11 +5,14 @@ The rebuild starts from empty tables, so until the first flush the buffer holds 
 there is and a look-up that misses needs no query. It flushes when it holds `limit` rows (so
 memory stays bounded however long the log) and when asked; after a flush, a look-up that
 misses reads the table, once per key value.
+
+A rebuild split by aggregate (`projections.rebuild.build_part`) holds back the rows of tables
+that add up over aggregates (`held`): they are never written, and are handed back whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -21,14 +24,23 @@ LIMIT = 500_000  # rows held before a flush: about 0.6 kB each, some 300 MB
 
 
 class BufferedRows:
-    def __init__(self, connection: Connection, *, limit: int = LIMIT) -> None:
-        """`connection` reaches the (empty) tables the rows are for."""
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        limit: int = LIMIT,
+        empty: bool = True,
+        held: Collection[Table] = (),
+    ) -> None:
+        """`connection` reaches the tables the rows are for: `empty` ones, or tables already
+        filled (a look-up that misses then reads them). Rows of `held` tables stay here."""
         self.connection, self.limit = connection, limit
         self._images: dict[str, _Image] = {}
-        self._complete = True  # nothing flushed yet: every row is here
+        self._complete = empty  # every row is here (until a flush)
+        self._held = {table.name for table in held}
 
     def __len__(self) -> int:
-        return sum(len(image.rows) for image in self._images.values())
+        return sum(len(i.rows) for name, i in self._images.items() if name not in self._held)
 
     def load(self, table: Table, key: Column[Any], ids: Iterable[str]) -> dict[str, Row]:
         return {row[key.name]: row for row in self.select_in(table, key, ids)}
@@ -36,7 +48,7 @@ class BufferedRows:
     def select_in(self, table: Table, key: Column[Any], ids: Iterable[str]) -> list[Row]:
         image = self._image(table)
         wanted = set(ids)
-        if not self._complete:
+        if not self._whole(table):
             image.fetch(key.name, wanted, self.connection)
         return [dict(image.rows[k]) for k in image.keys_where(key.name, wanted)]
 
@@ -48,8 +60,9 @@ class BufferedRows:
     def update(self, table: Table, keys: Sequence[str], rows: Sequence[Row]) -> None:
         image = self._image(table)
         assert list(keys) == image.primary_key, (keys, image.primary_key)
+        whole = self._whole(table)
         for row in rows:
-            if not self._complete:
+            if not whole:
                 image.fetch(keys[0], {row[keys[0]]}, self.connection)
             image.change(row)
 
@@ -58,7 +71,7 @@ class BufferedRows:
         assert isinstance(table, Table)
         image = self._image(table)
         wanted = set(ids)
-        if not self._complete:
+        if not self._whole(table):
             image.fetch(key.name, wanted, self.connection)
         for k in list(image.keys_where(key.name, wanted)):
             image.remove(k)
@@ -68,11 +81,20 @@ class BufferedRows:
             self.flush()
 
     def flush(self) -> None:
-        """Write every change to the tables (in the caller's transaction) and forget the rows."""
-        for image in self._images.values():
-            image.write(self.connection)
-        self._images.clear()
+        """Write every change to the tables (in the caller's transaction) and forget the rows,
+        but for the held tables'."""
+        for name in [name for name in self._images if name not in self._held]:
+            self._images.pop(name).write(self.connection)
         self._complete = False
+
+    def held_rows(self, table: Table) -> list[Row]:
+        """Every row of a held table."""
+        assert table.name in self._held, table.name
+        return list(self._image(table).rows.values())
+
+    def _whole(self, table: Table) -> bool:
+        """Whether every row of `table` is here."""
+        return self._complete or table.name in self._held
 
     def _image(self, table: Table) -> _Image:
         image = self._images.get(table.name)

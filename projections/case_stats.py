@@ -14,7 +14,7 @@ What counts:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -132,6 +132,21 @@ def _add_refunds(rows: RowStore, deltas: dict[RefundKey, tuple[str, Decimal, int
             grown.append({**values, "amount": str(total), "refunds": row["refunds"] + count})
     rows.insert(refund_totals, fresh)
     rows.update(refund_totals, ["store_id", "currency", "payer"], grown)
+
+
+def add_up_refunds(parts: Iterable[Row]) -> list[Row]:
+    """`refund_totals` rows from disjoint sets of cases, added up by store, currency and payer
+    (decimal sums are exact, so the text is what one pass gives)."""
+    totals: dict[RefundKey, Row] = {}
+    for row in parts:
+        key = (row["store_id"], row["currency"], row["payer"])
+        total = totals.get(key)
+        if total is None:
+            totals[key] = dict(row)
+            continue
+        total["amount"] = str(Decimal(total["amount"]) + Decimal(row["amount"]))
+        total["refunds"] += row["refunds"]
+    return list(totals.values())
 
 
 def _replace_deadlines(

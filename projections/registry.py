@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from projections import case_list, case_stats, stores
-from projections.tracking import Projection
+from projections.tables import refund_totals
+from projections.tracking import Projection, Totals
 
 PROJECTIONS = (
     Projection(case_list.NAME, case_list.apply_events, case_list.TABLES, case_list.fold),
-    Projection(case_stats.NAME, case_stats.apply_events, case_stats.TABLES, case_stats.fold),
+    Projection(
+        case_stats.NAME,
+        case_stats.apply_events,
+        case_stats.TABLES,
+        case_stats.fold,
+        totals=(Totals(refund_totals, case_stats.add_up_refunds),),
+    ),
     Projection(stores.NAME, stores.apply_events, stores.TABLES, stores.fold),
 )
 NAMES = tuple(p.name for p in PROJECTIONS)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
@@ -23,9 +24,9 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.parking import apply_or_park
-from projections.rows import RowStore
+from projections.rows import Row, RowStore
 from projections.tables import projection_positions
-from services.eventstore.log_pages import page_after
+from services.eventstore.log_pages import Logged, page_after, part_page
 
 BATCH = 500
 Event = DomainEventProtocol[Any]
@@ -34,15 +35,27 @@ Fold = Callable[[RowStore, Sequence[Event]], None]
 
 
 @dataclass(frozen=True)
+class Totals:
+    """A table whose rows add up the events of many aggregates (a store's refunds over its
+    cases). A rebuild split by aggregate gets partial rows from each part: `add_up` turns them,
+    all together, into the rows one pass over the whole log gives."""
+
+    table: Table
+    add_up: Callable[[Iterable[Row]], list[Row]]
+
+
+@dataclass(frozen=True)
 class Projection:
     """A read model: its name (the key of its position), how it applies events in a
-    transaction, the tables it owns (a rebuild replaces exactly these) and, for a rebuild,
-    the same logic over rows held in memory (`apply` is `fold` over `DatabaseRows`)."""
+    transaction, the tables it owns (a rebuild replaces exactly these), for a rebuild the same
+    logic over rows held in memory (`apply` is `fold` over `DatabaseRows`), and which of its
+    tables add up over aggregates (every other row is one aggregate's)."""
 
     name: str
     apply: Apply
     tables: tuple[Table, ...] = field(default=())
     fold: Fold | None = None
+    totals: tuple[Totals, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,17 @@ class Batch:
 
 
 def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
-    logged = page_after(app.recorder, after, limit)
+    return _decoded(app, page_after(app.recorder, after, limit))
+
+
+def read_part(
+    app: Application[Any], after: int, upto: int, first: UUID, last: UUID
+) -> Batch | None:
+    """The events after `after` up to `upto` of the aggregates with ids `first` to `last`."""
+    return _decoded(app, part_page(app.recorder, after, upto, first, last))
+
+
+def _decoded(app: Application[Any], logged: Sequence[Logged]) -> Batch | None:
     if not logged:
         return None
     decode = app.mapper.to_domain_event  # it reads only the fields a `Logged` has

@@ -64,8 +64,8 @@ Workers = Annotated[
     int,
     typer.Option(
         min=1,
-        help="processes rebuilding side by side; more than 1 pays off only when cores are "
-        "free beside PostgreSQL's (each process reads and decodes the whole log)",
+        help="processes rebuilding side by side, each folding the events of its share of the "
+        "cases and stores (PostgreSQL; SQLite rebuilds in one process)",
     ),
 ]
 COLUMNS = (
@@ -94,12 +94,14 @@ def rebuild(name: Name = None, workers: Workers = 1) -> None:
         raise typer.BadParameter(str(unknown), param_hint="NAME") from None
     settings = _prepare()
     tasks: dict[str, TaskID] = {}
-    with Progress(*COLUMNS, console=console) as progress:
+    # Redrawn on each report, with no thread of its own: the rebuild's other processes are
+    # forked only from a process with one thread (services.projector.parallel).
+    with Progress(*COLUMNS, console=console, auto_refresh=False) as progress:
 
         def report(group: str, done: int, head: int) -> None:
             if group not in tasks:
                 tasks[group] = progress.add_task(f"rebuilding {group}", total=None)
-            progress.update(tasks[group], completed=done, total=head)
+            progress.update(tasks[group], completed=done, total=head, refresh=True)
 
         reached = rebuild_side_by_side(settings, chosen, report, workers)
         for group, at in reached.items():

@@ -1,11 +1,14 @@
 """`redress projections rebuild`: shadow tables, then a swap. Rebuilding twice gives identical
 tables, a rebuild while commands are written loses nothing, and the swapped-in tables are
-exactly what the migrations made. On SQLite and PostgreSQL."""
+exactly what the migrations made. On SQLite and PostgreSQL; the rebuild split by aggregate
+(`--workers N`) on PostgreSQL, against what following the log gives."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -28,12 +31,14 @@ from typer.testing import CliRunner
 from projections import case_stats
 from projections.projector import Projector
 from projections.queries import position
-from projections.rebuild import rebuild
+from projections.rebuild import Held, Part, Parts, build_part, rebuild, rebuild_split
 from projections.registry import NAMES, PROJECTIONS, named
+from projections.tracking import Projection
 from services.application import Redress
 from services.db import migrate
 from services.entrypoints import projector_cli
 from services.entrypoints.cli import app as cli
+from services.projector.parallel import rebuild_side_by_side
 from services.settings import Settings
 from services.tables import metadata
 
@@ -81,10 +86,103 @@ def test_a_rebuild_that_holds_few_rows_in_memory_gives_the_same_tables(
     assert snapshot(engine) == followed
 
 
+def in_this_process(
+    engine: Engine,
+    app: Redress,
+    parts: int,
+    *,
+    batch: int = 2000,
+    buffered: int = 500_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Parts, list[Held]]:
+    """Parts built one after another here, as `redress projections rebuild --workers N`
+    builds them in processes; what each part held back is kept for the test to look at. The
+    shadow is indexed before the last part, as when one process runs out of parts while
+    another still builds one."""
+    held: list[Held] = []
+
+    def build(shadow: str, head: int, index: Callable[[], None]) -> list[Held]:
+        for n, part in enumerate(Part.split([1.0] * parts, head), start=1):
+            if n == parts:
+                index()
+            held.append(
+                build_part(
+                    engine,
+                    app,
+                    PROJECTIONS,
+                    shadow,
+                    part,
+                    batch=batch,
+                    buffered=buffered,
+                    progress=progress,
+                )
+            )
+        return held
+
+    return build, held
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_rebuild_split_by_aggregate_gives_the_tables_the_projector_gives(
+    postgres_database: str, parts: int
+) -> None:
+    """Small pages and a small buffer: each part flushes often, then reads its own rows back
+    from the one shadow that every part fills. A store's refunds fall in several parts, whose
+    partial totals are added up."""
+    migrate(Settings(database_url=postgres_database))
+    app, engine = open_app(postgres_database), open_engine(postgres_database)
+    try:
+        busy_workload(app, cases=70)
+        catch_up(app, engine)
+        head, followed = app.recorder.max_notification_id(), snapshot(engine)
+        build, held = in_this_process(engine, app, parts, batch=17, buffered=40)
+        assert rebuild_split(engine, app, PROJECTIONS, build, batch=13) == head
+        assert snapshot(engine) == followed
+        with engine.connect() as connection:
+            assert position(connection, NAMES) == head
+        refunded = [{(r["store_id"], r["currency"]) for r in h["refund_totals"]} for h in held]
+        assert set.intersection(*refunded[:2]), "no store's refunds fall in two parts"
+    finally:
+        engine.dispose()
+        app.close()
+
+
 def test_a_rebuild_while_commands_are_written_loses_nothing(
     migrated: tuple[Redress, Engine], database_url: str
 ) -> None:
     app, engine = migrated
+
+    def one_process(progress: Callable[[int, int], None]) -> int:
+        return rebuild(engine, app, PROJECTIONS, batch=40, progress=progress)
+
+    _rebuilt_while_written(app, engine, database_url, one_process)
+
+
+def test_a_rebuild_split_by_aggregate_while_commands_are_written_loses_nothing(
+    postgres_database: str,
+) -> None:
+    migrate(Settings(database_url=postgres_database))
+    app, engine = open_app(postgres_database), open_engine(postgres_database)
+
+    def split(progress: Callable[[int, int], None]) -> int:
+        build, _ = in_this_process(engine, app, 2, batch=20, progress=progress)
+        return rebuild_split(engine, app, PROJECTIONS, build, batch=40)
+
+    try:
+        _rebuilt_while_written(app, engine, postgres_database, split)
+    finally:
+        engine.dispose()
+        app.close()
+
+
+def _rebuilt_while_written(
+    app: Redress,
+    engine: Engine,
+    database_url: str,
+    rebuilt: Callable[[Callable[[int, int], None]], int],
+) -> None:
+    """`rebuilt(progress)` rebuilds every read model while a writer logs commands and the
+    projector follows them: the read models then hold what the aggregates say."""
     work = busy_workload(app, cases=20)
     writer = Writer(open_app(database_url), work)
     live = Projector(engine, app, PROJECTIONS, batch=7, interval=0.01)
@@ -101,7 +199,7 @@ def test_a_rebuild_while_commands_are_written_loses_nothing(
             writer.wait_for(3)
 
     try:
-        rebuild(engine, app, PROJECTIONS, batch=40, progress=progress)
+        rebuilt(progress)
     finally:
         writer.stop()
         live.stop()
@@ -180,8 +278,10 @@ def test_the_rebuild_command_shows_progress_and_swaps(
         answer = CliRunner().invoke(cli, ["projections", "rebuild", "--workers", "2"], env=wide)
         assert answer.exit_code == 0, answer.output
         assert "events/s" in answer.output and "ETA" in answer.output
-        assert "rebuilt case_list, store_scorecards" in answer.output  # two processes
-        assert "rebuilt case_stats" in answer.output
+        assert "rebuilt case_list, case_stats, store_scorecards up to position" in answer.output
+        # Two processes, each with its share of the log, on PostgreSQL; one on SQLite.
+        split = "rebuilding part 4 of 4" in answer.output
+        assert split == database_url.startswith("postgresql")
         with engine.connect() as connection:
             assert position(connection, NAMES) == app.recorder.max_notification_id()
         one = CliRunner().invoke(cli, ["projections", "rebuild", "case_list"], env=wide)
@@ -193,6 +293,56 @@ def test_the_rebuild_command_shows_progress_and_swaps(
     finally:
         engine.dispose()
         app.close()
+
+
+# Run as a command runs it: a process with one thread, which forks the rebuild's processes.
+FORKING = """
+import multiprocessing, sys
+from projections.registry import PROJECTIONS
+from services.projector.parallel import rebuild_side_by_side
+from services.settings import Settings
+
+real, methods = multiprocessing.get_context, []
+multiprocessing.get_context = lambda method: (methods.append(method), real(method))[1]
+reached = rebuild_side_by_side(Settings(database_url=sys.argv[1]), PROJECTIONS, print, 2)
+print(methods, reached)
+"""
+
+
+@pytest.mark.slow  # a Python process of its own
+def test_a_process_with_one_thread_forks_the_rebuild_s_processes(postgres_database: str) -> None:
+    """(Within pytest, other threads run: the command test above spawns them.)"""
+    migrate(Settings(database_url=postgres_database))
+    app, engine = open_app(postgres_database), open_engine(postgres_database)
+    try:
+        busy_workload(app, cases=30)
+        catch_up(app, engine)
+        followed, head = snapshot(engine), app.recorder.max_notification_id()
+        ran = subprocess.run(
+            [sys.executable, "-c", FORKING, postgres_database],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines()[-1] == f"['fork'] {{'{', '.join(NAMES)}': {head}}}"
+        assert "part 4 of 4" in ran.stdout  # each part's progress, relayed
+        assert snapshot(engine) == followed
+    finally:
+        engine.dispose()
+        app.close()
+
+
+def test_a_failed_split_rebuild_stops_its_processes(postgres_database: str) -> None:
+    """A read model with no fold cannot be rebuilt: the processes already started for the
+    parts are told to stop, and the refusal comes back (no wait for work that never comes)."""
+    migrate(Settings(database_url=postgres_database))
+    foldless = Projection("foldless", case_stats.apply_events, case_stats.TABLES)
+    with pytest.raises(ValueError, match="needs the projection's fold"):
+        rebuild_side_by_side(
+            Settings(database_url=postgres_database), [foldless], lambda *_: None, 2
+        )
 
 
 def test_rebuild_time_stamps_stay_utc(migrated: tuple[Redress, Engine]) -> None:
