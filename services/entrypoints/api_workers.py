@@ -86,7 +86,7 @@ def serve(
         _supervise([Child("API worker", _worker, (host, port), workers), *others])
     finally:
         if internal is not None:
-            internal.should_exit = True
+            internal.stop()
         remove_metrics_directory(directory, made_here)
 
 

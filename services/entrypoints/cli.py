@@ -24,11 +24,11 @@ from services.entrypoints.translator_cli import translator
 from services.settings import Settings
 
 if TYPE_CHECKING:
-    import uvicorn
     from fastapi import FastAPI
 
     from services.case_api.auth import KeyStore
     from services.entrypoints.api_workers import Child
+    from services.internal_http import ThreadedServer
 
 T = TypeVar("T")
 
@@ -172,10 +172,10 @@ def _run_api(
         )
     finally:
         if internal is not None:
-            internal.should_exit = True
+            internal.stop()
 
 
-def _serve_internal(app: FastAPI, host: str, metrics_port: int | None) -> uvicorn.Server | None:
+def _serve_internal(app: FastAPI, host: str, metrics_port: int | None) -> ThreadedServer | None:
     """One API process's internal port: its metrics, probes and docs (services.internal_http)."""
     if metrics_port is None:
         return None

@@ -69,9 +69,16 @@ def run_until_signalled(role: Role, settings: Settings, banner: str) -> None:
     from services.observability import configure_logging
 
     configure_logging(settings.log_level)
-    if settings.metrics_port:
+    internal = (
         serve_in_thread(internal_app(), "0.0.0.0", settings.metrics_port)
-    until_signalled(role, banner)
+        if settings.metrics_port
+        else None
+    )
+    try:
+        until_signalled(role, banner)
+    finally:
+        if internal is not None:
+            internal.stop()
 
 
 def until_signalled(role: Role, banner: str | None = None) -> None:
