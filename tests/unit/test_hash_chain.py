@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -10,6 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support.builders import (
     CONSUMER,
     MONDAY,
@@ -21,10 +24,11 @@ from support.builders import (
     policy,
     submit,
 )
+from support.json_values import PLAIN, nested
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent
-from domain.hashchain import GENESIS, canonical_json, chain_hash
+from domain.hashchain import GENESIS, _default, canonical_json, chain_hash
 
 BIGGREY = policy("biggrey")
 
@@ -125,3 +129,41 @@ def test_canonical_json_names_each_instant_in_utc_whatever_its_offset() -> None:
 def test_canonical_json_refuses_what_it_cannot_hash_exactly() -> None:
     with pytest.raises(TypeError):
         canonical_json({"x": object()})
+
+
+def _standard(payload: dict[str, Any]) -> str:
+    """canonical_json as every recorded hash was computed: the standard module's output."""
+    return json.dumps(
+        payload, default=_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def _written(write: Any, payload: dict[str, Any]) -> str:
+    try:
+        return str(write(payload))
+    except Exception as refused:
+        return type(refused).__name__
+
+
+_leaves = (
+    PLAIN
+    | st.datetimes(
+        timezones=st.sampled_from([UTC, ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Paris")])
+    )
+    | st.frozensets(st.integers(), max_size=3)
+    | st.lists(st.text(), max_size=3).map(tuple)
+    | st.text().map(lambda text: type("Text", (str,), {})(text))
+)
+_payloads = st.dictionaries(st.text(max_size=8), nested(_leaves, st.text(max_size=8)), max_size=6)
+
+
+@given(_payloads)
+def test_canonical_json_is_what_the_standard_module_writes(payload: dict[str, Any]) -> None:
+    """Every hash already recorded was computed over the standard module's output."""
+    assert _written(canonical_json, payload) == _written(_standard, payload)
+
+
+def test_canonical_json_writes_every_character_as_the_standard_module_does() -> None:
+    text = "".join(map(chr, range(0x800))) + "\u2028\u2029\ufeff\U0001f600"
+    payload = {text: [text, {"nested": text, "é": 1, "e": 2, "\U0001f600": 3, "\uffff": 4}]}
+    assert canonical_json(payload) == _standard(payload)
