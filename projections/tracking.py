@@ -48,14 +48,16 @@ class Totals:
 class Projection:
     """A read model: its name (the key of its position), how it applies events in a
     transaction, the tables it owns (a rebuild replaces exactly these), for a rebuild the same
-    logic over rows held in memory (`apply` is `fold` over `DatabaseRows`), and which of its
-    tables add up over aggregates (every other row is one aggregate's)."""
+    logic over rows held in memory (`apply` is `fold` over `DatabaseRows`), which of its
+    tables add up over aggregates (every other row is one aggregate's), and, where `apply`
+    reads only a few of an event's fields, which (a follower then decodes only those)."""
 
     name: str
     apply: Apply
     tables: tuple[Table, ...] = field(default=())
     fold: Fold | None = None
     totals: tuple[Totals, ...] = field(default=())
+    reads: frozenset[str] | None = None  # None: whole events
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,11 @@ class Batch:
         return self.ids[bisect_right(self.ids, position) :]
 
 
-def read_batch(app: Application[Any], after: int, limit: int) -> Batch | None:
-    return _decoded(app, page_after(app.recorder, after, limit))
+def read_batch(
+    app: Application[Any], after: int, limit: int, fields: frozenset[str] | None = None
+) -> Batch | None:
+    """Up to `limit` events after position `after`: whole, or with only `fields` read."""
+    return _decoded(app, page_after(app.recorder, after, limit), fields)
 
 
 def read_part(
@@ -89,11 +94,18 @@ def read_part(
     return _decoded(app, part_page(app.recorder, after, upto, first, last))
 
 
-def _decoded(app: Application[Any], logged: Sequence[Logged]) -> Batch | None:
+def _decoded(
+    app: Application[Any], logged: Sequence[Logged], fields: frozenset[str] | None = None
+) -> Batch | None:
     if not logged:
         return None
-    decode = app.mapper.to_domain_event  # it reads only the fields a `Logged` has
-    return Batch([n.id for n in logged], [decode(n) for n in logged])  # type: ignore[arg-type]
+    # Both read only the fields a `Logged` has.
+    if fields is None:
+        events = [app.mapper.to_domain_event(n) for n in logged]  # type: ignore[arg-type]
+    else:
+        partial = app.mapper.to_partial_event  # type: ignore[attr-defined]
+        events = [partial(n, fields) for n in logged]
+    return Batch([n.id for n in logged], events)
 
 
 @contextmanager
@@ -145,7 +157,9 @@ def step(
     the caller's transaction; returns how many notifications were read. An event a read model
     cannot take is parked and skipped (projections.parking)."""
     at = positions(connection, [p.name for p in projections], lock=True)
-    read = read_batch(app, min(at.values()), batch)
+    reads = [p.reads for p in projections]
+    fields = None if None in reads else frozenset[str]().union(*(r for r in reads if r))
+    read = read_batch(app, min(at.values()), batch, fields)
     if read is None:
         return 0
     for projection in projections:
@@ -191,10 +205,16 @@ def follow(
 
 
 def catch_up(
-    engine: Engine, app: Application[Any], name: str, apply: Apply, batch: int = BATCH
+    engine: Engine,
+    app: Application[Any],
+    name: str,
+    apply: Apply,
+    batch: int = BATCH,
+    reads: frozenset[str] | None = None,
 ) -> int:
-    """Apply every notification after one projection's position; returns how many were read."""
-    return follow(engine, app, [Projection(name, apply)], batch)
+    """Apply every notification after one projection's position; returns how many were read
+    (`reads`: as `Projection.reads`)."""
+    return follow(engine, app, [Projection(name, apply, reads=reads)], batch)
 
 
 def head(app: Application[Any]) -> int:
