@@ -106,6 +106,11 @@ def seed(settings: SchedulerSettings, due: list[datetime]) -> None:
                 )
             app.save(*cases)
         sweeper.catch_up()
+    # A live index has statistics (autovacuum keeps them); one filled a moment ago has none
+    # yet, and without them PostgreSQL plans a claim as if few rows were due: it sorts all
+    # of them rather than walk the index in the claim's order and stop at a batch.
+    with psycopg.connect(libpq_url(settings.database_url), autocommit=True) as db:
+        db.execute("ANALYZE scheduled_deadlines")
 
 
 # -- 10,000 due at once ------------------------------------------------------------------------

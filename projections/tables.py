@@ -84,10 +84,13 @@ scheduled_deadlines = Table(
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("action", String(32), nullable=False),
     Column("done", Boolean, nullable=False, server_default=false()),
-    # Due order over pending rows only: claims never walk past what was fired (0011).
+    # The claim's order over pending rows only: claims never walk past what was fired (0011),
+    # and stop at a batch rather than sort every due row (0015).
     Index(
         "ix_scheduled_deadlines_pending",
         "due_at",
+        "case_id",
+        "deadline_id",
         postgresql_where=text("NOT done"),
         sqlite_where=text("NOT done"),
     ),

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 CLAIM_SQL = """
 SELECT d.case_id, d.deadline_id, d.kind, d.due_at, d.action
 FROM scheduled_deadlines AS d
-WHERE d.due_at <= :now              -- walks ix_scheduled_deadlines_due_at
+WHERE d.due_at <= :now              -- walks ix_scheduled_deadlines_pending, in order
   AND NOT d.done
   AND d.case_id NOT IN :skipped     -- cases whose timeout raised earlier in this sweep
   -- only a case's earliest row, done or not: its next deadline waits until the index has
@@ -104,6 +104,9 @@ class Sweeper:
     ) -> None:
         self.app, self.engine, self.batch, self.chunk = app, engine, batch, chunk
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="timeout")
+        # The index follows what the firings write while the next batches fire, rather than
+        # all at once after the last (its transactions wait on rows a sweep still holds).
+        self._follower = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
         sql = CLAIM_SQL + (POSTGRES_LOCK if engine.dialect.name == "postgresql" else "")
         self._claim = (
             text(sql)
@@ -130,17 +133,22 @@ class Sweeper:
         now = index.utc(now)
         report, skipped = SweepReport(), set[str]()
         while True:
-            # Claim until nothing is claimable; then the index reads what the firings wrote,
-            # which may make a case's next deadline (a chain) claimable.
+            # Claim until nothing is claimable; then the index reads the rest of what the
+            # firings wrote, which may make a case's next deadline (a chain) claimable.
             self.catch_up()
-            claimed = 0
+            claimed, following = 0, None
             while batch := self._sweep_batch(now, report, skipped):
                 claimed += batch
+                if following is None or following.done():
+                    following = self._follower.submit(self.catch_up)
+            if following is not None:
+                following.result()
             if not claimed:
                 return report
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self._follower.shutdown(wait=True)
 
     def refresh_pending(self) -> int:
         """Set the pending gauge from the index (a count: the runner does it now and then)."""
