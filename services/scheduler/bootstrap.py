@@ -35,12 +35,12 @@ def sweeper(settings: SchedulerSettings) -> Iterator[Sweeper]:
 
 def open_application(settings: SchedulerSettings, *, unseal: bool = True) -> Redress:
     """The application, with room in the process's psycopg pool for every firing thread (each
-    reads its cases), beside the group commit's writer and the claim's transaction (SQLAlchemy
-    borrows it). `unseal=False`: personal data is not unsealed (no key lookups) for a role
-    that reads none."""
+    reads its cases), beside the group commit's writer, the claim's transaction and the index
+    following the firings (SQLAlchemy borrows those two). `unseal=False`: personal data is not
+    unsealed (no key lookups) for a role that reads none."""
     env = {SUBJECT_KEYS_UNSEAL: "yes" if unseal else "no"}
     if not settings.is_sqlite:
-        env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 2))
+        env["POSTGRES_POOL_SIZE"] = str(max(settings.db_pool_size, settings.scheduler_workers + 3))
     return open_redress(settings, env)
 
 

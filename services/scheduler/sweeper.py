@@ -21,7 +21,7 @@ Safety with any number of replicas (PostgreSQL):
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -140,7 +140,7 @@ class Sweeper:
             while batch := self._sweep_batch(now, report, skipped):
                 claimed += batch
                 if following is None or following.done():
-                    following = self._follower.submit(self.catch_up)
+                    following = self._follow(following)
             if following is not None:
                 following.result()
             if not claimed:
@@ -149,6 +149,13 @@ class Sweeper:
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self._follower.shutdown(wait=True)
+
+    def _follow(self, before: Future[int] | None) -> Future[int]:
+        """Start the index catching up, once the catch-up before has ended (its failure, the
+        database gone, is the sweep's)."""
+        if before is not None:
+            before.result()
+        return self._follower.submit(self.catch_up)
 
     def refresh_pending(self) -> int:
         """Set the pending gauge from the index (a count: the runner does it now and then)."""

@@ -58,7 +58,7 @@ from support.webhook_receiver import Receiver
 
 COMMANDS = 5000
 # The seven processes' connections at once, LISTEN sessions included: each holds one pool per
-# driver (REDRESS_DB_POOL_SIZE each, a scheduler its workers + 2), well inside the server's
+# driver (REDRESS_DB_POOL_SIZE each, a scheduler its workers + 3), well inside the server's
 # max_connections (100) that other clients share.
 MOST_CONNECTIONS = 40
 
