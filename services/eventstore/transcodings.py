@@ -1,5 +1,6 @@
-"""How domain values that are not plain JSON are stored in snapshots, a faster way to read
-stored JSON back, and the mapper that reads it."""
+"""How domain values that are not plain JSON are stored in events and snapshots, a faster way
+to write that JSON and read it back (whole, or only some of an event's fields), and the mapper
+that reads it."""
 
 from __future__ import annotations
 
