@@ -33,9 +33,14 @@ def canonical_json(payload: dict[str, Any]) -> str:
     try:
         return orjson.dumps(_plain(payload), option=orjson.OPT_SORT_KEYS).decode()
     except (_NotPlain, orjson.JSONEncodeError):
-        return json.dumps(
-            payload, default=_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        return standard_json(payload)
+
+
+def standard_json(payload: dict[str, Any]) -> str:
+    """canonical_json as the standard module writes it, as every hash was first computed."""
+    return json.dumps(
+        payload, default=_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 class _NotPlain(Exception):

@@ -3,6 +3,7 @@ store and the hash chain write as text, at any depth."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,3 +29,13 @@ def nested(leaves: st.SearchStrategy[Any], keys: st.SearchStrategy[str]) -> st.S
         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
         max_leaves=20,
     )
+
+
+def outcome(call: Callable[[Any], Any], value: Any) -> str:
+    """What `call` makes of `value`, as text: its result's repr, or the name of what it raised
+    (a dict shaped like a typed value of no registered type is refused), so that two writers
+    or readers can be compared whether they answer or refuse."""
+    try:
+        return repr(call(value))
+    except Exception as refused:
+        return type(refused).__name__

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -24,11 +23,11 @@ from support.builders import (
     policy,
     submit,
 )
-from support.json_values import PLAIN, nested
+from support.json_values import PLAIN, nested, outcome
 
 from domain.case import Case, verify_chain
 from domain.case_events import CaseEvent
-from domain.hashchain import GENESIS, _default, canonical_json, chain_hash
+from domain.hashchain import GENESIS, canonical_json, chain_hash, standard_json
 
 BIGGREY = policy("biggrey")
 
@@ -131,20 +130,6 @@ def test_canonical_json_refuses_what_it_cannot_hash_exactly() -> None:
         canonical_json({"x": object()})
 
 
-def _standard(payload: dict[str, Any]) -> str:
-    """canonical_json as every recorded hash was computed: the standard module's output."""
-    return json.dumps(
-        payload, default=_default, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-
-
-def _written(write: Any, payload: dict[str, Any]) -> str:
-    try:
-        return str(write(payload))
-    except Exception as refused:
-        return type(refused).__name__
-
-
 _leaves = (
     PLAIN
     | st.datetimes(
@@ -160,10 +145,10 @@ _payloads = st.dictionaries(st.text(max_size=8), nested(_leaves, st.text(max_siz
 @given(_payloads)
 def test_canonical_json_is_what_the_standard_module_writes(payload: dict[str, Any]) -> None:
     """Every hash already recorded was computed over the standard module's output."""
-    assert _written(canonical_json, payload) == _written(_standard, payload)
+    assert outcome(canonical_json, payload) == outcome(standard_json, payload)
 
 
 def test_canonical_json_writes_every_character_as_the_standard_module_does() -> None:
     text = "".join(map(chr, range(0x800))) + "\u2028\u2029\ufeff\U0001f600"
     payload = {text: [text, {"nested": text, "é": 1, "e": 2, "\U0001f600": 3, "\uffff": 4}]}
-    assert canonical_json(payload) == _standard(payload)
+    assert canonical_json(payload) == standard_json(payload)
