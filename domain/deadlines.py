@@ -126,10 +126,13 @@ def _rules_started(policy: Policy, facts: CaseFacts, tokens: frozenset[str]) -> 
     """The first rule of each kind whose `start` matches and whose conditions hold."""
     chosen: dict[str, DeadlineRule] = {}
     for rule in policy.deadlines:
-        if rule.kind in chosen or not all(facts.satisfies(c) for c in rule.when):
+        if rule.kind in chosen:
             continue
-        repeats = rule.repeat and f"timeout:{rule.kind}" in tokens
-        if repeats or tokens.intersection(rule.start):
+        # Whether the event starts the rule first: few do, and that is cheaper to ask.
+        starts = tokens.intersection(rule.start) or (
+            rule.repeat and f"timeout:{rule.kind}" in tokens
+        )
+        if starts and all(facts.satisfies(c) for c in rule.when):
             chosen[rule.kind] = rule
     return list(chosen.values())
 

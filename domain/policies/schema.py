@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from domain.calendar import BusinessCalendar
 
@@ -78,6 +78,10 @@ class Duration(Strict):
     days: Decimal | None = Field(None, gt=0)
     months: int | None = Field(None, gt=0)  # calendar months
 
+    # The unit given and its amount, read once: every deadline armed asks for them.
+    _unit: str = PrivateAttr("")
+    _value: Decimal = PrivateAttr(Decimal(0))
+
     @model_validator(mode="after")
     def _exactly_one(self) -> Duration:
         given = [name for name, value in self if value is not None]
@@ -88,13 +92,17 @@ class Duration(Strict):
             )
         return self
 
+    def model_post_init(self, context: Any, /) -> None:
+        given = next(((n, v) for n, v in self if v is not None), ("", 0))
+        self._unit, self._value = given[0], Decimal(given[1])
+
     @property
     def unit(self) -> str:
-        return next(name for name, value in self if value is not None)
+        return self._unit
 
     @property
     def value(self) -> Decimal:
-        return Decimal(next(value for _, value in self if value is not None))
+        return self._value
 
     def describe(self) -> str:
         return f"{self.value} {self.unit.replace('_', ' ')}"

@@ -4,6 +4,7 @@ change an assumed value without touching code."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from support.builders import CONSUMER, MONDAY, by, calendar_of, order
 from domain.case import Case
 from domain.errors import PolicyError
 from domain.policies import PLATFORMS, default_policies, load_policies, parse_policy
+from domain.policies.schema import Duration
 
 
 def shipped(platform: str) -> str:
@@ -93,3 +95,27 @@ def test_an_unknown_condition_is_refused() -> None:
     text = shipped("biggrey").replace('when = ["certified"]', 'when = ["famous"]', 1)
     with pytest.raises(PolicyError, match="unknown condition 'famous'"):
         parse_policy("biggrey.toml", text)
+
+
+@pytest.mark.parametrize(
+    ("given", "unit", "value"),
+    [
+        ({"work_days": 3}, "work_days", Decimal(3)),
+        ({"work_hours": "7.5"}, "work_hours", Decimal("7.5")),
+        ({"business_minutes": 90}, "business_minutes", Decimal(90)),
+        ({"hours": 48}, "hours", Decimal(48)),
+        ({"days": "0.5"}, "days", Decimal("0.5")),
+        ({"months": 6}, "months", Decimal(6)),
+    ],
+)
+def test_a_duration_names_its_one_unit_and_amount(
+    given: dict[str, object], unit: str, value: Decimal
+) -> None:
+    duration = Duration.model_validate(given)
+    # Read once when made: a copy, and a policy loaded again, answer the same.
+    for same in (duration, duration.model_copy(), Duration.model_validate(duration.model_dump())):
+        assert (same.unit, same.value) == (unit, value)
+        assert same == duration
+    # Nothing beside the six fields shows when the duration is listed or written out.
+    assert [name for name, _ in duration] == list(Duration.model_fields)
+    assert {k for k, v in duration.model_dump().items() if v is not None} == {unit}
