@@ -19,5 +19,6 @@ class SchedulerSettings(Settings):
     scheduler_workers: int = Field(
         16,
         ge=1,
-        description="threads firing a claimed batch (firing waits on I/O: commits are shared)",
+        description="threads firing a claimed batch: its chunks of 500 cases side by side, and "
+        "its store-changing timeouts one by one beside them",
     )
