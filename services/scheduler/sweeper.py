@@ -12,8 +12,8 @@ Safety with any number of replicas (PostgreSQL):
   order, each after the index has seen what the one before it did;
 - a batch is fired in chunks of distinct cases, each read in two queries and saved in one
   transaction (`Redress.record_timeouts`), in parallel; a chunk that raises (a case changed
-  meanwhile) saves nothing and is fired again case by case. Timeouts that also change a store
-  are fired one by one, in due order;
+  meanwhile) saves nothing and is fired again in halves, down to the case at fault alone.
+  Timeouts that also change a store are fired one by one, in due order;
 - the case itself ignores a deadline that is no longer pending (the last line of defence,
   e.g. after a crash between the firing and the `done` mark): such a timeout is not counted.
 """
@@ -69,7 +69,7 @@ STORE_ACTIONS = frozenset({"warn_and_escalate", "protection_refund"})
 # Cases whose timeouts are read together (two queries) and saved together (one transaction):
 # a whole default batch. Each chunk costs PostgreSQL two reads and a commit, and chunks fired
 # side by side share one interpreter lock: smaller ones cost more CPU than their overlap
-# saves (README, twelfth pass). A chunk that raises is fired again case by case; rare.
+# saves (README, twelfth pass). A chunk that raises is fired again in halves (`_fire_chunk`).
 CHUNK = 500
 
 MARK_DONE_SQL = """
@@ -214,15 +214,17 @@ class Sweeper:
         return [outcomes[d] for d in claimed]
 
     def _fire_chunk(self, chunk: list[Claimed], now: datetime) -> list[bool | None]:
-        """Many cases' timeouts in one save; if that raises (a case changed meanwhile, or is
-        broken): fire them one by one, each case read afresh, which names the culprit."""
+        """Many cases' timeouts in one save. If that raises (a case changed meanwhile, or is
+        broken), each half is fired again the same way, read afresh, down to the one case
+        that names the culprit: about 2·log2(n) saves for one bad case among n, not n."""
+        if len(chunk) == 1:
+            return [self._fire(chunk[0], now)]
         try:
             fired = self.app.record_timeouts([(UUID(d.case_id), d.deadline_id) for d in chunk], now)
         except Exception as error:
-            log.info(
-                "%d timeouts saved together raised (%r); firing them one by one", len(chunk), error
-            )
-            return [self._fire(d, now) for d in chunk]
+            log.info("%d timeouts saved together raised (%r); firing each half", len(chunk), error)
+            half = len(chunk) // 2
+            return self._fire_chunk(chunk[:half], now) + self._fire_chunk(chunk[half:], now)
         for deadline, changed in zip(chunk, fired, strict=True):
             if changed:
                 self._count(deadline, now)

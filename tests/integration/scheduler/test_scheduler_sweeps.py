@@ -155,6 +155,35 @@ def test_a_timeout_that_raises_is_logged_skipped_and_retried_by_the_next_sweep(
         flaky.close()
 
 
+class CountsChunks(FailsOnce):
+    """FailsOnce, noting the size of every chunk of timeouts saved together (or tried)."""
+
+    sizes: list[int]
+
+    def record_timeouts(self, timeouts: Sequence[tuple[UUID, str]], now: datetime) -> list[bool]:
+        self.sizes.append(len(timeouts))
+        return super().record_timeouts(timeouts, now)
+
+
+def test_a_chunk_that_raises_is_fired_in_halves_down_to_the_case_at_fault(h: Harness) -> None:
+    cases = biggrey_cases(h, 8)
+    flaky = CountsChunks(env=SchedulerSettings(database_url=h.url).eventsourcing_env())
+    flaky.failing, flaky.sizes = cases[5], []
+    sweeper = Sweeper(flaky, h.sweeper.engine)  # the eight reminders: one chunk
+    try:
+        report = sweeper.run_due(FIRST_RESPONSE)
+        assert (report.fired, report.failed) == (7, 1)
+        # 8 raises; of its halves one saves, one raises; and again; the last two go alone.
+        assert sorted(flaky.sizes) == [2, 2, 4, 4, 8]
+        for case in cases:  # each timeout recorded once, none twice for the retries
+            expected = ["Submitted"] if case == cases[5] else ["Submitted", "Reminded"]
+            assert [t for t, _ in h.events(case)] == expected
+        assert sweeper.run_due(FIRST_RESPONSE).fired == 1  # retried by the next sweep
+    finally:
+        sweeper.close()
+        flaky.close()
+
+
 def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
