@@ -92,7 +92,15 @@ class Settings(BaseSettings):
         description="the most connections a process holds on each of its pools: one per "
         "driver (psycopg, shared by the event store and SQLAlchemy; asyncpg for the API's "
         "and notifier's async reads), beside a LISTEN session; a scheduler holds at least "
-        "REDRESS_SCHEDULER_WORKERS + 2",
+        "REDRESS_SCHEDULER_WORKERS + 3",
+    )
+    roles_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="`redress serve --workers N`: how much nicer (lower CPU priority) the "
+        "background roles' process runs than the API's; under a burst the API answers first "
+        "and the roles catch up after it, in larger batches (0: the same priority)",
     )
     policy_dir: Path | None = Field(
         None,

@@ -117,6 +117,9 @@ def roles_process() -> None:
     end_with_parent()
     settings = Settings()
     configure_logging(settings.log_level)
+    # The roles follow the log and catch up in batches; the API answers people. Under a
+    # burst the kernel gives the API's processes the cores first (README: Deploy and operate).
+    os.nice(settings.roles_nice)
     try:
         roles = Together(*background_roles(settings))
         with ring_on_commits(settings):

@@ -1,5 +1,5 @@
 """`redress serve --workers 2`: one command, one supervisor, two API processes and one more that
-runs every background role; on PostgreSQL and on SQLite.
+runs every background role, at a lower CPU priority than theirs; on PostgreSQL and on SQLite.
 
 The scheduler's and the projector's intervals are an hour, so only a wake-up from the API's
 processes can make them act within the test (LISTEN/NOTIFY on PostgreSQL; on SQLite the roles'
@@ -44,6 +44,12 @@ def test_serve_with_two_workers_runs_the_roles_in_one_more_process(
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: _ready(url, serve), WAIT, f"redress serve:\n{serve.logs()}")
         workers, roles = _tree(serve, port)
+        # The roles yield the cores to the API (REDRESS_ROLES_NICE, 10 by default).
+        assert serve.process is not None
+        supervisor = _nice(serve.process.pid)
+        assert {_nice(pid) for pid in workers} == {supervisor}
+        yields = min(19, supervisor + 10)
+        wait_until(lambda: _nice(roles) == yields, WAIT, "the roles' process yielding the cores")
         world = World.create(url, consumers=1)
         store_id = next(s for s, platform in world.stores if platform == "biggrey")
         with client(world, world.store_agent) as store, client(world, world.staff) as staff:
@@ -56,6 +62,8 @@ def test_serve_with_two_workers_runs_the_roles_in_one_more_process(
             os.kill(roles, signal.SIGKILL)
             wait_until(lambda: _tree(serve, port)[1] != roles, WAIT, "another roles process")
             assert _tree(serve, port)[0] == workers  # the API processes were left alone
+            replaced = _tree(serve, port)[1]
+            wait_until(lambda: _nice(replaced) == yields, WAIT, "the new roles' process yielding")
             _roles_work(world, staff, receiver, store_id, serve)
 
         assert serve.process is not None
@@ -99,6 +107,12 @@ def _tree(serve: Service, port: int) -> tuple[set[int], int]:
     wait_until(complete, WAIT, f"two API processes and one roles process:\n{serve.logs()}")
     (roles,) = found["others"]
     return found["workers"], roles
+
+
+def _nice(pid: int) -> int:
+    """A process's niceness, from /proc (the field after its priority)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[16])
 
 
 def _roles_work(
