@@ -18,8 +18,7 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
 # The ids and versions go as binary arrays (%b): as text, psycopg writes each element and
-# tests it against a regular expression for quoting, three times the CPU for a scheduler's
-# chunk of a hundred cases.
+# tests it against a regular expression for quoting, three times the CPU for 100 ids.
 
 # The newest snapshot of each aggregate, if any.
 LATEST_SNAPSHOTS = """
